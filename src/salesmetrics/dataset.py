@@ -1,0 +1,288 @@
+"""Dataset: the records of METRICS.md §1 plus the indexes every metric needs.
+
+A :class:`Dataset` is immutable once built. It does not validate references:
+build it through :func:`salesmetrics.load.from_dict` (or the file loaders) to
+get FIXTURES.md's checks, or from Python objects when you trust them.
+
+Indexes (all built once, at construction):
+
+* messages and events per thread, in time order, ties in input order;
+* activities per user and per lead; leads per team;
+* teams, users, customers, threads, leads, smart lists by id.
+
+>>> from datetime import datetime, timezone
+>>> from salesmetrics.model import Team, Thread, Message, Direction
+>>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+>>> ds = Dataset(teams=[Team(id="A")], threads=[Thread(id="t1", team="A")],
+...              messages=[Message(thread="t1", at=t, direction=Direction.IN)])
+>>> len(ds.messages_by_thread["t1"])
+1
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from salesmetrics.model import (
+    Activity,
+    Customer,
+    EventType,
+    Lead,
+    Message,
+    Session,
+    SmartList,
+    Team,
+    Thread,
+    ThreadEvent,
+    User,
+)
+
+if TYPE_CHECKING:
+    from salesmetrics.calendars import Calendar
+
+__all__ = ["Dataset"]
+
+_R = TypeVar("_R")
+
+
+def _by_id(records: Iterable[_R], key: Callable[[_R], str]) -> dict[str, _R]:
+    return {key(r): r for r in records}
+
+
+def _time_key(record: Message | ThreadEvent | Activity | Session) -> tuple[datetime, int]:
+    if isinstance(record, Session):
+        return (record.start, record.index)
+    return (record.at, record.index)
+
+
+class Dataset:
+    """The records of one dataset and their indexes.
+
+    Args:
+        calendars: calendar id → :class:`~salesmetrics.calendars.Calendar`.
+        teams, users, customers, threads, messages, thread_events, sessions,
+        leads, activities, smart_lists: the records of each section.
+
+    Records are kept in the order given (``messages`` etc. are tuples in input
+    order); the per-thread indexes are sorted by instant, ties by each
+    record's ``index`` (its position in the input section).
+    """
+
+    __slots__ = (
+        "activities",
+        "activities_by_lead",
+        "activities_by_user",
+        "calendars",
+        "customers",
+        "customers_by_id",
+        "events_by_thread",
+        "leads",
+        "leads_by_id",
+        "leads_by_team",
+        "messages",
+        "messages_by_thread",
+        "sessions",
+        "sessions_by_user",
+        "smart_lists",
+        "smart_lists_by_id",
+        "teams",
+        "teams_by_id",
+        "thread_events",
+        "threads",
+        "threads_by_id",
+        "users",
+        "users_by_id",
+    )
+
+    calendars: Mapping[str, Calendar]
+    teams: tuple[Team, ...]
+    users: tuple[User, ...]
+    customers: tuple[Customer, ...]
+    threads: tuple[Thread, ...]
+    messages: tuple[Message, ...]
+    thread_events: tuple[ThreadEvent, ...]
+    sessions: tuple[Session, ...]
+    leads: tuple[Lead, ...]
+    activities: tuple[Activity, ...]
+    smart_lists: tuple[SmartList, ...]
+
+    teams_by_id: Mapping[str, Team]
+    users_by_id: Mapping[str, User]
+    customers_by_id: Mapping[str, Customer]
+    threads_by_id: Mapping[str, Thread]
+    leads_by_id: Mapping[str, Lead]
+    smart_lists_by_id: Mapping[str, SmartList]
+    messages_by_thread: Mapping[str, tuple[Message, ...]]
+    events_by_thread: Mapping[str, tuple[ThreadEvent, ...]]
+    sessions_by_user: Mapping[str, tuple[Session, ...]]
+    activities_by_user: Mapping[str, tuple[Activity, ...]]
+    activities_by_lead: Mapping[str, tuple[Activity, ...]]
+    leads_by_team: Mapping[str, tuple[Lead, ...]]
+
+    def __init__(
+        self,
+        *,
+        calendars: Mapping[str, Calendar] | None = None,
+        teams: Iterable[Team] = (),
+        users: Iterable[User] = (),
+        customers: Iterable[Customer] = (),
+        threads: Iterable[Thread] = (),
+        messages: Iterable[Message] = (),
+        thread_events: Iterable[ThreadEvent] = (),
+        sessions: Iterable[Session] = (),
+        leads: Iterable[Lead] = (),
+        activities: Iterable[Activity] = (),
+        smart_lists: Iterable[SmartList] = (),
+    ) -> None:
+        self.calendars = dict(calendars or {})
+        self.teams = tuple(teams)
+        self.users = tuple(users)
+        self.customers = tuple(customers)
+        self.threads = tuple(threads)
+        self.messages = tuple(messages)
+        self.thread_events = tuple(thread_events)
+        self.sessions = tuple(sessions)
+        self.leads = tuple(leads)
+        self.activities = tuple(activities)
+        self.smart_lists = tuple(smart_lists)
+
+        self.teams_by_id = _by_id(self.teams, lambda r: r.id)
+        self.users_by_id = _by_id(self.users, lambda r: r.id)
+        self.customers_by_id = _by_id(self.customers, lambda r: r.id)
+        self.threads_by_id = _by_id(self.threads, lambda r: r.id)
+        self.leads_by_id = _by_id(self.leads, lambda r: r.id)
+        self.smart_lists_by_id = _by_id(self.smart_lists, lambda r: r.id)
+
+        self.messages_by_thread = _group_sorted(self.messages, lambda m: m.thread)
+        self.events_by_thread = _group_sorted(self.thread_events, lambda e: e.thread)
+        self.sessions_by_user = _group_sorted(self.sessions, lambda s: s.user)
+        self.activities_by_user = _group_sorted(self.activities, lambda a: a.user)
+        self.activities_by_lead = _group_sorted(
+            (a for a in self.activities if a.lead is not None), lambda a: a.lead or ""
+        )
+        leads_by_team: dict[str, list[Lead]] = defaultdict(list)
+        for lead in self.leads:
+            if lead.team is not None:
+                leads_by_team[lead.team].append(lead)
+        self.leads_by_team = {k: tuple(v) for k, v in leads_by_team.items()}
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(
+            f"{name}={len(getattr(self, name))}"
+            for name in ("teams", "users", "threads", "messages", "thread_events",
+                         "sessions", "leads", "activities", "smart_lists")
+        )
+        return f"Dataset({sizes})"
+
+    # -- lookups -------------------------------------------------------------
+
+    def calendar_of_team(self, team: str | None) -> Calendar:
+        """The business-hours calendar of a team.
+
+        A team without a calendar (or an unknown team) gets the documented
+        default: :meth:`Calendar.always_open` (open every second, UTC), so the
+        business clock equals the wall clock for it.
+        """
+        from salesmetrics.calendars import Calendar
+
+        t = self.teams_by_id.get(team) if team is not None else None
+        if t is not None and t.calendar is not None and t.calendar in self.calendars:
+            return self.calendars[t.calendar]
+        return Calendar.always_open()
+
+    def assignee_at(self, thread: str, at: datetime | None) -> str | None:
+        """The user a thread is assigned to at an instant (None: at the end).
+
+        The thread's ``assignee``, then each ``assign`` event at or before ``at``.
+        """
+        holder = self.threads_by_id[thread].assignee
+        for e in self.events_by_thread.get(thread, ()):
+            if at is not None and e.at > at:
+                break
+            if e.type is EventType.ASSIGN:
+                holder = e.to_user
+        return holder
+
+    def team_at(self, thread: str, at: datetime | None) -> str:
+        """The team that holds a thread at an instant (None: at the end).
+
+        The thread's initial team, then each transfer or escalation's target at
+        or before ``at``.
+        """
+        holder = self.threads_by_id[thread].team
+        for e in self.events_by_thread.get(thread, ()):
+            if at is not None and e.at > at:
+                break
+            if e.moves_thread and e.to_team is not None:
+                holder = e.to_team
+        return holder
+
+    # -- derived datasets ----------------------------------------------------
+
+    def replace(self, **sections: Iterable[object] | Mapping[str, Calendar]) -> Dataset:
+        """A new dataset with some sections replaced (the others shared)."""
+        kwargs: dict[str, object] = {
+            name: getattr(self, name)
+            for name in ("calendars", "teams", "users", "customers", "threads", "messages",
+                         "thread_events", "sessions", "leads", "activities", "smart_lists")
+        }
+        kwargs.update(sections)
+        return Dataset(**kwargs)  # type: ignore[arg-type]
+
+    def only_threads(self, thread_ids: Iterable[str]) -> Dataset:
+        """The dataset restricted to some threads (their messages and events)."""
+        keep = set(thread_ids)
+        return self.replace(
+            threads=[t for t in self.threads if t.id in keep],
+            messages=[m for m in self.messages if m.thread in keep],
+            thread_events=[e for e in self.thread_events if e.thread in keep],
+        )
+
+    def scoped_to_user(self, user: str, as_of: datetime | None = None) -> Dataset:
+        """METRICS.md 2.7 scope: what a user restricted to their own items sees.
+
+        Keeps the threads assigned to ``user`` at ``as_of`` (with their messages
+        and events), the leads assigned to them, their own activities and
+        sessions. Teams, users, customers, calendars and smart lists (the
+        reference data) are kept.
+        """
+        threads = [t.id for t in self.threads if self.assignee_at(t.id, as_of) == user]
+        scoped = self.only_threads(threads)
+        return scoped.replace(
+            leads=[lead for lead in self.leads if lead.assignee == user],
+            activities=[a for a in self.activities if a.user == user],
+            sessions=[s for s in self.sessions if s.user == user],
+        )
+
+    def split_by_thread(self, parts: int) -> list[Dataset]:
+        """Partition the threads into ``parts`` datasets (round robin by thread order).
+
+        Reference data, leads, activities and sessions go with the first part.
+        Useful to check that metrics merge: per-part partial aggregates merged
+        give the numbers of the whole.
+        """
+        if parts < 1:
+            raise ValueError("parts must be at least 1")
+        out = []
+        for i in range(parts):
+            ids = [t.id for j, t in enumerate(self.threads) if j % parts == i]
+            part = self.only_threads(ids)
+            if i > 0:
+                part = part.replace(leads=(), activities=(), sessions=())
+            out.append(part)
+        return out
+
+
+_K = TypeVar("_K", Message, ThreadEvent, Activity, Session)
+
+
+def _group_sorted(
+    records: Iterable[_K], key: Callable[[_K], str]
+) -> dict[str, tuple[_K, ...]]:
+    groups: dict[str, list[_K]] = defaultdict(list)
+    for r in records:
+        groups[key(r)].append(r)
+    return {k: tuple(sorted(v, key=_time_key)) for k, v in groups.items()}

@@ -1,0 +1,292 @@
+"""The domain model of METRICS.md §1: frozen, slotted values and real enums.
+
+Every record is an immutable attrs class; instants are timezone-aware
+:class:`datetime.datetime` values (any offset), dates are :class:`datetime.date`
+values local to their calendar. Records are plain values: they do not check
+references between each other; :class:`salesmetrics.dataset.Dataset` and the
+loaders do.
+
+>>> from datetime import datetime, timezone
+>>> m = Message(thread="t1", at=datetime(2026, 3, 2, 20, 30, tzinfo=timezone.utc),
+...             direction=Direction.IN)
+>>> m.sender, m.is_human_outbound
+(<Sender.CUSTOMER: 'customer'>, False)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import attrs
+
+__all__ = [
+    "AccountType",
+    "Activity",
+    "ActivityKind",
+    "Conversion",
+    "ConversionKind",
+    "Customer",
+    "Direction",
+    "EventType",
+    "Lead",
+    "Message",
+    "Sender",
+    "Session",
+    "SmartList",
+    "Status",
+    "StatusGroup",
+    "Team",
+    "Thread",
+    "ThreadEvent",
+    "User",
+]
+
+
+class Direction(StrEnum):
+    """Which way a message goes: from the customer (``in``) or to them (``out``)."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class Sender(StrEnum):
+    """Who sent a message: the customer, a human user, or an automation.
+
+    The one rule for "automated": an outbound message is automated exactly when
+    its sender is ``auto`` (auto-reply, confirmation, campaign).
+    """
+
+    CUSTOMER = "customer"
+    USER = "user"
+    AUTO = "auto"
+
+
+class EventType(StrEnum):
+    """Kinds of thread events (METRICS.md §1)."""
+
+    TRANSFER = "transfer"
+    ESCALATION = "escalation"
+    ASSIGN = "assign"
+    STATUS = "status"
+    NOTE = "note"
+    MENTION = "mention"
+
+
+class Status(StrEnum):
+    """Manual thread statuses."""
+
+    WAITING = "waiting"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+
+
+class StatusGroup(StrEnum):
+    """The group a lead's status belongs to."""
+
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class ConversionKind(StrEnum):
+    """What a lead converted into (RemOnline: заказ / продажа)."""
+
+    ORDER = "order"
+    SALE = "sale"
+
+
+class ActivityKind(StrEnum):
+    """Kinds of logged or in-app activities (Statflo, Reynolds)."""
+
+    CALL = "call"
+    EMAIL = "email"
+    SMS = "sms"
+    MAIL = "mail"
+    NOTE = "note"
+    APPOINTMENT = "appointment"
+    TODO = "todo"
+    LEAD_CREATED = "lead_created"
+    OPPORTUNITY_CREATED = "opportunity_created"
+    OPPORTUNITY_WON = "opportunity_won"
+
+
+class AccountType(StrEnum):
+    """Customer account types (Statflo's "Type de compte")."""
+
+    BUSINESS = "business"
+    ENTERPRISE = "enterprise"
+    DEACTIVATED = "deactivated"
+    INDIVIDUAL = "individual"
+    PROSPECT = "prospect"
+
+
+_frozen = attrs.frozen(slots=True, kw_only=True)
+
+
+@_frozen
+class Team:
+    """A store, team, business unit or dealership, with its calendar's id."""
+
+    id: str
+    name: str | None = None
+    calendar: str | None = None
+    parent: str | None = None
+
+
+@_frozen
+class User:
+    """A sales rep, agent or colleague; belongs to one team."""
+
+    id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    code: str | None = None
+    team: str | None = None
+
+
+@_frozen
+class Customer:
+    """A person or account."""
+
+    id: str
+    account_type: AccountType | None = None
+    brand: str | None = None
+
+
+@_frozen
+class Thread:
+    """Every message with one customer; ``team`` is the initial holder."""
+
+    id: str
+    team: str
+    customer: str | None = None
+    assignee: str | None = None
+
+
+@_frozen
+class Message:
+    """One message of a thread.
+
+    ``sender`` defaults to ``customer`` for inbound and ``user`` for outbound
+    messages. ``index`` is the message's position in its input section; it
+    breaks ties between equal instants ("ties keep input order").
+    """
+
+    thread: str
+    at: datetime
+    direction: Direction
+    sender: Sender = attrs.field()
+    id: str | None = None
+    user: str | None = None
+    team: str | None = None
+    channel: str | None = None
+    index: int = 0
+
+    @sender.default
+    def _default_sender(self) -> Sender:
+        return Sender.CUSTOMER if self.direction is Direction.IN else Sender.USER
+
+    @property
+    def is_inbound(self) -> bool:
+        """True for a customer's message."""
+        return self.direction is Direction.IN
+
+    @property
+    def is_human_outbound(self) -> bool:
+        """True for an outbound message sent by a person (not automated)."""
+        return self.direction is Direction.OUT and self.sender is Sender.USER
+
+    @property
+    def is_automated(self) -> bool:
+        """True for an outbound message sent by an automation."""
+        return self.sender is Sender.AUTO
+
+
+@_frozen
+class ThreadEvent:
+    """A transfer, escalation, assignment, status change, note or mention."""
+
+    thread: str
+    at: datetime
+    type: EventType
+    id: str | None = None
+    to_team: str | None = None
+    to_user: str | None = None
+    status: Status | None = None
+    user: str | None = None
+    index: int = 0
+
+    @property
+    def moves_thread(self) -> bool:
+        """True for a transfer or an escalation (the thread changes team)."""
+        return self.type in (EventType.TRANSFER, EventType.ESCALATION)
+
+
+@_frozen
+class Session:
+    """A user's connection, from login to logout (``end`` None: still open)."""
+
+    user: str
+    start: datetime
+    end: datetime | None = None
+    index: int = 0
+
+
+@_frozen
+class Conversion:
+    """A lead's conversion into an order or a sale, at an instant."""
+
+    kind: ConversionKind
+    at: datetime
+
+
+@_frozen
+class Lead:
+    """An inbound opportunity (piste, обращение)."""
+
+    id: str
+    received_at: datetime
+    customer: str | None = None
+    type: str | None = None
+    source: str | None = None
+    source_group: str | None = None
+    category: str | None = None
+    team: str | None = None
+    store: str | None = None
+    assignee: str | None = None
+    status: str | None = None
+    status_group: StatusGroup | None = None
+    conversions: tuple[Conversion, ...] = ()
+
+
+@_frozen
+class Activity:
+    """A logged or in-app action by a user.
+
+    ``at`` is when it was done (completed) or set (appointments).
+    """
+
+    user: str
+    kind: ActivityKind
+    at: datetime
+    id: str | None = None
+    customer: str | None = None
+    lead: str | None = None
+    smart_list: str | None = None
+    completed: bool = True
+    automated: bool = False
+    answered: bool | None = None
+    duration_seconds: float | None = None
+    due_at: datetime | None = None
+    index: int = 0
+
+
+@_frozen
+class SmartList:
+    """A named list of customer accounts that its users work through."""
+
+    id: str
+    customers: tuple[str, ...]
+    name: str | None = None
+    users: tuple[str, ...] = ()
