@@ -37,6 +37,16 @@ def _year_dates(country: str, subdiv: str | None, year: int) -> tuple[datetime.d
     return tuple(sorted(source.keys()))
 
 
+@lru_cache(maxsize=4096)
+def _date_set(country: str, subdiv: str | None, year: int) -> frozenset[datetime.date]:
+    """The holiday dates in calendar year ``year`` (observed days filed under a
+    neighbouring year, such as 31 December for 1 January, included)."""
+    return frozenset(
+        d for y in (year - 1, year, year + 1) for d in _year_dates(country, subdiv, y)
+        if d.year == year
+    )
+
+
 def _check_country(inst: Holidays, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or _subdivisions(value) is None:
         raise ValueError(f"unknown holidays country {value!r}")
@@ -81,3 +91,13 @@ class Holidays:
     def dates(self, year: int) -> tuple[datetime.date, ...]:
         """The sorted holiday dates that the package files under ``year`` (cached)."""
         return _year_dates(self.country, self.subdiv, year)
+
+    def __contains__(self, day: object) -> bool:
+        """Whether a date is a holiday (observed days included).
+
+        >>> datetime.date(2021, 12, 31) in Holidays("US")   # 2022 New Year, observed
+        True
+        """
+        if not isinstance(day, datetime.date):
+            return False
+        return day in _date_set(self.country, self.subdiv, day.year)

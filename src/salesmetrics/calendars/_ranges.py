@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -119,7 +119,7 @@ class TimeRange:
         return f"TimeRange({_format(self.start)!r}, {_format(self.end)!r})"
 
 
-RangeLike = Union[TimeRange, tuple[Any, Any], list[Any]]
+RangeLike: TypeAlias = TimeRange | tuple[Any, Any] | list[Any]
 """A :class:`TimeRange` or a ``(start, end)`` pair of clock times."""
 
 
