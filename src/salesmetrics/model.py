@@ -15,7 +15,7 @@ loaders do.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 import attrs
@@ -121,10 +121,11 @@ class AccountType(StrEnum):
     PROSPECT = "prospect"
 
 
-_frozen = attrs.frozen(slots=True, kw_only=True)
+def _default_sender(direction: Direction) -> Sender:
+    return Sender.CUSTOMER if direction is Direction.IN else Sender.USER
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Team:
     """A store, team, business unit or dealership, with its calendar's id."""
 
@@ -134,7 +135,7 @@ class Team:
     parent: str | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class User:
     """A sales rep, agent or colleague; belongs to one team."""
 
@@ -145,7 +146,7 @@ class User:
     team: str | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Customer:
     """A person or account."""
 
@@ -154,7 +155,7 @@ class Customer:
     brand: str | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Thread:
     """Every message with one customer; ``team`` is the initial holder."""
 
@@ -164,7 +165,7 @@ class Thread:
     assignee: str | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Message:
     """One message of a thread.
 
@@ -176,16 +177,14 @@ class Message:
     thread: str
     at: datetime
     direction: Direction
-    sender: Sender = attrs.field()
+    sender: Sender = attrs.field(
+        default=attrs.Factory(lambda self: _default_sender(self.direction), takes_self=True)
+    )
     id: str | None = None
     user: str | None = None
     team: str | None = None
     channel: str | None = None
     index: int = 0
-
-    @sender.default
-    def _default_sender(self) -> Sender:
-        return Sender.CUSTOMER if self.direction is Direction.IN else Sender.USER
 
     @property
     def is_inbound(self) -> bool:
@@ -203,7 +202,7 @@ class Message:
         return self.sender is Sender.AUTO
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class ThreadEvent:
     """A transfer, escalation, assignment, status change, note or mention."""
 
@@ -223,7 +222,7 @@ class ThreadEvent:
         return self.type in (EventType.TRANSFER, EventType.ESCALATION)
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Session:
     """A user's connection, from login to logout (``end`` None: still open)."""
 
@@ -233,7 +232,7 @@ class Session:
     index: int = 0
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Conversion:
     """A lead's conversion into an order or a sale, at an instant."""
 
@@ -241,7 +240,7 @@ class Conversion:
     at: datetime
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Lead:
     """An inbound opportunity (piste, обращение)."""
 
@@ -260,7 +259,7 @@ class Lead:
     conversions: tuple[Conversion, ...] = ()
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Activity:
     """A logged or in-app action by a user.
 
@@ -282,7 +281,7 @@ class Activity:
     index: int = 0
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class SmartList:
     """A named list of customer accounts that its users work through."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC
 from typing import Any
 
 from salesmetrics.load import from_dict
@@ -41,9 +42,9 @@ def test_messages_per_thread_are_in_time_order_ties_in_input_order() -> None:
 
 def test_holders_change_with_transfers_and_assignments() -> None:
     ds = from_dict(data())
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    before = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    before = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
     assert ds.team_at("t1", before) == "A"
     assert ds.team_at("t1", None) == "B"
     assert ds.assignee_at("t1", before) == "u1"
@@ -59,9 +60,9 @@ def test_indexes_by_user_lead_and_team() -> None:
 
 def test_scope_keeps_only_the_users_items_read_at_as_of() -> None:
     ds = from_dict(data())
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    early = ds.scoped_to_user("u1", datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))
+    early = ds.scoped_to_user("u1", datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
     assert [t.id for t in early.threads] == ["t1"]
     late = ds.scoped_to_user("u1")
     assert late.threads == () and late.messages == ()

@@ -297,7 +297,9 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
     if tag == "enum":
         cls: type[StrEnum] = kind[1]
         try:
-            return cls(value) if isinstance(value, str) else cls(None)
+            if not isinstance(value, str):
+                raise ValueError(value)
+            return cls(value)
         except ValueError:
             allowed = ", ".join(m.value for m in cls)
             raise SalesmetricsError("invalid_value", path,
