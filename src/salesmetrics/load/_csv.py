@@ -1,0 +1,223 @@
+"""The FIXTURES.md dataset as a folder of CSV files, one per section.
+
+Layout of the folder (every file optional):
+
+* ``<section>.csv`` for ``teams``, ``users``, ``customers``, ``threads``,
+  ``messages``, ``thread_events``, ``sessions``, ``leads``, ``activities``
+  and ``smart_lists``: a header row of field names, then one record per row;
+* ``conversions.csv``: lead conversions, columns ``lead``, ``kind``, ``at``;
+  each row is appended to its lead's ``conversions`` in file order;
+* ``calendars.json``: the ``calendars`` object of FIXTURES.md (id →
+  calendar), since a weekly schedule does not fit a table.
+
+Cells: an empty cell is a missing field. Boolean fields (``completed``,
+``automated``, ``answered``) take ``true/false/1/0/yes/no`` (any case);
+``duration_seconds`` is a number. In ``smart_lists.csv`` the ``customers`` and
+``users`` cells are ``;``-separated ids (an empty cell is an empty list).
+A cell that does not convert is passed on as text, so the validator reports
+it (``invalid_value``) at its place.
+
+Error paths are those of JSON: ``messages[3].at`` is the fourth data row of
+``messages.csv`` (0-based, header excluded, blank lines skipped);
+``calendars.store.weekly.mon[0]`` is inside ``calendars.json``. Errors of
+``conversions.csv`` rows name them as ``conversions[2].lead`` (their row) when
+the row cannot be attached to a lead, and as ``leads[5].conversions[0].at``
+once attached. Files are read as UTF-8 (a byte-order mark is ignored) with
+the :mod:`csv` module, so CRLF line ends and line breaks inside quoted cells
+are handled.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from salesmetrics.dataset import Dataset
+from salesmetrics.errors import SalesmetricsError, join_path
+from salesmetrics.load._dicts import _FIELDS, DEFAULT_MAX_ERRORS, SECTIONS
+from salesmetrics.load._jsonl import finish
+
+__all__ = ["CSV_SECTIONS", "dump_csv_dir", "load_csv_dir", "read_csv_dir"]
+
+#: The sections stored as ``<section>.csv``.
+CSV_SECTIONS = tuple(s for s in SECTIONS if s != "calendars")
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+def _kinds(section: str) -> dict[str, str]:
+    return {name: kind[0] for name, kind, _ in _FIELDS[section]}
+
+
+def _cell(value: str, kind: str | None) -> Any:
+    if kind == "bool":
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        return value
+    if kind == "number":
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if kind == "refs":
+        return [v.strip() for v in value.split(";") if v.strip()]
+    return value
+
+
+def _read_table(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    kinds = _kinds(name) if name in _FIELDS else {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return rows
+        header = [h.strip() for h in header]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            i = len(rows)
+            if len(row) > len(header):
+                errors.append(SalesmetricsError(
+                    "invalid_value", join_path(name, i),
+                    f"{path.name}: row has {len(row)} cells, the header {len(header)}"))
+            rec: dict[str, Any] = {}
+            for col, value in zip(header, row, strict=False):
+                if not col:
+                    continue
+                kind = kinds.get(col)
+                if value == "":
+                    if kind == "refs":
+                        rec[col] = []
+                    continue
+                rec[col] = _cell(value, kind)
+            rows.append(rec)
+    return rows
+
+
+def read_csv_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[SalesmetricsError]]:
+    """Read a CSV folder into the FIXTURES.md dataset dict, without validating records.
+
+    Returns:
+        The dataset dict and the errors found while reading (rows with more
+        cells than the header; ``calendars.json`` not a JSON object;
+        ``conversions.csv`` rows that name no known lead). Other ``*.csv``
+        files become unknown sections, which the validator rejects; files that
+        are not CSV are ignored.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise SalesmetricsError("invalid_value", "", f"{root}: not a folder")
+    data: dict[str, Any] = {}
+    errors: list[SalesmetricsError] = []
+    cal_path = root / "calendars.json"
+    if cal_path.exists():
+        try:
+            cals = json.loads(cal_path.read_text(encoding="utf-8-sig"))
+        except ValueError as exc:
+            errors.append(SalesmetricsError("invalid_value", "calendars",
+                                            f"calendars.json: not JSON: {exc}"))
+        else:
+            data["calendars"] = cals
+    conversions: list[dict[str, Any]] | None = None
+    for path in sorted(root.glob("*.csv")):
+        name = path.stem
+        if name == "conversions":
+            conversions = _read_table(path, errors, "conversions")
+        elif name == "calendars":
+            errors.append(SalesmetricsError("invalid_value", "calendars",
+                                            "calendars are read from calendars.json, not CSV"))
+        else:
+            data[name] = _read_table(path, errors, name)
+    if conversions is not None:
+        _attach_conversions(data, conversions, errors)
+    return data, errors
+
+
+def _attach_conversions(data: dict[str, Any], rows: list[dict[str, Any]],
+                        errors: list[SalesmetricsError]) -> None:
+    leads = data.get("leads")
+    by_id: dict[str, dict[str, Any]] = {}
+    if isinstance(leads, list):
+        for lead in leads:
+            lid = lead.get("id")
+            if isinstance(lid, str) and lid not in by_id:
+                by_id[lid] = lead
+    for i, row in enumerate(rows):
+        rpath = join_path("conversions", i)
+        extra = [k for k in row if k not in ("lead", "kind", "at") and not k.startswith("x-")]
+        if extra:
+            errors.append(SalesmetricsError("invalid_value", join_path(rpath, extra[0]),
+                                            f"unknown column {extra[0]!r} of conversions.csv"))
+            continue
+        lid = row.get("lead")
+        if lid is None:
+            errors.append(SalesmetricsError("missing_field", join_path(rpath, "lead"),
+                                            "a conversion row needs 'lead'"))
+            continue
+        lead = by_id.get(lid)
+        if lead is None:
+            errors.append(SalesmetricsError("unknown_reference", join_path(rpath, "lead"),
+                                            f"unknown lead {lid!r}"))
+            continue
+        conv = lead.setdefault("conversions", [])
+        if isinstance(conv, list):
+            conv.append({k: row[k] for k in ("kind", "at") if k in row})
+
+
+def load_csv_dir(folder: str | os.PathLike[str], *,
+                 max_errors: int = DEFAULT_MAX_ERRORS) -> Dataset:
+    """Load a dataset from a folder of CSV files (see the module's layout).
+
+    Raises:
+        DatasetError: the errors found, named as in JSON (``messages[3].at``).
+        SalesmetricsError: ``invalid_value`` at ``""`` when ``folder`` is not a folder.
+    """
+    data, errors = read_csv_dir(folder)
+    return finish(data, errors, max_errors=max_errors)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def dump_csv_dir(data: dict[str, Any], folder: str | os.PathLike[str]) -> None:
+    """Write a FIXTURES.md dataset dict as a CSV folder (the inverse of :func:`read_csv_dir`)."""
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    if data.get("calendars"):
+        (root / "calendars.json").write_text(
+            json.dumps(data["calendars"], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    conversions: list[list[str]] = []
+    for section in CSV_SECTIONS:
+        records = data.get(section)
+        if not records:
+            continue
+        columns = [name for name, _, _ in _FIELDS[section] if name != "conversions"]
+        used = [c for c in columns if any(c in r for r in records)]
+        with open(root / f"{section}.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(used)
+            for rec in records:
+                writer.writerow([_text(rec.get(c)) for c in used])
+                if section == "leads":
+                    for conv in rec.get("conversions") or ():
+                        conversions.append([rec["id"], conv["kind"], conv["at"]])
+    if conversions:
+        with open(root / "conversions.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["lead", "kind", "at"])
+            writer.writerows(conversions)

@@ -1,0 +1,173 @@
+"""The FIXTURES.md dataset as JSON Lines: one record per line, tagged by section.
+
+Each non-blank line is a JSON object with a ``"section"`` member naming the
+section the record belongs to; the other members are the record's fields.
+A calendar's line also carries its ``"id"`` (calendars are an object keyed by
+id in JSON)::
+
+    {"section": "calendars", "id": "store", "timezone": "Europe/Paris"}
+    {"section": "teams", "id": "A", "calendar": "store"}
+    {"section": "threads", "id": "t", "team": "A"}
+    {"section": "messages", "thread": "t", "at": "2026-03-02T09:00:00+01:00", "direction": "in"}
+
+Records of one section may be spread over the file; their order within the
+section is their order in the file. Lines are grouped into the FIXTURES.md
+dict and validated by :func:`~salesmetrics.load.from_dict`, so errors name
+the same places as for the same data in JSON: ``messages[3].at`` is the
+fourth ``messages`` line. A line that cannot be placed in a section names the
+line itself (1-based, blank lines counted): ``line 7``.
+
+>>> ds = load_jsonl(['{"section": "teams", "id": "A"}', "",
+...                  '{"section": "threads", "id": "t", "team": "B"}'])
+Traceback (most recent call last):
+...
+salesmetrics.errors.DatasetError: threads[0].team: unknown team 'B'
+>>> load_jsonl(['{"section": "teams", "id": "A"}'])
+Dataset(teams=1, users=0, threads=0, messages=0, thread_events=0, sessions=0, leads=0, activities=0, smart_lists=0)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any
+
+from salesmetrics.dataset import Dataset
+from salesmetrics.errors import DatasetError, SalesmetricsError
+from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
+
+__all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
+
+Source = str | os.PathLike[str] | Iterable[str]
+
+
+def _lines(source: Source) -> Iterator[str]:
+    if isinstance(source, str | os.PathLike):
+        with open(source, encoding="utf-8-sig", newline=None) as fh:
+            yield from fh
+    else:
+        yield from source
+
+
+def line_path(number: int) -> str:
+    """The error path naming a whole line (1-based): ``line 7``."""
+    return f"line {number}"
+
+
+def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]:
+    """Group JSON Lines into the FIXTURES.md dataset dict, without validating records.
+
+    Returns:
+        The dataset dict and the errors of lines that could not be placed in a
+        section (not JSON, not an object, no or unknown ``section``, a calendar
+        without a string ``id`` or with an id already used), each naming
+        ``line N``. Those lines are left out of the dict.
+    """
+    data: dict[str, Any] = {}
+    errors: list[SalesmetricsError] = []
+    for number, line in enumerate(_lines(source), start=1):
+        text = line.strip()
+        if not text:
+            continue
+        where = line_path(number)
+        try:
+            rec = json.loads(text)
+        except ValueError as exc:
+            errors.append(SalesmetricsError("invalid_value", where, f"not JSON: {exc}"))
+            continue
+        if not isinstance(rec, dict):
+            errors.append(SalesmetricsError("invalid_value", where,
+                                            "a line holds one JSON object (a record)"))
+            continue
+        section = rec.pop("section", None)
+        if section is None:
+            errors.append(SalesmetricsError("missing_field", where,
+                                            "a record needs 'section' (teams, users, ...)"))
+            continue
+        if section not in SECTIONS:
+            errors.append(SalesmetricsError(
+                "invalid_value", where,
+                f"unknown section {section!r}; sections: {', '.join(SECTIONS)}"))
+            continue
+        if section == "calendars":
+            cid = rec.pop("id", None)
+            if not isinstance(cid, str) or not cid:
+                errors.append(SalesmetricsError("missing_field", where,
+                                                "a calendar line needs a string 'id'"))
+                continue
+            cals = data.setdefault("calendars", {})
+            if cid in cals:
+                errors.append(SalesmetricsError("duplicate_id", where,
+                                                f"calendar id {cid!r} is used twice"))
+                continue
+            cals[cid] = rec
+        else:
+            data.setdefault(section, []).append(rec)
+    return data, errors
+
+
+def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Dataset:
+    """Load a dataset from JSON Lines: a file path, or an iterable of lines.
+
+    Args:
+        source: a path (``str`` or path-like) or the lines themselves.
+        max_errors: stop collecting after this many errors.
+
+    Raises:
+        DatasetError: the errors of lines (``line 7``) then those of records
+            (``messages[3].at``), up to ``max_errors``.
+    """
+    data, errors = read_jsonl(source)
+    return finish(data, errors, max_errors=max_errors)
+
+
+def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
+           max_errors: int) -> Dataset:
+    """Validate ``data`` with :func:`from_dict`, raising ``errors`` found before it too."""
+    limit = max(1, max_errors)
+    if not errors:
+        return from_dict(data, max_errors=limit)
+    if len(errors) >= limit:
+        raise DatasetError(errors[:limit])
+    try:
+        from_dict(data, max_errors=limit - len(errors))
+    except DatasetError as exc:
+        raise DatasetError([*errors, *exc.errors]) from None
+    except SalesmetricsError as exc:
+        raise DatasetError([*errors, exc]) from None
+    raise DatasetError(errors)
+
+
+def iter_jsonl_lines(data: Mapping[str, Any]) -> Iterator[str]:
+    """The lines (without newline) of a FIXTURES.md dataset dict, section by section.
+
+    >>> list(iter_jsonl_lines({"calendars": {"c": {"timezone": "UTC"}}, "teams": [{"id": "A"}]}))
+    ['{"section": "calendars", "id": "c", "timezone": "UTC"}', '{"section": "teams", "id": "A"}']
+    """
+    for section in SECTIONS:
+        body = data.get(section)
+        if not body:
+            continue
+        if section == "calendars":
+            for cid, cal in body.items():
+                yield record_line("calendars", {"id": cid, **cal})
+        else:
+            for rec in body:
+                yield record_line(section, rec)
+
+
+def record_line(section: str, record: Mapping[str, Any]) -> str:
+    """One JSON Lines line for a record of ``section``.
+
+    >>> record_line("teams", {"id": "A", "name": "Paris"})
+    '{"section": "teams", "id": "A", "name": "Paris"}'
+    """
+    return json.dumps({"section": section, **record}, ensure_ascii=False)
+
+
+def dump_jsonl(data: Mapping[str, Any], fh: IO[str]) -> None:
+    """Write a FIXTURES.md dataset dict as JSON Lines to a text file."""
+    for line in iter_jsonl_lines(data):
+        fh.write(line)
+        fh.write("\n")

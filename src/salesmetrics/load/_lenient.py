@@ -1,0 +1,256 @@
+"""Lenient loading, and :func:`load`, which picks the reader from the file type.
+
+Strict loading (the default) refuses a dataset with any error. Lenient
+loading (``strict=False``) keeps what is valid and skips the rest, listing
+every skipped record in a :class:`LoadReport` with its error code and path:
+nothing disappears silently. A record that references a skipped record is
+skipped too (its ``unknown_reference`` error is reported), and so on, until
+the remaining records are valid together.
+
+>>> data = {"teams": [{"id": "A"}, {"id": "A"}],
+...         "threads": [{"id": "t", "team": "A"}, {"id": "u", "team": "Z"}],
+...         "messages": [{"thread": "u", "at": "2026-03-02T09:00:00+01:00", "direction": "in"}]}
+>>> ds, report = from_dict_lenient(data)
+>>> ds
+Dataset(teams=1, users=0, threads=1, messages=0, thread_events=0, sessions=0, leads=0, activities=0, smart_lists=0)
+>>> for skipped in report.skipped:
+...     print(skipped)
+Skipped(path='teams[1].id', code='duplicate_id', message="team id 'A' is used twice in teams")
+Skipped(path='threads[1].team', code='unknown_reference', message="unknown team 'Z'")
+Skipped(path='messages[0].thread', code='unknown_reference', message="unknown thread 'u'")
+>>> report.records
+('teams[1]', 'threads[1]', 'messages[0]')
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, overload
+
+import attrs
+
+from salesmetrics.dataset import Dataset
+from salesmetrics.errors import DatasetError, SalesmetricsError
+from salesmetrics.load._csv import read_csv_dir
+from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict
+from salesmetrics.load._json import load_json
+from salesmetrics.load._jsonl import finish, read_jsonl
+
+__all__ = ["LoadReport", "Skipped", "from_dict_lenient", "load"]
+
+#: File suffixes read as JSON Lines by :func:`load`.
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+_RECORD = re.compile(r"^([a-z_]+)\[(\d+)\]")
+_UNLIMITED = 2**62
+
+
+class Skipped(NamedTuple):
+    """One error that made the lenient loader skip a record (or a line, a section)."""
+
+    path: str
+    code: str
+    message: str
+
+
+@attrs.frozen(slots=True)
+class LoadReport:
+    """What lenient loading left out.
+
+    ``skipped`` holds one :class:`Skipped` ``(path, code, message)`` per error
+    found, in the order found (lines, then records section by section, then
+    the records skipped because they reference skipped ones). Paths name the
+    places in the input as given (``messages[3].at`` is the fourth message of
+    the input, not of the loaded dataset). A record with several errors
+    appears once per error; :attr:`records` lists each skipped record once.
+    """
+
+    skipped: tuple[Skipped, ...] = ()
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        """The skipped records' paths (``messages[3]``, ``calendars.store``, ``line 7``), once each."""
+        out: dict[str, None] = {}
+        for s in self.skipped:
+            out.setdefault(_record_of(s.path), None)
+        return tuple(out)
+
+    def __len__(self) -> int:
+        return len(self.skipped)
+
+    def __str__(self) -> str:
+        if not self.skipped:
+            return "nothing skipped"
+        return "\n".join(f"{s.path}: {s.code}: {s.message}" for s in self.skipped)
+
+
+def _record_of(path: str) -> str:
+    m = _RECORD.match(path)
+    if m:
+        return m.group(0)
+    if path.startswith("calendars."):
+        return ".".join(path.split(".")[:2]).split("[")[0]
+    return path
+
+
+class _Work:
+    """The records still in play, each with its position in the input."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.other: dict[str, Any] = {}
+        self.lists: dict[str, list[tuple[int, Any]]] = {}
+        self.calendars: dict[str, Any] | None = None
+        for key, value in data.items():
+            if key == "calendars" and isinstance(value, Mapping):
+                self.calendars = {str(k): v for k, v in value.items()}
+            elif key != "calendars" and isinstance(value, list):
+                self.lists[key] = list(enumerate(value))
+            else:
+                self.other[key] = value
+
+    def data(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.other)
+        if self.calendars is not None:
+            out["calendars"] = self.calendars
+        for key, items in self.lists.items():
+            out[key] = [rec for _, rec in items]
+        return out
+
+    def locate(self, path: str) -> tuple[str, str | int | None, str]:
+        """(key, current index or calendar id or None, the path in the input)."""
+        m = _RECORD.match(path)
+        if m and m.group(1) in self.lists:
+            section, i = m.group(1), int(m.group(2))
+            orig = self.lists[section][i][0]
+            return section, i, f"{section}[{orig}]{path[m.end():]}"
+        if path.startswith("calendars.") and self.calendars is not None:
+            rest = path[len("calendars."):]
+            best = max((c for c in self.calendars
+                        if rest == c or rest.startswith((c + ".", c + "["))),
+                       key=len, default=None)
+            if best is not None:
+                return "calendars", best, path
+        key = re.split(r"[.\[]", path, maxsplit=1)[0]
+        return key, None, path
+
+    def drop(self, targets: Iterable[tuple[str, str | int | None]]) -> None:
+        rows: dict[str, set[int]] = {}
+        for key, where in targets:
+            if where is None:
+                self.other.pop(key, None)
+                self.lists.pop(key, None)
+                if key == "calendars":
+                    self.calendars = None
+            elif isinstance(where, int):
+                rows.setdefault(key, set()).add(where)
+            elif self.calendars is not None:
+                self.calendars.pop(where, None)
+        for key, indexes in rows.items():
+            if key in self.lists:
+                self.lists[key] = [item for j, item in enumerate(self.lists[key])
+                                   if j not in indexes]
+
+
+def from_dict_lenient(
+    data: Mapping[str, Any], *, errors: Iterable[SalesmetricsError] = ()
+) -> tuple[Dataset, LoadReport]:
+    """Validate a FIXTURES.md dataset dict, skipping what is invalid.
+
+    Args:
+        data: the dataset's sections.
+        errors: errors found before (e.g. JSON Lines lines that were not JSON);
+            they open the report.
+
+    Returns:
+        The dataset of the valid records and the :class:`LoadReport` of the others.
+
+    Raises:
+        DatasetError: when nothing can be kept (``data`` is not an object).
+    """
+    skipped = [Skipped(e.path, e.code, e.message) for e in errors]
+    work = _Work(data)
+    while True:
+        try:
+            ds = from_dict(work.data(), max_errors=_UNLIMITED)
+        except DatasetError as exc:
+            targets = []
+            for err in exc.errors:
+                if err.path == "":
+                    raise
+                key, where, original = work.locate(err.path)
+                skipped.append(Skipped(original, err.code, err.message))
+                targets.append((key, where))
+            work.drop(targets)
+        else:
+            return ds, LoadReport(tuple(skipped))
+
+
+def _json_data(path: Path) -> Mapping[str, Any]:
+    try:
+        doc = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SalesmetricsError("invalid_value", "", f"{path}: not JSON: {exc}") from None
+    if not isinstance(doc, Mapping):
+        raise SalesmetricsError("invalid_value", "", "a dataset file holds a JSON object")
+    if "data" in doc and ("format" in doc or "checks" in doc):
+        data = doc["data"] or {}
+        if not isinstance(data, Mapping):
+            raise SalesmetricsError("invalid_value", "data", "data is a JSON object of sections")
+        return data
+    return doc
+
+
+@overload
+def load(path: str | os.PathLike[str], *, strict: Literal[True] = ...,
+         max_errors: int = ...) -> Dataset: ...
+
+
+@overload
+def load(path: str | os.PathLike[str], *, strict: Literal[False],
+         max_errors: int = ...) -> tuple[Dataset, LoadReport]: ...
+
+
+def load(
+    path: str | os.PathLike[str], *, strict: bool = True, max_errors: int = DEFAULT_MAX_ERRORS
+) -> Dataset | tuple[Dataset, LoadReport]:
+    """Load a dataset file or folder, choosing the reader from its type.
+
+    ``*.json`` → :func:`load_json` (a case file or a bare dataset);
+    ``*.jsonl`` / ``*.ndjson`` → :func:`load_jsonl`; a folder →
+    :func:`load_csv_dir`.
+
+    Args:
+        path: the file or folder.
+        strict: True (default): any error refuses the whole dataset and the
+            result is the :class:`Dataset`. False: invalid records are skipped
+            and the result is ``(dataset, report)``.
+        max_errors: strict mode: stop collecting after this many errors.
+            Lenient mode reports every error, whatever this says.
+
+    Raises:
+        DatasetError: strict mode, the dataset's errors.
+        SalesmetricsError: ``invalid_value`` at ``""`` for a file that is
+            not of a known type, not readable as its type, or missing.
+    """
+    p = Path(path)
+    if p.is_dir():
+        data, pre = read_csv_dir(p)
+    elif not p.exists():
+        raise SalesmetricsError("invalid_value", "", f"{p}: no such file or folder")
+    elif p.suffix.lower() == ".json":
+        if strict:
+            return load_json(p, max_errors=max_errors)
+        data, pre = dict(_json_data(p)), []
+    elif p.suffix.lower() in JSONL_SUFFIXES:
+        data, pre = read_jsonl(p)
+    else:
+        raise SalesmetricsError(
+            "invalid_value", "",
+            f"{p}: unknown dataset type; use .json, .jsonl/.ndjson or a folder of CSV files")
+    if strict:
+        return finish(data, pre, max_errors=max_errors)
+    return from_dict_lenient(data, errors=pre)
