@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from salesmetrics._time import parse_instant
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
+from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
 from salesmetrics.model import (
     AccountType,
     Activity,
@@ -180,6 +181,7 @@ def from_dict(
     *,
     max_errors: int = DEFAULT_MAX_ERRORS,
     path: str = "",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Dataset:
     """Validate a FIXTURES.md dataset given as dicts and lists; build a Dataset.
 
@@ -187,6 +189,7 @@ def from_dict(
         data: the ``data`` object of a case (sections of records).
         max_errors: stop collecting after this many errors.
         path: prefix of every error path (``""``: paths start at the section).
+        limits: the most records and the deepest nesting accepted.
 
     Raises:
         DatasetError: every error found (up to ``max_errors``), the first one's
@@ -196,6 +199,11 @@ def from_dict(
     if not isinstance(data, Mapping):
         errors.add("invalid_value", path, "a dataset is a JSON object of sections")
         errors.raise_if_any()
+    check_depth(data, limits, path)
+    total = sum(len(v) for v in data.values() if isinstance(v, list | Mapping))
+    if total > limits.max_records:
+        raise SalesmetricsError("invalid_value", path,
+                                f"{total} records is over the limit of {limits.max_records}")
     for key in data:
         if key not in SECTIONS and not _is_ignored(key):
             errors.add("invalid_value", join_path(path, str(key)),

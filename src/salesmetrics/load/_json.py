@@ -10,11 +10,15 @@ from typing import Any
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict
+from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
-__all__ = ["load_case_data", "load_json"]
+__all__ = ["load_case_data", "load_json", "parse_json_text"]
 
 
-def load_case_data(doc: Mapping[str, Any], *, max_errors: int = DEFAULT_MAX_ERRORS) -> Dataset:
+def load_case_data(
+    doc: Mapping[str, Any], *, max_errors: int = DEFAULT_MAX_ERRORS,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
     """The dataset of a parsed JSON document: a case's ``data``, or the document itself.
 
     Error paths name places inside ``data`` (``messages[3].at``), as FIXTURES.md says.
@@ -27,22 +31,41 @@ def load_case_data(doc: Mapping[str, Any], *, max_errors: int = DEFAULT_MAX_ERRO
         data = doc
     if not isinstance(data, Mapping):
         raise SalesmetricsError("invalid_value", "data", "data is a JSON object of sections")
-    return from_dict(data, max_errors=max_errors)
+    return from_dict(data, max_errors=max_errors, limits=limits)
 
 
-def load_json(path: str | os.PathLike[str], *, max_errors: int = DEFAULT_MAX_ERRORS) -> Dataset:
+def parse_json_text(raw: bytes | str, *, limits: Limits = DEFAULT_LIMITS, name: str = "") -> Any:
+    """Parse JSON text within the limits; every failure is an ``invalid_value`` error.
+
+    >>> parse_json_text(b'[' * 100000 + b']' * 100000)
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: not JSON: nested too deeply
+    """
+    check_size(len(raw), limits)
+    prefix = f"{name}: " if name else ""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise SalesmetricsError("invalid_value", "", f"{prefix}not JSON: nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SalesmetricsError("invalid_value", "", f"{prefix}not JSON: {exc}") from None
+
+
+def load_json(
+    path: str | os.PathLike[str], *, max_errors: int = DEFAULT_MAX_ERRORS,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
     """Load a dataset from a JSON file: a case file (its ``data``) or a bare dataset.
 
     Raises:
         SalesmetricsError: ``invalid_value`` at ``""`` when the file is not
             JSON; the dataset's errors otherwise.
     """
+    check_size(os.path.getsize(path), limits)
     with open(path, "rb") as fh:
-        raw = fh.read()
-    try:
-        doc = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SalesmetricsError("invalid_value", "", f"{os.fspath(path)}: not JSON: {exc}") from None
+        raw = fh.read(limits.max_bytes + 1)
+    doc = parse_json_text(raw, limits=limits, name=os.fspath(path))
     if not isinstance(doc, Mapping):
         raise SalesmetricsError("invalid_value", "", "a dataset file holds a JSON object")
-    return load_case_data(doc, max_errors=max_errors)
+    return load_case_data(doc, max_errors=max_errors, limits=limits)

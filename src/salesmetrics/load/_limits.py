@@ -1,0 +1,71 @@
+"""Limits that protect a process from hostile input: size, nesting, record count.
+
+Every loader takes a :class:`Limits`; the defaults are safe for a server and
+roomy for real exports. Going over a limit raises ``invalid_value`` naming the
+place (the whole input ``""``, or the section).
+
+>>> Limits().max_records
+10000000
+>>> check_depth({"a": [[[1]]]}, Limits(max_depth=3), "")
+Traceback (most recent call last):
+...
+salesmetrics.errors.SalesmetricsError: a[0][0]: nested deeper than 3 levels
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from salesmetrics.errors import SalesmetricsError, join_path
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_depth", "check_size"]
+
+
+@attrs.frozen
+class Limits:
+    """Caller-settable input limits.
+
+    Attributes:
+        max_bytes: the largest input file or text read at once (bytes).
+        max_depth: the deepest nesting of objects and lists in a record.
+        max_records: the most records in the whole dataset.
+    """
+
+    max_bytes: int = 1 << 30
+    max_depth: int = 16
+    max_records: int = 10_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def check_size(size: int, limits: Limits, path: str = "") -> None:
+    """Refuse an input larger than ``limits.max_bytes``."""
+    if size > limits.max_bytes:
+        raise SalesmetricsError(
+            "invalid_value", path,
+            f"input of {size} bytes is over the limit of {limits.max_bytes} bytes "
+            "(raise Limits.max_bytes, or stream it as JSON Lines)",
+        )
+
+
+def check_depth(value: Any, limits: Limits, path: str) -> None:
+    """Refuse objects and lists nested deeper than ``limits.max_depth`` (iteratively)."""
+    stack: list[tuple[Any, str, int]] = [(value, path, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = ((join_path(where, str(k)), v) for k, v in item.items())
+        elif isinstance(item, list):
+            children = ((join_path(where, i), v) for i, v in enumerate(item))
+        else:
+            continue
+        if depth >= limits.max_depth:
+            raise SalesmetricsError("invalid_value", where,
+                                    f"nested deeper than {limits.max_depth} levels")
+        for child_path, child in children:
+            if isinstance(child, Mapping | list):
+                stack.append((child, child_path, depth + 1))
