@@ -165,7 +165,7 @@ class Calendar:
     ``business_seconds(a, b)`` for ``a <= b`` is equivalent to the naive sum
     over :meth:`open_intervals`, without building them:
 
-    >>> sum((e - s).total_seconds() for s, e in cal.open_intervals(a, b))
+    >>> sum(e.timestamp() - s.timestamp() for s, e in cal.open_intervals(a, b))
     300.0
     """
 
@@ -338,7 +338,7 @@ class Calendar:
             ValueError: a naive datetime, or an instant outside the years 2..9998.
         """
         if a.tzinfo is None or b.tzinfo is None:
-            raise ValueError("business_seconds needs aware datetimes")
+            raise ValueError("business_seconds needs aware datetimes, not a naive datetime")
         if self._always:
             return b.timestamp() - a.timestamp()
         return self._compiled.seconds(a.timestamp(), b.timestamp())

@@ -75,7 +75,7 @@ class WallClock:
     def elapsed(self, calendar: Calendar, a: datetime, b: datetime) -> float:
         """``(b - a).total_seconds()``."""
         if a.tzinfo is None or b.tzinfo is None:
-            raise ValueError("clocks need aware datetimes")
+            raise ValueError("clocks need aware datetimes, not a naive datetime")
         return b.timestamp() - a.timestamp()
 
 
@@ -121,7 +121,7 @@ class DeferredStartClock:
     def elapsed(self, calendar: Calendar, a: datetime, b: datetime) -> float:
         """Wall seconds from ``max(a, next opening)`` to ``b``, at least 0."""
         if a.tzinfo is None or b.tzinfo is None:
-            raise ValueError("clocks need aware datetimes")
+            raise ValueError("clocks need aware datetimes, not a naive datetime")
         if b < a:
             raise ValueError("the deferred_start clock needs a <= b")
         start = calendar.next_opening(a)
