@@ -1,0 +1,528 @@
+"""Lead response time and the lead dashboard (METRICS.md §4, Reynolds & Reynolds).
+
+A lead's **first response** is the earliest completed, non-automated activity
+linked to it (``activity.lead``), done at or after the lead was received and
+visible (``at <= as_of``), of the caller's kinds when the caller restricts
+them; ties keep input order. Its value is the elapsed time from the lead's
+reception to that activity on the lead team's calendar, with a clock
+(``deferred_start`` by default: a lead received at night starts counting at
+the next opening).
+
+The computation is rows → partial aggregates → result:
+
+* :func:`lead_responses` gives one :class:`LeadResponse` row per lead counted
+  (its first response activity, responder, clock start and value, or none);
+* :class:`ResponseAggregate` sums rows and merges associatively;
+* :func:`lead_response_time` and :func:`lead_dashboard` return frozen results
+  whose summaries are exactly the aggregates of their rows.
+
+>>> from datetime import datetime, timezone
+>>> from salesmetrics.dataset import Dataset
+>>> from salesmetrics.model import Activity, ActivityKind, Lead, User
+>>> from salesmetrics.period import Period
+>>> t = lambda h: datetime(2026, 3, 2, h, tzinfo=timezone.utc)
+>>> ds = Dataset(users=[User(id="u")],
+...     leads=[Lead(id="L1", received_at=t(9)), Lead(id="L2", received_at=t(10))],
+...     activities=[Activity(user="u", kind=ActivityKind.CALL, at=t(11), lead="L1")])
+>>> r = lead_response_time(ds, period=Period(t(0), t(23)))
+>>> r.overall.leads, r.overall.responded, r.overall.mean, r.overall.within_24h_rate
+(2, 1, 7200.0, 0.5)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from salesmetrics.calendars import DEFERRED_START, Clock, clock_named
+from salesmetrics.dataset import Dataset
+from salesmetrics.errors import SalesmetricsError
+from salesmetrics.model import Activity, ActivityKind, Lead
+from salesmetrics.period import Period
+from salesmetrics.results import mean, median, percentile, rate, to_jsonable
+
+__all__ = [
+    "DAY_SECONDS",
+    "LEAD_GROUPINGS",
+    "LeadDashboard",
+    "LeadResponse",
+    "LeadResponseTime",
+    "ResponseAggregate",
+    "ResponseSummary",
+    "first_response",
+    "lead_dashboard",
+    "lead_response_time",
+    "lead_responses",
+    "to_rows",
+]
+
+#: Seconds in the "within 24 h" count (at most, inclusive).
+DAY_SECONDS = 86400.0
+
+#: The groupings of :func:`lead_response_time`.
+LEAD_GROUPINGS = ("responder", "assignee", "team", "store", "source", "source_group", "type",
+                  "category")
+
+#: Lead attributes whose distinct values make the groups.
+ATTRIBUTE_GROUPINGS = ("store", "source", "source_group", "type", "category")
+
+_MAX_BUCKETS = 5
+
+Bucket = tuple[float, float]
+
+
+# -- shared lead helpers (also used by salesmetrics.metrics.conversion) -------
+
+
+def visible(at: datetime, as_of: datetime | None) -> bool:
+    """Whether an instant is visible at ``as_of`` (None: everything is)."""
+    return as_of is None or at <= as_of
+
+
+def leads_received(dataset: Dataset, period: Period, as_of: datetime | None,
+                   categories: frozenset[str] | None = None) -> list[Lead]:
+    """The leads received in the period and visible, optionally of some categories.
+
+    In input order.
+    """
+    return [
+        lead for lead in dataset.leads
+        if period.contains(lead.received_at) and visible(lead.received_at, as_of)
+        and (categories is None or lead.category in categories)
+    ]
+
+
+def group_names(dataset: Dataset, by: str,
+                categories: frozenset[str] | None = None) -> list[str]:
+    """The groups that always appear for a grouping, even empty.
+
+    ``team``: every team; ``responder``/``assignee``/``user``: every user;
+    a lead attribute: every distinct non-null value among the dataset's leads
+    (of ``categories`` when given).
+    """
+    if by == "team":
+        return [t.id for t in dataset.teams]
+    if by in ("responder", "assignee", "user"):
+        return [u.id for u in dataset.users]
+    names: dict[str, None] = {}
+    for lead in dataset.leads:
+        if categories is not None and lead.category not in categories:
+            continue
+        value = getattr(lead, by)
+        if value is not None:
+            names.setdefault(value, None)
+    return sorted(names)
+
+
+def check_kinds(kinds: Iterable[ActivityKind | str] | None) -> frozenset[ActivityKind] | None:
+    """Activity kinds from names.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``options.kinds`` for an unknown kind.
+    """
+    if kinds is None:
+        return None
+    if isinstance(kinds, str):
+        raise SalesmetricsError("invalid_option", "options.kinds",
+                                "kinds is a list of activity kinds, not one string")
+    out = set()
+    for k in kinds:
+        try:
+            out.add(ActivityKind(k))
+        except ValueError:
+            raise SalesmetricsError(
+                "invalid_option", "options.kinds",
+                f"unknown activity kind {k!r}; known: {', '.join(a.value for a in ActivityKind)}",
+            ) from None
+    return frozenset(out)
+
+
+def check_buckets(buckets: Iterable[Sequence[float]]) -> tuple[Bucket, ...]:
+    """Hour buckets ``[from, to)``: at most five pairs of numbers ``0 <= from < to``.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``options.buckets``.
+    """
+    def bad(msg: str) -> SalesmetricsError:
+        return SalesmetricsError("invalid_option", "options.buckets", msg)
+
+    if isinstance(buckets, str | bytes | Mapping):
+        raise bad("buckets is a list of [from_hours, to_hours] pairs")
+    out: list[Bucket] = []
+    for b in buckets:
+        if isinstance(b, str | bytes | Mapping) or not isinstance(b, Sequence) or len(b) != 2:
+            raise bad(f"a bucket is a pair [from_hours, to_hours], not {b!r}")
+        lo, hi = b
+        for v in (lo, hi):
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+                raise bad(f"bucket bounds are finite numbers of hours, not {v!r}")
+        if lo < 0 or hi <= lo:
+            raise bad(f"a bucket needs 0 <= from < to, not {[lo, hi]!r}")
+        out.append((float(lo), float(hi)))
+    if len(out) > _MAX_BUCKETS:
+        raise bad(f"at most {_MAX_BUCKETS} buckets, not {len(out)}")
+    return tuple(out)
+
+
+def resolve_clock(clock: Clock | str) -> Clock:
+    """A clock, or the clock of a name.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``options.clock`` for an unknown name.
+    """
+    if not isinstance(clock, str):
+        return clock
+    try:
+        return clock_named(clock)
+    except KeyError:
+        raise SalesmetricsError("invalid_option", "options.clock",
+                                f"unknown clock {clock!r}; known: business, deferred_start, wall"
+                                ) from None
+
+
+def _categories(categories: Iterable[str] | None) -> frozenset[str] | None:
+    if categories is None:
+        return None
+    if isinstance(categories, str):
+        raise SalesmetricsError("invalid_option", "options.categories",
+                                "categories is a list of category names, not one string")
+    return frozenset(categories)
+
+
+# -- first response -------------------------------------------------------------
+
+
+def first_response(dataset: Dataset, lead: Lead, *, as_of: datetime | None = None,
+                   kinds: frozenset[ActivityKind] | None = None) -> Activity | None:
+    """The lead's first response: earliest completed, non-automated linked activity.
+
+    Done at or after the lead's reception and at or before ``as_of``, of
+    ``kinds`` when given; ties keep input order. None when nobody responded.
+
+    Is equivalent to::
+
+        min((a for a in dataset.activities if a.lead == lead.id and a.completed
+             and not a.automated and lead.received_at <= a.at <= as_of
+             and (kinds is None or a.kind in kinds)),
+            key=lambda a: (a.at, a.index), default=None)
+    """
+    for a in dataset.activities_by_lead.get(lead.id, ()):
+        if as_of is not None and a.at > as_of:
+            break
+        if (a.completed and not a.automated and a.at >= lead.received_at
+                and (kinds is None or a.kind in kinds)):
+            return a
+    return None
+
+
+@attrs.frozen
+class LeadResponse:
+    """One lead counted by a lead response metric: its first response and value.
+
+    ``clock_start`` is where the clock started (the next opening for a lead
+    received outside open hours with ``deferred_start``; the reception
+    otherwise). ``value`` is None when the lead was never responded to.
+    """
+
+    lead: str
+    received_at: datetime
+    team: str | None
+    assignee: str | None
+    store: str | None
+    source: str | None
+    source_group: str | None
+    type: str | None
+    category: str | None
+    response_activity: str | None
+    response_index: int | None
+    response_kind: ActivityKind | None
+    responder: str | None
+    responded_at: datetime | None
+    clock_start: datetime | None
+    value: float | None
+
+    @property
+    def responded(self) -> bool:
+        """Whether the lead has a first response."""
+        return self.value is not None
+
+    def group(self, by: str) -> str | None:
+        """The lead's group for a grouping (None: in no group)."""
+        value: str | None = getattr(self, by)
+        return value
+
+
+def _clock_start(clock: Clock, dataset: Dataset, lead: Lead) -> datetime | None:
+    if clock.name != DEFERRED_START.name:
+        return lead.received_at
+    return dataset.calendar_of_team(lead.team).next_opening(lead.received_at)
+
+
+def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
+                   clock: Clock | str = DEFERRED_START,
+                   kinds: Iterable[ActivityKind | str] | None = None,
+                   categories: Iterable[str] | None = None) -> tuple[LeadResponse, ...]:
+    """One :class:`LeadResponse` per lead received in the period (and visible).
+
+    Leads in input order; only leads of ``categories`` when given.
+
+    >>> from datetime import datetime, timezone
+    >>> from salesmetrics.model import Lead
+    >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> rows = lead_responses(Dataset(leads=[Lead(id="L", received_at=t)]),
+    ...                       period=Period(t, t.replace(hour=10)))
+    >>> rows[0].lead, rows[0].value
+    ('L', None)
+    """
+    the_clock = resolve_clock(clock)
+    the_kinds = check_kinds(kinds)
+    cats = _categories(categories)
+    rows = []
+    for lead in leads_received(dataset, period, as_of, cats):
+        resp = first_response(dataset, lead, as_of=as_of, kinds=the_kinds)
+        value = None
+        if resp is not None:
+            value = float(the_clock.elapsed(dataset.calendar_of_team(lead.team),
+                                            lead.received_at, resp.at))
+        rows.append(LeadResponse(
+            lead=lead.id, received_at=lead.received_at, team=lead.team, assignee=lead.assignee,
+            store=lead.store, source=lead.source, source_group=lead.source_group,
+            type=lead.type, category=lead.category,
+            response_activity=None if resp is None else resp.id,
+            response_index=None if resp is None else resp.index,
+            response_kind=None if resp is None else resp.kind,
+            responder=None if resp is None else resp.user,
+            responded_at=None if resp is None else resp.at,
+            clock_start=_clock_start(the_clock, dataset, lead),
+            value=value,
+        ))
+    return tuple(rows)
+
+
+# -- aggregates -------------------------------------------------------------------
+
+
+@attrs.frozen
+class ResponseSummary:
+    """The summary of lead responses of one group.
+
+    ``mean``, ``median`` and ``p90`` are over responded leads (None when none);
+    ``within_24h_rate`` is over all leads (None when no leads); ``buckets``
+    counts responded leads per caller bucket.
+    """
+
+    leads: int
+    responded: int
+    mean: float | None
+    median: float | None
+    p90: float | None
+    within_24h: int
+    within_24h_rate: float | None
+    buckets: tuple[int, ...]
+
+
+def _sorted_floats(values: Iterable[float]) -> tuple[float, ...]:
+    return tuple(sorted(values))
+
+
+@attrs.frozen
+class ResponseAggregate:
+    """A partial aggregate of :class:`LeadResponse` rows; merges associatively.
+
+    Keeps the sorted values so that the mean and median of a merge equal those
+    of the whole, whatever the split.
+
+    >>> a = ResponseAggregate(leads=2, values=(10.0,))
+    >>> b = ResponseAggregate(leads=1, values=(5.0,))
+    >>> a.merge(b).summary()
+    ResponseSummary(leads=3, responded=2, mean=7.5, median=7.5, p90=9.5, within_24h=2, within_24h_rate=0.6666666666666666, buckets=())
+    """
+
+    leads: int = 0
+    values: tuple[float, ...] = attrs.field(default=(), converter=_sorted_floats)
+    buckets: tuple[Bucket, ...] = ()
+
+    @classmethod
+    def of(cls, rows: Iterable[LeadResponse],
+           buckets: Iterable[Sequence[float]] = ()) -> ResponseAggregate:
+        """The aggregate of some rows."""
+        rows = list(rows)
+        return cls(leads=len(rows), values=[r.value for r in rows if r.value is not None],
+                   buckets=check_buckets(buckets))
+
+    def merge(self, other: ResponseAggregate) -> ResponseAggregate:
+        """The aggregate of both parts (they must use the same buckets)."""
+        if self.buckets != other.buckets:
+            raise ValueError("cannot merge aggregates with different buckets")
+        return ResponseAggregate(leads=self.leads + other.leads,
+                                 values=self.values + other.values, buckets=self.buckets)
+
+    def summary(self) -> ResponseSummary:
+        """The summary: counts, mean, median, p90, within 24 h and bucket counts."""
+        within = sum(1 for v in self.values if v <= DAY_SECONDS)
+        return ResponseSummary(
+            leads=self.leads, responded=len(self.values), mean=mean(self.values),
+            median=median(self.values), p90=percentile(self.values, 90),
+            within_24h=within, within_24h_rate=rate(within, self.leads),
+            buckets=tuple(sum(1 for v in self.values if lo * 3600 <= v < hi * 3600)
+                          for lo, hi in self.buckets),
+        )
+
+
+def _grouped(rows: Sequence[LeadResponse], by: str | None, names: Sequence[str],
+             make: Callable[[list[LeadResponse]], ResponseAggregate],
+             ) -> dict[str, ResponseAggregate]:
+    if by is None:
+        return {}
+    parts: dict[str, list[LeadResponse]] = {n: [] for n in names}
+    for r in rows:
+        key = r.group(by)
+        if key is not None:
+            parts.setdefault(key, []).append(r)
+    return {k: make(v) for k, v in parts.items()}
+
+
+@attrs.frozen
+class LeadResponseTime:
+    """The result of :func:`lead_response_time`.
+
+    ``overall`` counts every lead; ``groups`` (empty without ``by``) holds one
+    summary per group; ``rows`` are the leads counted, with their first response.
+    """
+
+    by: str | None
+    overall: ResponseSummary
+    groups: Mapping[str, ResponseSummary]
+    rows: tuple[LeadResponse, ...]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The drill-down rows as JSON-able dicts (one per lead)."""
+        return to_rows(self.rows)
+
+
+def to_rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """Fact rows (attrs classes) as JSON-able dicts."""
+    return [to_jsonable(r) for r in rows]
+
+
+def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
+                       by: str | None = None, clock: Clock | str = DEFERRED_START,
+                       kinds: Iterable[ActivityKind | str] | None = None,
+                       buckets: Iterable[Sequence[float]] = (),
+                       categories: Iterable[str] | None = None) -> LeadResponseTime:
+    """How long leads received in the period waited for their first response.
+
+    Is equivalent to::
+
+        rows = [(lead, first_response(lead)) for lead in leads received in period]
+        values = [clock.elapsed(calendar_of_team(lead.team), lead.received_at, r.at)
+                  for lead, r in rows if r is not None]
+        leads=len(rows), responded=len(values), mean(values), median(values),
+        within_24h=count(v <= 86400 for v in values), buckets=[count(lo*3600 <= v < hi*3600)]
+
+    but grouped by ``by`` (``responder``, ``assignee``, ``team``, ``store``,
+    ``source``, ``source_group``, ``type``, ``category``): every team, every
+    user, or every distinct value among the dataset's leads appears, even
+    empty; a lead never responded to is in no responder group.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` for an unknown clock, kind,
+            grouping or bad buckets.
+
+    >>> from datetime import datetime, timezone
+    >>> from salesmetrics.model import Lead
+    >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> ds = Dataset(leads=[Lead(id="L", received_at=t, store="north")])
+    >>> r = lead_response_time(ds, period=Period(t, t.replace(hour=10)), by="store")
+    >>> r.groups["north"].leads, r.groups["north"].mean
+    (1, None)
+    """
+    if by is not None and by not in LEAD_GROUPINGS:
+        raise SalesmetricsError("invalid_option", "by", f"cannot group lead response by {by!r}")
+    the_buckets = check_buckets(buckets)
+    cats = _categories(categories)
+    rows = lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
+                          categories=cats)
+
+    def make(part: list[LeadResponse]) -> ResponseAggregate:
+        return ResponseAggregate.of(part, the_buckets)
+
+    names = group_names(dataset, by, cats) if by is not None else []
+    groups = _grouped(rows, by, names, make)
+    return LeadResponseTime(
+        by=by, overall=make(list(rows)).summary(),
+        groups={k: v.summary() for k, v in groups.items()}, rows=rows,
+    )
+
+
+# -- dashboard ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class LeadDashboard:
+    """The result of :func:`lead_dashboard` (Reynolds' "Temps de réponse Internet").
+
+    ``received``: leads received in the period up to ``at``; ``responded``:
+    those with a first response up to ``at``; ``responded_in_window``: those
+    whose first response is in ``(at - window, at]``; ``mean`` and ``median``:
+    response times of the responded ones.
+    """
+
+    at: datetime
+    window_seconds: float
+    received: int
+    responded: int
+    responded_in_window: int
+    mean: float | None
+    median: float | None
+    rows: tuple[LeadResponse, ...]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The drill-down rows as JSON-able dicts (one per lead received)."""
+        return to_rows(self.rows)
+
+
+def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
+                   window_seconds: float = 43200.0, clock: Clock | str = DEFERRED_START,
+                   kinds: Iterable[ActivityKind | str] | None = None,
+                   categories: Iterable[str] | None = None) -> LeadDashboard:
+    """The lead dashboard at an instant: received, responded in the window, mean time.
+
+    Data is read up to ``at``. Is equivalent to::
+
+        rows = lead_responses(dataset, period=period, as_of=at, ...)
+        received = len(rows)
+        responded_in_window = count(at - window < r.responded_at <= at for r in rows)
+        mean = mean(r.value for r in rows if r.responded)
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``options.window_seconds``
+            when the window is not positive.
+
+    >>> from datetime import datetime, timezone, timedelta
+    >>> from salesmetrics.model import Activity, ActivityKind, Lead, User
+    >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> ds = Dataset(users=[User(id="u")], leads=[Lead(id="L", received_at=t)],
+    ...     activities=[Activity(user="u", kind=ActivityKind.CALL, at=t, lead="L")])
+    >>> d = lead_dashboard(ds, period=Period(t, t + timedelta(days=1)), at=t + timedelta(hours=13))
+    >>> d.received, d.responded_in_window, d.mean
+    (1, 0, 0.0)
+    """
+    if not window_seconds > 0:
+        raise SalesmetricsError("invalid_option", "options.window_seconds",
+                                f"the window must be positive, not {window_seconds!r}")
+    rows = lead_responses(dataset, period=period, as_of=at, clock=clock, kinds=kinds,
+                          categories=categories)
+    agg = ResponseAggregate.of(rows).summary()
+    in_window = sum(
+        1 for r in rows
+        if r.responded_at is not None
+        and 0 <= (at - r.responded_at).total_seconds() < window_seconds
+    )
+    return LeadDashboard(at=at, window_seconds=float(window_seconds), received=agg.leads,
+                         responded=agg.responded, responded_in_window=in_window,
+                         mean=agg.mean, median=agg.median, rows=rows)
