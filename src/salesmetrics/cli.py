@@ -1,0 +1,149 @@
+"""The ``salesmetrics`` command: run and compute conformance cases, print reports.
+
+Commands:
+
+* ``salesmetrics spec run [PATH ...]``: run case files (every ``*.json``
+  under a folder; the shipped corpus when no path is given), print one line
+  per failing check and ``N passed, M failed``; exit 1 when a check failed.
+* ``salesmetrics spec compute FILE``: print one JSON array, an element per
+  check (its result or ``{"error": ...}``); exit 0 whenever it could compute.
+* ``salesmetrics spec schema``: print the JSON Schema of the case format.
+* ``salesmetrics spec list``: list the shipped case files and their names.
+* ``salesmetrics report ...``: the dataset report (:mod:`salesmetrics.report`).
+
+Exit codes: 0 success, 1 a check failed, 2 bad usage or an unreadable file.
+
+>>> main(["spec", "run", str(fixtures_path() / "no-such-topic")])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from salesmetrics.errors import SalesmetricsError
+from salesmetrics.spec.runner import (
+    compute_case,
+    fixtures_path,
+    iter_fixtures,
+    read_case,
+    run_paths,
+    schema_path,
+)
+
+__all__ = ["build_parser", "main"]
+
+_PROG = "salesmetrics"
+
+
+def _report_module() -> ModuleType | None:
+    """``salesmetrics.report`` if it exists, imported only when asked for."""
+    try:
+        return importlib.import_module("salesmetrics.report")
+    except ModuleNotFoundError as exc:
+        if exc.name == "salesmetrics.report":
+            return None
+        raise
+
+
+def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
+    """The argument parser; the ``report`` command takes ``report``'s own arguments if given."""
+    parser = argparse.ArgumentParser(
+        prog=_PROG, description="Sales and customer-messaging team metrics.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    spec = commands.add_parser("spec", help="conformance cases: run, compute, schema, list",
+                               description="Conformance cases (FIXTURES.md).")
+    spec_commands = spec.add_subparsers(dest="spec_command", metavar="SUBCOMMAND", required=True)
+    run = spec_commands.add_parser(
+        "run", help="run case files and report failing checks",
+        description="Run case files (every *.json under a folder, recursively). "
+                    "Without PATH, run the corpus shipped in the package.")
+    run.add_argument("paths", nargs="*", metavar="PATH", help="case files or folders")
+    compute = spec_commands.add_parser(
+        "compute", help="print every check's actual result as one JSON array")
+    compute.add_argument("file", metavar="FILE", help="a case file")
+    spec_commands.add_parser("schema", help="print the JSON Schema of the case format")
+    spec_commands.add_parser("list", help="list the shipped case files")
+
+    report_parser = commands.add_parser(
+        "report", help="every metric of a dataset as tables (salesmetrics report --help)")
+    if report is not None:
+        report.add_arguments(report_parser)
+    else:
+        report_parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _spec_run(paths: Sequence[str]) -> int:
+    try:
+        reports = run_paths(paths or [fixtures_path()])
+    except FileNotFoundError as exc:
+        print(f"{_PROG} spec run: {exc}", file=sys.stderr)
+        return 2
+    passed = failed = 0
+    for rep in reports:
+        for line in rep.lines():
+            print(line)
+        passed += rep.passed
+        failed += rep.failed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _spec_compute(path: str) -> int:
+    try:
+        doc = read_case(path)
+        results = compute_case(doc)
+    except (OSError, SalesmetricsError) as exc:
+        print(f"{_PROG} spec compute: {path}: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _spec_list() -> int:
+    root = fixtures_path()
+    for path in iter_fixtures():
+        try:
+            doc = read_case(path)
+            name = doc.get("name", "") if isinstance(doc, dict) else ""
+        except SalesmetricsError:
+            name = "(not JSON)"
+        print(f"{path.relative_to(root).as_posix()}\t{name}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Args:
+        argv: the arguments after the program name (default: ``sys.argv[1:]``).
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    wants_report = bool(args_list) and args_list[0] == "report"
+    report = _report_module() if wants_report else None
+    parser = build_parser(report)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    if args.command == "report":
+        if report is None:
+            print("report is not available yet", file=sys.stderr)
+            return 2
+        code: int = report.run(args)
+        return code
+    if args.spec_command == "run":
+        return _spec_run(args.paths)
+    if args.spec_command == "compute":
+        return _spec_compute(args.file)
+    if args.spec_command == "schema":
+        sys.stdout.write(schema_path().read_text(encoding="utf-8"))
+        return 0
+    return _spec_list()
