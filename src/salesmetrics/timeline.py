@@ -1,7 +1,12 @@
 """One pass per thread: conversations, holders, contacts (METRICS.md §2).
 
-This module starts with the conversation split shared by every metric that
-speaks of conversations (conversation metrics and rep activity alike).
+:func:`thread_timeline` walks one thread's messages and events once, in the
+walk order (instant, messages before events at the same instant, then input
+position), and records everything the conversation metrics read: the
+conversations (:func:`split_conversations`), the team holding the thread over
+time, the contacts and how each closed, each conversation's first human
+reply and where its response-time clock starts. Only items at or before
+``as_of`` are seen. :func:`timelines` does it for every thread of a dataset.
 
 >>> from datetime import datetime, timedelta, timezone
 >>> from salesmetrics.model import Message, Direction
@@ -10,18 +15,49 @@ speaks of conversations (conversation metrics and rep activity alike).
 ...         for d in (0, 1, 20)]
 >>> [len(c) for c in split_conversations(msgs)]
 [2, 1]
+>>> from salesmetrics.dataset import Dataset
+>>> from salesmetrics.model import Team, Thread
+>>> ds = Dataset(teams=[Team(id="A")], threads=[Thread(id="t", team="A")], messages=msgs)
+>>> tl = thread_timeline(ds, "t")
+>>> len(tl.conversations), len(tl.contacts), tl.contacts[0].outcome
+(2, 1, 'open')
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from salesmetrics.model import Message
+import attrs
 
-__all__ = ["DEFAULT_GAP_SECONDS", "split_conversations"]
+from salesmetrics.dataset import Dataset
+from salesmetrics.model import EventType, Message, Status, ThreadEvent
+from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
+
+__all__ = [
+    "ANSWERED",
+    "ANSWERED_BY_OTHER",
+    "DEFAULT_GAP_SECONDS",
+    "OPEN",
+    "PROCESSED",
+    "Contact",
+    "Conversation",
+    "Reply",
+    "Timeline",
+    "item_ref",
+    "split_conversations",
+    "thread_timeline",
+    "timelines",
+]
 
 #: The default silence that starts a new conversation: 15 days (Instaply).
 DEFAULT_GAP_SECONDS = 15 * 86400.0
+
+#: Contact outcomes.
+ANSWERED = "answered"
+ANSWERED_BY_OTHER = "answered_by_other_team"
+PROCESSED = "closed_by_status"
+OPEN = "open"
 
 
 def split_conversations(
@@ -41,3 +77,324 @@ def split_conversations(
             out[-1].append(m)
         prev = m.at
     return out
+
+
+def item_ref(item: Message | ThreadEvent) -> str:
+    """How results name a message or an event: its id, else ``messages[<index>]``.
+
+    >>> from datetime import datetime, timezone
+    >>> from salesmetrics.model import Direction
+    >>> at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> item_ref(Message(thread="t", at=at, direction=Direction.IN, index=3))
+    'messages[3]'
+    >>> item_ref(Message(thread="t", at=at, direction=Direction.IN, id="m1"))
+    'm1'
+    """
+    if item.id is not None:
+        return item.id
+    section = "messages" if isinstance(item, Message) else "thread_events"
+    return f"{section}[{item.index}]"
+
+
+@attrs.frozen
+class Reply:
+    """A human outbound message and the team it speaks for."""
+
+    message: Message
+    team: str
+
+    @property
+    def at(self) -> datetime:
+        """When it was sent."""
+        return self.message.at
+
+    @property
+    def ref(self) -> str:
+        """The message's id or ``messages[<index>]``."""
+        return item_ref(self.message)
+
+
+@attrs.frozen
+class Conversation:
+    """One conversation of a thread, with what the metrics read of it.
+
+    ``first_team``: the team of its first message (message-team rule);
+    ``first_reply``: its first human outbound message; ``first_inbound``:
+    its first inbound message; ``clock_start``: where response time starts
+    (the first message, or the last transfer/escalation before the first
+    reply, ``restarted_by``); ``removed_by``: the first status event between
+    the first message and the first reply (it removes the conversation from
+    response time); ``holder_at_end``: the team holding the thread at
+    ``as_of`` (the last visible transfer's target).
+    """
+
+    thread: str
+    number: int
+    messages: tuple[Message, ...]
+    first_team: str
+    holder_at_start: str
+    holder_at_end: str
+    first_reply: Reply | None
+    first_inbound: Message | None
+    clock_start: datetime
+    restarted_by: ThreadEvent | None
+    removed_by: ThreadEvent | None
+
+    @property
+    def first(self) -> Message:
+        """Its first message (the anchor)."""
+        return self.messages[0]
+
+    @property
+    def start(self) -> datetime:
+        """The instant of its first message."""
+        return self.messages[0].at
+
+    @property
+    def last(self) -> datetime:
+        """The instant of its last message."""
+        return self.messages[-1].at
+
+    @property
+    def is_inbound(self) -> bool:
+        """True when its first message is inbound."""
+        return self.messages[0].is_inbound
+
+
+@attrs.frozen
+class Contact:
+    """A contact (METRICS.md 2.2): inbound messages that put the thread in Waiting.
+
+    ``team``: the team holding the thread when it opened; ``holder_at_close``:
+    the team holding it when it closed (or at ``as_of`` while open);
+    ``transfers``: the teams it moved to while open; ``outcome``: one of
+    ``answered``, ``answered_by_other_team``, ``closed_by_status``, ``open``;
+    ``closed_by``: the reply message or the status event; ``closer``: the
+    user who closed it.
+    """
+
+    thread: str
+    opened_at: datetime
+    opened_by: Message
+    team: str
+    messages: int
+    transfers: tuple[str, ...]
+    holder_at_close: str
+    outcome: str
+    closed_at: datetime | None = None
+    closed_by: Message | ThreadEvent | None = None
+    answered_by: str | None = None
+    closer: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True while nobody closed it."""
+        return self.outcome == OPEN
+
+    @property
+    def why(self) -> str:
+        """A sentence saying how it closed (or why it is still open)."""
+        moved = f"; transferred to {', '.join(self.transfers)} while waiting" if self.transfers \
+            else ""
+        if self.outcome == ANSWERED:
+            return f"human reply {item_ref(self.closed_by)} by team {self.answered_by}" \
+                if self.closed_by is not None else "answered"
+        if self.outcome == ANSWERED_BY_OTHER and self.closed_by is not None:
+            return (f"human reply {item_ref(self.closed_by)} by team {self.answered_by}, "
+                    f"not the contact's team {self.team}{moved}")
+        if self.outcome == PROCESSED and self.closed_by is not None:
+            return f"status change {item_ref(self.closed_by)} by {self.closer}{moved}"
+        return f"no human reply yet{moved}"
+
+
+@attrs.frozen
+class Timeline:
+    """Everything the conversation metrics read of one thread, up to ``as_of``.
+
+    ``moves``: the visible transfers and escalations as ``(at, to_team)`` in
+    walk order; ``resolved_after_last``: a ``resolved`` status event that
+    comes after the thread's last message (walk order), if any.
+    """
+
+    thread: str
+    as_of: datetime | None
+    initial_team: str
+    moves: tuple[tuple[datetime, str], ...]
+    conversations: tuple[Conversation, ...]
+    contacts: tuple[Contact, ...]
+    resolved_after_last: ThreadEvent | None
+
+    @property
+    def holder(self) -> str:
+        """The team holding the thread at ``as_of`` (the last visible move's target)."""
+        return self.moves[-1][1] if self.moves else self.initial_team
+
+    def holder_at(self, t: datetime, *, strict: bool = False) -> str:
+        """The team holding the thread at ``t``: moves at or before ``t`` (before, if strict)."""
+        holder = self.initial_team
+        for at, team in self.moves:
+            if at > t or (strict and at == t):
+                break
+            holder = team
+        return holder
+
+    @property
+    def first_message(self) -> Message | None:
+        """The thread's first visible message."""
+        return self.conversations[0].first if self.conversations else None
+
+
+class _ConvBuilder:
+    __slots__ = ("clock_start", "first_inbound", "first_reply", "first_team",
+                 "holder_at_start", "messages", "removed_by", "restarted_by")
+
+    def __init__(self, first_team: str, holder: str, start: datetime) -> None:
+        self.messages: list[Message] = []
+        self.first_team = first_team
+        self.holder_at_start = holder
+        self.first_reply: Reply | None = None
+        self.first_inbound: Message | None = None
+        self.clock_start = start
+        self.restarted_by: ThreadEvent | None = None
+        self.removed_by: ThreadEvent | None = None
+
+
+class _ContactBuilder:
+    __slots__ = ("first", "messages", "team", "transfers")
+
+    def __init__(self, first: Message, team: str) -> None:
+        self.first = first
+        self.team = team
+        self.messages = 1
+        self.transfers: list[str] = []
+
+    def freeze(self, thread: str, holder: str, outcome: str,
+               closed_by: Message | ThreadEvent | None = None,
+               answered_by: str | None = None, closer: str | None = None) -> Contact:
+        return Contact(
+            thread=thread, opened_at=self.first.at, opened_by=self.first, team=self.team,
+            messages=self.messages, transfers=tuple(self.transfers), holder_at_close=holder,
+            outcome=outcome, closed_at=None if closed_by is None else closed_by.at,
+            closed_by=closed_by, answered_by=answered_by, closer=closer,
+        )
+
+
+_CLOSING = (Status.ANSWERED, Status.RESOLVED)
+
+
+def thread_timeline(
+    dataset: Dataset,
+    thread: str,
+    /,
+    *,
+    as_of: datetime | None = None,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+) -> Timeline:
+    """Walk one thread once and record its :class:`Timeline` (items at or before ``as_of``).
+
+    Raises:
+        KeyError: ``thread`` is not a thread of the dataset.
+    """
+    info = dataset.threads_by_id[thread]
+    msgs = [m for m in dataset.messages_by_thread.get(thread, ())
+            if as_of is None or m.at <= as_of]
+    events = [e for e in dataset.events_by_thread.get(thread, ())
+              if as_of is None or e.at <= as_of]
+    split = split_conversations(msgs, gap_seconds)
+    conv_of: list[int] = []
+    for ci, part in enumerate(split):
+        conv_of.extend([ci] * len(part))
+
+    walk: list[tuple[datetime, int, int, int]] = [(m.at, 0, m.index, i)
+                                                  for i, m in enumerate(msgs)]
+    walk += [(e.at, 1, e.index, i) for i, e in enumerate(events)]
+    walk.sort()
+
+    users = dataset.users_by_id
+    holder = info.team
+    moves: list[tuple[datetime, str]] = []
+    convs: list[_ConvBuilder] = []
+    contacts: list[Contact] = []
+    open_contact: _ContactBuilder | None = None
+    resolved_after_last: ThreadEvent | None = None
+
+    for _, kind, _, pos in walk:
+        if kind == 0:
+            m = msgs[pos]
+            resolved_after_last = None
+            user = users.get(m.user) if m.user is not None else None
+            team = message_team.team_of(m, user_team=user.team if user else None, holder=holder)
+            if conv_of[pos] == len(convs):
+                convs.append(_ConvBuilder(team, holder, m.at))
+            conv = convs[-1]
+            conv.messages.append(m)
+            if m.is_inbound:
+                if conv.first_inbound is None:
+                    conv.first_inbound = m
+                if open_contact is None:
+                    open_contact = _ContactBuilder(m, holder)
+                else:
+                    open_contact.messages += 1
+            elif m.is_human_outbound:
+                if conv.first_reply is None:
+                    conv.first_reply = Reply(m, team)
+                if open_contact is not None:
+                    outcome = ANSWERED if team == open_contact.team else ANSWERED_BY_OTHER
+                    contacts.append(open_contact.freeze(thread, holder, outcome, m, team, m.user))
+                    open_contact = None
+            continue
+        e = events[pos]
+        current = convs[-1] if convs else None
+        if e.moves_thread and e.to_team is not None:
+            holder = e.to_team
+            moves.append((e.at, holder))
+            if current is not None and current.first_reply is None:
+                current.clock_start = e.at
+                current.restarted_by = e
+            if open_contact is not None:
+                open_contact.transfers.append(holder)
+        elif e.type is EventType.STATUS:
+            if current is not None and current.first_reply is None and current.removed_by is None:
+                current.removed_by = e
+            if e.status in _CLOSING and open_contact is not None:
+                contacts.append(open_contact.freeze(thread, holder, PROCESSED, e, None, e.user))
+                open_contact = None
+            if e.status is Status.RESOLVED and msgs:
+                resolved_after_last = e
+    if open_contact is not None:
+        contacts.append(open_contact.freeze(thread, holder, OPEN))
+
+    conversations = tuple(
+        Conversation(
+            thread=thread, number=i, messages=tuple(c.messages), first_team=c.first_team,
+            holder_at_start=c.holder_at_start, holder_at_end=holder, first_reply=c.first_reply,
+            first_inbound=c.first_inbound, clock_start=c.clock_start,
+            restarted_by=c.restarted_by, removed_by=c.removed_by,
+        )
+        for i, c in enumerate(convs)
+    )
+    return Timeline(thread=thread, as_of=as_of, initial_team=info.team, moves=tuple(moves),
+                    conversations=conversations, contacts=tuple(contacts),
+                    resolved_after_last=resolved_after_last)
+
+
+def timelines(
+    dataset: Dataset,
+    /,
+    *,
+    as_of: datetime | None = None,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+) -> tuple[Timeline, ...]:
+    """The :class:`Timeline` of every thread of the dataset, in the dataset's thread order.
+
+    >>> from salesmetrics.dataset import Dataset
+    >>> timelines(Dataset())
+    ()
+    """
+    return tuple(
+        thread_timeline(dataset, t.id, as_of=as_of, gap_seconds=gap_seconds,
+                        message_team=message_team)
+        for t in dataset.threads
+    )

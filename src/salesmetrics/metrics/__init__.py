@@ -1,0 +1,56 @@
+"""Metric functions: pure functions of a dataset, data positional, configuration keyword-only."""
+
+from salesmetrics.metrics._partial import Partial, Result, Tally, merge
+from salesmetrics.metrics.conversations import (
+    conversation_partial,
+    conversations,
+    finish_conversations,
+    finish_outbound_reply,
+    outbound_reply,
+    outbound_reply_partial,
+)
+from salesmetrics.metrics.customers import (
+    connected_customers,
+    connected_customers_partial,
+    finish_connected_customers,
+    finish_new_customers,
+    new_customers,
+    new_customers_partial,
+)
+from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
+from salesmetrics.metrics.responses import (
+    finish_response_rate,
+    finish_response_time,
+    response_rate,
+    response_rate_partial,
+    response_time,
+    response_time_partial,
+)
+
+__all__ = [
+    "Partial",
+    "Result",
+    "Tally",
+    "colleagues",
+    "connected_customers",
+    "connected_customers_partial",
+    "conversation_partial",
+    "conversations",
+    "finish_connected_customers",
+    "finish_conversations",
+    "finish_new_customers",
+    "finish_outbound_reply",
+    "finish_response_rate",
+    "finish_response_time",
+    "merge",
+    "new_customers",
+    "new_customers_partial",
+    "open_too_long",
+    "outbound_reply",
+    "outbound_reply_partial",
+    "response_rate",
+    "response_rate_partial",
+    "response_time",
+    "response_time_partial",
+    "waiting",
+]

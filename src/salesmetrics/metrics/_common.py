@@ -1,0 +1,44 @@
+"""Helpers shared by the conversation metrics (private)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from salesmetrics.dataset import Dataset
+from salesmetrics.period import Period
+from salesmetrics.rules import FIRST_MESSAGE_TEAM, OwnerRule
+from salesmetrics.timeline import Conversation
+
+__all__ = ["check_by", "check_gap", "owner_of", "teams_of", "visible_period"]
+
+
+def check_by(by: str | None, allowed: tuple[str, ...] = ("team",)) -> None:
+    """Raise ValueError for a grouping the metric does not support."""
+    if by is not None and by not in allowed:
+        raise ValueError(f"by must be one of {allowed} or None, not {by!r}")
+
+
+def check_gap(gap_seconds: float) -> None:
+    """Raise ValueError for a conversation gap that is not positive."""
+    if not gap_seconds > 0:
+        raise ValueError(f"gap_seconds must be positive, not {gap_seconds!r}")
+
+
+def teams_of(dataset: Dataset) -> Iterable[str]:
+    """The ids of the dataset's teams."""
+    return (t.id for t in dataset.teams)
+
+
+def owner_of(conv: Conversation, rule: OwnerRule) -> tuple[str, str]:
+    """A conversation's owner team and why (METRICS.md 2.1)."""
+    if rule == FIRST_MESSAGE_TEAM or not conv.is_inbound:
+        return conv.first_team, "team of the first message"
+    if conv.first_reply is not None:
+        return conv.first_reply.team, f"first human reply {conv.first_reply.ref}"
+    return conv.holder_at_end, "no human reply: team holding the thread at as_of"
+
+
+def visible_period(period: Period, as_of: datetime | None, t: datetime) -> bool:
+    """Whether ``t`` is in the period and at or before ``as_of``."""
+    return period.contains(t) and (as_of is None or t <= as_of)

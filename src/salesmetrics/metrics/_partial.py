@@ -1,0 +1,169 @@
+"""Mergeable partial aggregates and the result shape shared by the conversation metrics.
+
+Every metric is per-item facts (rows) → a :class:`Partial` (per-group
+:class:`Tally`: named counters and named multisets of values, plus the rows)
+that merges associatively and commutatively → a final :class:`Result`.
+
+>>> a = Tally.of(counts={"contacts": 1}, values={"times": [3.0]})
+>>> b = Tally.of(counts={"contacts": 2, "answered": 1}, values={"times": [1.0]})
+>>> (a + b).count("contacts"), (a + b).count("answered"), (a + b).values_of("times")
+(3, 1, (1.0, 3.0))
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from salesmetrics.results import csv_text, to_jsonable
+
+__all__ = ["Partial", "Result", "Row", "Tally", "merge"]
+
+
+@attrs.frozen
+class Tally:
+    """Named counters and named multisets of values (kept sorted) of one group."""
+
+    counts: Mapping[str, int] = attrs.field(factory=dict)
+    values: Mapping[str, tuple[float, ...]] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int] | None = None,
+           values: Mapping[str, Iterable[float]] | None = None) -> Tally:
+        """A tally from counters and value lists."""
+        return cls(dict(counts or {}),
+                   {k: tuple(sorted(float(x) for x in v)) for k, v in (values or {}).items()})
+
+    def __add__(self, other: Tally) -> Tally:
+        counts = Counter(self.counts)
+        counts.update(other.counts)
+        keys = set(self.values) | set(other.values)
+        values = {k: tuple(sorted(self.values.get(k, ()) + other.values.get(k, ())))
+                  for k in keys}
+        return Tally(dict(counts), values)
+
+    def count(self, name: str) -> int:
+        """A counter (0 when never counted)."""
+        return self.counts.get(name, 0)
+
+    def values_of(self, name: str) -> tuple[float, ...]:
+        """A multiset of values, sorted (empty when none)."""
+        return self.values.get(name, ())
+
+
+class Row(Protocol):
+    """A per-item fact: a frozen attrs row with a deterministic sort key."""
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Where the row goes in a result's drill-down."""
+        ...
+
+
+R = TypeVar("R", bound=Row)
+S = TypeVar("S")
+
+
+class _Builder:
+    """Accumulates per-group counters and values (private helper)."""
+
+    def __init__(self, groups: Iterable[str]) -> None:
+        self.counts: dict[str, Counter[str]] = {g: Counter() for g in groups}
+        self.values: dict[str, dict[str, list[float]]] = {g: {} for g in self.counts}
+
+    def add(self, group: str, name: str, n: int = 1) -> None:
+        self.counts.setdefault(group, Counter())[name] += n
+        self.values.setdefault(group, {})
+
+    def value(self, group: str, name: str, v: float) -> None:
+        self.counts.setdefault(group, Counter())
+        self.values.setdefault(group, {}).setdefault(name, []).append(v)
+
+    def tallies(self) -> dict[str, Tally]:
+        return {g: Tally.of(dict(self.counts[g]), self.values.get(g, {})) for g in self.counts}
+
+
+@attrs.frozen
+class Partial(Generic[R]):
+    """A mergeable partial aggregate: per-group tallies and the rows they came from.
+
+    ``merge`` is associative and commutative: tallies add, rows are merged in
+    their sort order, so a dataset split by thread and merged back gives the
+    numbers (and rows) of the whole.
+    """
+
+    metric: str
+    tallies: Mapping[str, Tally]
+    rows: tuple[R, ...]
+
+    def merge(self, other: Partial[R]) -> Partial[R]:
+        """The partial aggregate of both parts."""
+        if other.metric != self.metric:
+            raise ValueError(f"cannot merge {self.metric} with {other.metric}")
+        keys = sorted(set(self.tallies) | set(other.tallies))
+        tallies = {k: self.tallies.get(k, Tally()) + other.tallies.get(k, Tally()) for k in keys}
+        rows = tuple(sorted(self.rows + other.rows, key=lambda r: r.sort_key))
+        return Partial(self.metric, tallies, rows)
+
+    def overall(self) -> Tally:
+        """All groups' tallies added."""
+        total = Tally()
+        for t in self.tallies.values():
+            total = total + t
+        return total
+
+
+def merge(first: Partial[R], /, *others: Partial[R]) -> Partial[R]:
+    """Merge partial aggregates of disjoint parts of a dataset (e.g. split by thread)."""
+    out = first
+    for p in others:
+        out = out.merge(p)
+    return out
+
+
+def make_partial(metric: str, builder: _Builder, rows: Iterable[R]) -> Partial[R]:
+    """A partial from a builder and rows (rows sorted by their key)."""
+    tallies = builder.tallies()
+    return Partial(metric, {k: tallies[k] for k in sorted(tallies)},
+                   tuple(sorted(rows, key=lambda r: r.sort_key)))
+
+
+@attrs.frozen
+class Result(Generic[S, R]):
+    """A metric's final result: per-group summaries, the overall one, and the rows.
+
+    ``groups`` maps each group (team, user) to its summary when the metric is
+    grouped (``by`` not None), and is empty otherwise; ``overall`` is always
+    the summary of every row. ``rows`` are the per-item facts (drill-down);
+    ``excluded`` lists what an outlier policy excluded (per group).
+    """
+
+    metric: str
+    by: str | None
+    groups: Mapping[str, S]
+    overall: S
+    rows: tuple[R, ...]
+    excluded: tuple[Any, ...] = ()
+
+    def summary(self) -> Any:
+        """The FIXTURES.md result shape: ``{group: summary}`` with ``by``, else the overall one."""
+        if self.by is not None:
+            return {k: to_jsonable(v) for k, v in self.groups.items()}
+        return to_jsonable(self.overall)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The drill-down rows as JSON-able dicts."""
+        return [to_jsonable(r) for r in self.rows]
+
+    def csv(self) -> str:
+        """The drill-down rows as CSV text (formula-safe cells)."""
+        cols = [a.name for a in attrs.fields(type(self.rows[0]))] if self.rows else None  # type: ignore[arg-type]
+        return csv_text(self.to_rows(), cols)
+
+
+def group_keys(dataset_teams: Iterable[str], tallies: Mapping[str, Tally]) -> list[str]:
+    """Every team of the dataset plus any group met in the data, sorted."""
+    return sorted(set(dataset_teams) | set(tallies))

@@ -1,0 +1,278 @@
+"""Conversations (METRICS.md 2.1) and customer reply to outbound conversations (2.4).
+
+>>> from salesmetrics.load import from_dict
+>>> from salesmetrics.period import Period
+>>> from datetime import datetime
+>>> ds = from_dict({"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
+...     "messages": [{"thread": "t", "at": "2026-03-02T09:00:00+00:00", "direction": "out"},
+...                  {"thread": "t", "at": "2026-03-02T10:00:00+00:00", "direction": "in"}]})
+>>> week = Period(datetime.fromisoformat("2026-03-02T00:00:00+00:00"),
+...               datetime.fromisoformat("2026-03-09T00:00:00+00:00"))
+>>> conversations(ds, period=week).summary()["A"]
+{'total': 1, 'previously_started': 0, 'new_inbound': 0, 'new_outbound': 1, 'existing_customers': 0}
+>>> outbound_reply(ds, period=week).summary()["A"]["mean_time"]
+3600.0
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from salesmetrics.calendars import WALL, Clock
+from salesmetrics.dataset import Dataset
+from salesmetrics.metrics._common import check_by, check_gap, owner_of, teams_of
+from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
+from salesmetrics.period import Period
+from salesmetrics.results import mean, median, percentile, rate
+from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, FIRST_REPLY_ELSE_HOLDER, MessageTeam, OwnerRule
+from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, timelines
+
+__all__ = [
+    "ConversationCounts",
+    "ConversationRow",
+    "OutboundReply",
+    "OutboundRow",
+    "conversation_partial",
+    "conversations",
+    "finish_conversations",
+    "finish_outbound_reply",
+    "outbound_reply",
+    "outbound_reply_partial",
+]
+
+NEW_INBOUND = "new_inbound"
+NEW_OUTBOUND = "new_outbound"
+PREVIOUSLY_STARTED = "previously_started"
+
+
+@attrs.frozen
+class ConversationRow:
+    """One counted conversation: its category, owner team and why."""
+
+    thread: str
+    number: int
+    start: datetime
+    last: datetime
+    direction: str
+    category: str
+    team: str
+    why: str
+    existing_customer: bool
+    messages_in_period: int
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Thread, then conversation number."""
+        return (self.thread, self.number)
+
+
+@attrs.frozen
+class ConversationCounts:
+    """Conversation counts of one team (or overall)."""
+
+    total: int
+    previously_started: int
+    new_inbound: int
+    new_outbound: int
+    existing_customers: int
+
+    @classmethod
+    def of(cls, t: Tally) -> ConversationCounts:
+        """The counts of a tally."""
+        ps, ni, no = t.count(PREVIOUSLY_STARTED), t.count(NEW_INBOUND), t.count(NEW_OUTBOUND)
+        return cls(ps + ni + no, ps, ni, no, t.count("existing_customers"))
+
+
+def conversation_partial(
+    dataset: Dataset,
+    /,
+    *,
+    period: Period,
+    as_of: datetime | None = None,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+    owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
+) -> Partial[ConversationRow]:
+    """The mergeable partial aggregate of :func:`conversations`."""
+    check_gap(gap_seconds)
+    b = _Builder(teams_of(dataset))
+    rows = []
+    for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
+        first = tl.first_message
+        for c in tl.conversations:
+            in_period = sum(1 for m in c.messages if period.contains(m.at))
+            if period.contains(c.start):
+                category = NEW_INBOUND if c.is_inbound else NEW_OUTBOUND
+            elif c.start < period.start and in_period:
+                category = PREVIOUSLY_STARTED
+            else:
+                continue
+            team, why = owner_of(c, owner)
+            existing = (category == NEW_INBOUND and first is not None
+                        and first.at < period.start)
+            b.add(team, category)
+            if existing:
+                b.add(team, "existing_customers")
+            rows.append(ConversationRow(
+                thread=c.thread, number=c.number, start=c.start, last=c.last,
+                direction="in" if c.is_inbound else "out", category=category, team=team,
+                why=why, existing_customer=existing, messages_in_period=in_period))
+    return make_partial("conversations", b, rows)
+
+
+def finish_conversations(partial: Partial[ConversationRow], /, *, by: str | None = "team"
+                         ) -> Result[ConversationCounts, ConversationRow]:
+    """The final :func:`conversations` result of a (merged) partial aggregate."""
+    check_by(by)
+    groups = {k: ConversationCounts.of(t) for k, t in partial.tallies.items()} if by else {}
+    return Result("conversations", by, groups, ConversationCounts.of(partial.overall()),
+                  partial.rows)
+
+
+def conversations(
+    dataset: Dataset,
+    /,
+    *,
+    period: Period,
+    as_of: datetime | None = None,
+    by: str | None = "team",
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+    owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
+) -> Result[ConversationCounts, ConversationRow]:
+    """Count conversations per owner team: new inbound, new outbound, previously started.
+
+    Is equivalent to (per owner team, METRICS.md 2.1)::
+
+        convs = [c for t in threads for c in split_conversations(t.visible_messages, gap)]
+        new_inbound  = len([c for c in convs if c.start in period and c.is_inbound])
+        new_outbound = len([c for c in convs if c.start in period and not c.is_inbound])
+        previously_started = len([c for c in convs if c.start < period.start
+                                  and any(m.at in period for m in c.messages)])
+
+    ``existing_customers`` counts new inbound conversations of threads that had
+    a message before the period. Every team of the dataset appears with ``by="team"``.
+
+    Raises:
+        ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
+    """
+    check_by(by)
+    return finish_conversations(conversation_partial(
+        dataset, period=period, as_of=as_of, gap_seconds=gap_seconds,
+        message_team=message_team, owner=owner), by=by)
+
+
+# -- 2.4 customer reply to outbound conversations ------------------------------
+
+
+@attrs.frozen
+class OutboundRow:
+    """One new outbound conversation: its team and whether (and when) the customer replied."""
+
+    thread: str
+    number: int
+    start: datetime
+    team: str
+    replied: bool
+    first_inbound: str | None
+    first_inbound_at: datetime | None
+    seconds: float | None
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Thread, then conversation number."""
+        return (self.thread, self.number)
+
+
+@attrs.frozen
+class OutboundReply:
+    """Customer reply to new outbound conversations of one team (or overall)."""
+
+    conversations: int
+    replied: int
+    rate: float | None
+    mean_time: float | None
+    median_time: float | None
+    p90_time: float | None
+
+    @classmethod
+    def of(cls, t: Tally) -> OutboundReply:
+        """The summary of a tally."""
+        times = t.values_of("times")
+        n, r = t.count("conversations"), t.count("replied")
+        return cls(n, r, rate(r, n), mean(times), median(times), percentile(times, 90))
+
+
+def outbound_reply_partial(
+    dataset: Dataset,
+    /,
+    *,
+    period: Period,
+    as_of: datetime | None = None,
+    clock: Clock = WALL,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+) -> Partial[OutboundRow]:
+    """The mergeable partial aggregate of :func:`outbound_reply`."""
+    check_gap(gap_seconds)
+    b = _Builder(teams_of(dataset))
+    rows = []
+    for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
+        for c in tl.conversations:
+            if c.is_inbound or not period.contains(c.start):
+                continue
+            team = c.first_team
+            b.add(team, "conversations")
+            seconds = None
+            inbound = c.first_inbound
+            if inbound is not None:
+                b.add(team, "replied")
+                seconds = clock.elapsed(dataset.calendar_of_team(team), c.start, inbound.at)
+                b.value(team, "times", seconds)
+            rows.append(OutboundRow(
+                thread=c.thread, number=c.number, start=c.start, team=team,
+                replied=inbound is not None,
+                first_inbound=None if inbound is None else item_ref(inbound),
+                first_inbound_at=None if inbound is None else inbound.at, seconds=seconds))
+    return make_partial("outbound_reply", b, rows)
+
+
+def finish_outbound_reply(partial: Partial[OutboundRow], /, *, by: str | None = "team"
+                          ) -> Result[OutboundReply, OutboundRow]:
+    """The final :func:`outbound_reply` result of a (merged) partial aggregate."""
+    check_by(by)
+    groups = {k: OutboundReply.of(t) for k, t in partial.tallies.items()} if by else {}
+    return Result("outbound_reply", by, groups, OutboundReply.of(partial.overall()),
+                  partial.rows)
+
+
+def outbound_reply(
+    dataset: Dataset,
+    /,
+    *,
+    period: Period,
+    as_of: datetime | None = None,
+    by: str | None = "team",
+    clock: Clock = WALL,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+) -> Result[OutboundReply, OutboundRow]:
+    """Customer reply rate and time of new outbound conversations (METRICS.md 2.4).
+
+    Is equivalent to (per team of the first message)::
+
+        convs = [c for c in conversations if c.start in period and not c.is_inbound]
+        replied = [c for c in convs if any(m.is_inbound for m in c.messages)]
+        rate = len(replied) / len(convs)          # None when no conversation
+        times = [clock.elapsed(cal(team), c.start, c.first_inbound.at) for c in replied]
+
+    Raises:
+        ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
+    """
+    check_by(by)
+    return finish_outbound_reply(outbound_reply_partial(
+        dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
+        message_team=message_team), by=by)

@@ -1,0 +1,346 @@
+"""Real time and supervision (METRICS.md 2.7): waiting, colleagues, open_too_long.
+
+Each is taken at an instant ``at`` and reads data up to it (as if ``as_of``
+were ``at``).
+
+>>> from salesmetrics.load import from_dict
+>>> from datetime import datetime
+>>> ds = from_dict({"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
+...     "messages": [{"thread": "t", "at": "2026-03-02T09:00:00+00:00", "direction": "in"}]})
+>>> at = datetime.fromisoformat("2026-03-02T09:10:00+00:00")
+>>> waiting(ds, at=at).summary()
+{'A': {'count': 1, 'threads': [{'thread': 't', 'waiting_seconds': 600.0}]}}
+>>> open_too_long(ds, at=at, threshold_seconds=300).summary()
+[{'thread': 't', 'team': 'A', 'assignee': None, 'open_seconds': 600.0}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from salesmetrics.dataset import Dataset
+from salesmetrics.metrics._common import check_by, check_gap, teams_of
+from salesmetrics.metrics._partial import Result, _Builder, make_partial
+from salesmetrics.results import to_jsonable
+from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
+from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, timelines
+
+__all__ = [
+    "ColleagueRow",
+    "ColleagueSummary",
+    "Colleagues",
+    "ColleaguesTotal",
+    "OpenRow",
+    "OpenTooLong",
+    "Waiting",
+    "WaitingRow",
+    "WaitingThread",
+    "colleagues",
+    "open_too_long",
+    "waiting",
+]
+
+
+# -- waiting -------------------------------------------------------------------
+
+
+@attrs.frozen
+class WaitingRow:
+    """A thread whose contact is open at the instant."""
+
+    thread: str
+    team: str
+    contact_team: str
+    opened_at: datetime
+    opened_by: str
+    waiting_seconds: float
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Longest waiting first, ties by thread."""
+        return (-self.waiting_seconds, self.thread)
+
+
+@attrs.frozen
+class WaitingThread:
+    """A waiting thread in a summary."""
+
+    thread: str
+    waiting_seconds: float
+
+
+@attrs.frozen
+class Waiting:
+    """Threads waiting at the instant for one team (or overall), longest first."""
+
+    count: int
+    threads: tuple[WaitingThread, ...]
+
+
+def _waiting_summary(rows: list[WaitingRow]) -> Waiting:
+    return Waiting(len(rows), tuple(WaitingThread(r.thread, r.waiting_seconds) for r in rows))
+
+
+def waiting(
+    dataset: Dataset,
+    /,
+    *,
+    at: datetime,
+    by: str | None = "team",
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+) -> Result[Waiting, WaitingRow]:
+    """Threads whose contact is open at ``at``, per team holding them then.
+
+    Is equivalent to::
+
+        rows = [(t, at - t.contacts[-1].opened_at) for t in threads_up_to(at)
+                if t.contacts and t.contacts[-1].is_open]
+        grouped by team_at(t, at), longest waiting first, ties by thread id
+
+    Raises:
+        ValueError: an unknown ``by``.
+    """
+    check_by(by)
+    b = _Builder(teams_of(dataset))
+    rows = []
+    for tl in timelines(dataset, as_of=at, message_team=message_team):
+        if not tl.contacts or not tl.contacts[-1].is_open:
+            continue
+        c = tl.contacts[-1]
+        b.add(tl.holder, "count")
+        rows.append(WaitingRow(thread=tl.thread, team=tl.holder, contact_team=c.team,
+                               opened_at=c.opened_at, opened_by=item_ref(c.opened_by),
+                               waiting_seconds=(at - c.opened_at).total_seconds()))
+    partial = make_partial("waiting", b, rows)
+    groups = ({k: _waiting_summary([r for r in partial.rows if r.team == k])
+               for k in partial.tallies} if by else {})
+    return Result("waiting", by, groups, _waiting_summary(list(partial.rows)), partial.rows)
+
+
+# -- colleagues ----------------------------------------------------------------
+
+
+@attrs.frozen
+class ColleagueRow:
+    """One user's day: connected seconds, online at the instant, contacts processed."""
+
+    user: str
+    team: str | None
+    timezone: str
+    day_start: datetime
+    connected_seconds: float
+    online: bool
+    contacts_processed: int
+    processed: tuple[str, ...]
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """The user."""
+        return (self.user,)
+
+
+@attrs.frozen
+class ColleagueSummary:
+    """One user's summary."""
+
+    connected_seconds: float
+    online: bool
+    contacts_processed: int
+
+
+@attrs.frozen
+class ColleaguesTotal:
+    """All users: connected seconds, number of users online, contacts processed."""
+
+    connected_seconds: float
+    online: int
+    contacts_processed: int
+
+
+@attrs.frozen
+class Colleagues:
+    """The :func:`colleagues` result: per user (``by="user"``) and in total."""
+
+    by: str | None
+    groups: Mapping[str, ColleagueSummary]
+    overall: ColleaguesTotal
+    rows: tuple[ColleagueRow, ...]
+
+    def summary(self) -> Any:
+        """The FIXTURES.md shape: ``{user: summary}`` with ``by``, else the total."""
+        return to_jsonable(self.groups if self.by is not None else self.overall)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The per-user rows as JSON-able dicts."""
+        return [to_jsonable(r) for r in self.rows]
+
+
+def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
+    total = 0.0
+    cur_s: datetime | None = None
+    cur_e: datetime | None = None
+    for s, e in sorted(intervals):
+        if cur_e is None or cur_s is None or s > cur_e:
+            if cur_e is not None and cur_s is not None:
+                total += (cur_e - cur_s).total_seconds()
+            cur_s, cur_e = s, e
+        elif e > cur_e:
+            cur_e = e
+    if cur_e is not None and cur_s is not None:
+        total += (cur_e - cur_s).total_seconds()
+    return total
+
+
+def colleagues(
+    dataset: Dataset,
+    /,
+    *,
+    day: date,
+    at: datetime,
+    timezone: str | None = None,
+    by: str | None = "user",
+) -> Colleagues:
+    """Per user, for a day read at ``at``: connected seconds, online, contacts processed.
+
+    Is equivalent to (per user, the day in ``timezone`` — default: the user's
+    team calendar's timezone)::
+
+        connected = union(clip(s.start, s.end or at) to [day, next day) and to <= at
+                          for s in sessions if s.start <= at)
+        online = any(s.start <= at and (s.end is None or s.end > at) for s in sessions)
+        processed = [c for c in contacts_up_to(at) if c.closer == user
+                     and day_start <= c.closed_at < next_day_start]
+
+    Raises:
+        ValueError: an unknown ``by``.
+        zoneinfo.ZoneInfoNotFoundError: an unknown timezone.
+    """
+    check_by(by, ("user",))
+    windows: dict[str, tuple[str, datetime, datetime]] = {}
+    for u in dataset.users:
+        tz_name = timezone or dataset.calendar_of_team(u.team).timezone
+        tz = ZoneInfo(tz_name)
+        start = datetime.combine(day, time(0), tzinfo=tz)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+        windows[u.id] = (tz_name, start, end)
+    processed: dict[str, list[str]] = {u: [] for u in windows}
+    for tl in timelines(dataset, as_of=at):
+        for c in tl.contacts:
+            if c.closer is None or c.closer not in windows or c.closed_at is None \
+                    or c.closed_by is None:
+                continue
+            _, ds, de = windows[c.closer]
+            if ds <= c.closed_at < de:
+                processed[c.closer].append(item_ref(c.closed_by))
+    rows = []
+    for u in dataset.users:
+        tz_name, ds, de = windows[u.id]
+        intervals = []
+        online = False
+        for s in dataset.sessions_by_user.get(u.id, ()):
+            if s.start > at:
+                continue
+            end = at if s.end is None or s.end > at else s.end
+            if s.end is None or s.end > at:
+                online = True
+            a, b = max(s.start, ds), min(end, de)
+            if b > a:
+                intervals.append((a, b))
+        rows.append(ColleagueRow(
+            user=u.id, team=u.team, timezone=tz_name, day_start=ds,
+            connected_seconds=_union_seconds(intervals), online=online,
+            contacts_processed=len(processed[u.id]), processed=tuple(processed[u.id])))
+    rows.sort(key=lambda r: r.sort_key)
+    groups = ({r.user: ColleagueSummary(r.connected_seconds, r.online, r.contacts_processed)
+               for r in rows} if by else {})
+    total = ColleaguesTotal(sum(r.connected_seconds for r in rows),
+                            sum(1 for r in rows if r.online),
+                            sum(r.contacts_processed for r in rows))
+    return Colleagues(by, groups, total, tuple(rows))
+
+
+# -- open too long -------------------------------------------------------------
+
+
+@attrs.frozen
+class OpenRow:
+    """A thread whose latest conversation is open and older than the threshold."""
+
+    thread: str
+    team: str
+    assignee: str | None
+    started_at: datetime
+    last_message_at: datetime
+    open_seconds: float
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Oldest first, ties by thread."""
+        return (-self.open_seconds, self.thread)
+
+
+@attrs.frozen
+class OpenTooLong:
+    """The :func:`open_too_long` result: the rows, oldest first."""
+
+    rows: tuple[OpenRow, ...]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """The FIXTURES.md shape: ``[{thread, team, assignee, open_seconds}]``."""
+        return [{"thread": r.thread, "team": r.team, "assignee": r.assignee,
+                 "open_seconds": r.open_seconds} for r in self.rows]
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The rows as JSON-able dicts."""
+        return [to_jsonable(r) for r in self.rows]
+
+    def merge(self, other: OpenTooLong) -> OpenTooLong:
+        """The result of both parts (threads are disjoint)."""
+        return OpenTooLong(tuple(sorted(self.rows + other.rows, key=lambda r: r.sort_key)))
+
+
+def open_too_long(
+    dataset: Dataset,
+    /,
+    *,
+    at: datetime,
+    threshold_seconds: float,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+) -> OpenTooLong:
+    """Threads whose latest conversation is open and started more than a threshold before ``at``.
+
+    Is equivalent to::
+
+        for t in threads_up_to(at):
+            c = t.conversations[-1]
+            if not any(e.status == "resolved" for e in t.events after c.last message) \\
+                    and at - c.start > threshold: yield (t, team_at(t, at), assignee_at(t, at))
+
+    sorted oldest first, ties by thread id.
+
+    Raises:
+        ValueError: ``threshold_seconds`` negative or ``gap_seconds`` not positive.
+    """
+    if threshold_seconds < 0:
+        raise ValueError("threshold_seconds must be at least 0")
+    check_gap(gap_seconds)
+    rows = []
+    for tl in timelines(dataset, as_of=at, gap_seconds=gap_seconds, message_team=message_team):
+        if not tl.conversations or tl.resolved_after_last is not None:
+            continue
+        c = tl.conversations[-1]
+        age = (at - c.start).total_seconds()
+        if age > threshold_seconds:
+            rows.append(OpenRow(thread=tl.thread, team=tl.holder,
+                                assignee=dataset.assignee_at(tl.thread, at), started_at=c.start,
+                                last_message_at=c.last, open_seconds=age))
+    rows.sort(key=lambda r: r.sort_key)
+    return OpenTooLong(tuple(rows))
+
+
