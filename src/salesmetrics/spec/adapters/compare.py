@@ -97,7 +97,7 @@ def _number(check: Check, key: str, result: object, group: str | None) -> float 
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise check.error("key", f"{key!r} is not a number in the result of "
                                  f"{check.options['of']}, it is {value!r}")
-    return None if value is None else float(value)
+    return value
 
 
 def _values(check: Check, key: str, result: object) -> dict[str, float | None]:
