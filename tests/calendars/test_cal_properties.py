@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from cal_oracle import NaiveCalendar
@@ -136,7 +137,7 @@ def test_open_intervals_sum_and_next_opening(cal_start: tuple[NaiveCalendar, int
     total = sum(e.timestamp() - s.timestamp() for s, e in spans)
     assert abs(total - cal.business_seconds(a, b)) < 1e-5
     assert all(s < e for s, e in spans)
-    assert all(e1 < s2 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))
+    assert all(e1 < s2 for (_, e1), (s2, _) in pairwise(spans))
     nxt = cal.next_opening(a)
     if nxt is not None:
         assert nxt >= a
