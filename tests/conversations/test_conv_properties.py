@@ -147,7 +147,7 @@ def test_scoped_result_is_the_result_on_the_filtered_dataset(
                         "new_customers", "connected_customers")]
     got = compute_case({"format": "salesmetrics-case/1", "name": "x", "data": raw,
                         "checks": checks})
-    direct = [conversations(scoped, period=PERIOD, as_of=as_of),
+    direct: list[Any] = [conversations(scoped, period=PERIOD, as_of=as_of),
               response_rate(scoped, period=PERIOD, as_of=as_of),
               response_time(scoped, period=PERIOD, as_of=as_of),
               outbound_reply(scoped, period=PERIOD, as_of=as_of),
