@@ -397,6 +397,17 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
 
     Raises:
         SalesmetricsError: see :class:`RepFilters`.
+
+    >>> from datetime import datetime, timezone
+    >>> from salesmetrics.model import Direction, Message, Thread, Team, User
+    >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> ds = Dataset(teams=[Team(id="S")], users=[User(id="u")],
+    ...              threads=[Thread(id="t", team="S")],
+    ...              messages=[Message(thread="t", at=t, direction=Direction.OUT, user="u",
+    ...                                channel="sms")])
+    >>> s = rep_activity(ds, period=Period(t, t.replace(hour=10))).groups["u"]
+    >>> s.sms_sent, s.new_conversations, s.openers_only
+    (1, 1, True)
     """
     filters = RepFilters.checked(dataset, smart_list=smart_list, on_smart_list=on_smart_list,
                                  team=team, account_type=account_type, brand=brand)

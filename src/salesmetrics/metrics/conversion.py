@@ -186,6 +186,15 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
 
     Raises:
         SalesmetricsError: ``invalid_option`` at ``by`` for another grouping.
+
+    >>> from datetime import datetime, timezone
+    >>> from salesmetrics.model import Lead, User
+    >>> t = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> ds = Dataset(users=[User(id="u"), User(id="v")],
+    ...              leads=[Lead(id="L", received_at=t, assignee="u")])
+    >>> r = lead_conversion(ds, period=Period(t, t.replace(hour=10)), by="assignee")
+    >>> r.groups["u"].leads, r.groups["v"].rate
+    (1, None)
     """
     _check_by(by, ("type", "assignee"))
     rows = conversion_rows(dataset, period=period, as_of=as_of)
