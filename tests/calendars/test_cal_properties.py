@@ -74,7 +74,7 @@ def test_business_seconds_equal_minute_by_minute_oracle(
     assert cal.business_seconds(_dt(a), _dt(b)) == naive.business_seconds(a, b)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(calendars_and_start(), st.lists(st.floats(0, 21 * 86400), min_size=1, max_size=20))
 def test_is_open_equals_oracle(cal_start: tuple[NaiveCalendar, int],
                                offsets: list[float]) -> None:
@@ -88,7 +88,7 @@ def test_is_open_equals_oracle(cal_start: tuple[NaiveCalendar, int],
 seconds = st.floats(-40 * 86400, 40 * 86400, allow_nan=False)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(calendars_and_start(), seconds, seconds, seconds)
 def test_additive(cal_start: tuple[NaiveCalendar, int], x: float, y: float, z: float) -> None:
     naive, base = cal_start
@@ -99,7 +99,7 @@ def test_additive(cal_start: tuple[NaiveCalendar, int], x: float, y: float, z: f
     assert abs(cal.business_seconds(c, a) + whole) < 1e-9
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(calendars_and_start(), st.floats(0, 60 * 86400), st.floats(0, 60 * 86400),
        st.floats(0, 86400))
 def test_bounded_and_monotone(cal_start: tuple[NaiveCalendar, int], x: float, length: float,

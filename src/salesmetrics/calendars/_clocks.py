@@ -122,7 +122,7 @@ class DeferredStartClock:
         """Wall seconds from ``max(a, next opening)`` to ``b``, at least 0."""
         if a.tzinfo is None or b.tzinfo is None:
             raise ValueError("clocks need aware datetimes, not a naive datetime")
-        if b < a:
+        if b.timestamp() < a.timestamp():
             raise ValueError("the deferred_start clock needs a <= b")
         start = calendar.next_opening(a)
         if start is None:

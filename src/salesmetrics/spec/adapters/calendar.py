@@ -64,7 +64,7 @@ def business_time(dataset: Dataset, check: Check) -> list[float]:
                                     f"an interval is an [a, b] pair of instants, not {item!r}")
         a = parse_instant(item[0], f"{path}[0]")
         b = parse_instant(item[1], f"{path}[1]")
-        if clock is DEFERRED_START and b < a:
+        if clock is DEFERRED_START and b.timestamp() < a.timestamp():
             raise SalesmetricsError("invalid_option", path,
                                     "the deferred_start clock needs a <= b")
         pairs.append((a, b))
