@@ -391,9 +391,9 @@ def iter_records(
         k = rng.randrange(hot) if rng.random() < 0.4 else rng.randrange(n_customers)
         t = when()
         if t < busy_until[k]:
-            t = busy_until[k] + rng.uniform(3600, 3 * 86400)
-            if t >= t1:
-                continue
+            later = busy_until[k] + rng.uniform(3600, 3 * 86400)
+            if later < t1:
+                t = later  # else a busy thread gets an overlapping episode
         for item in episode(k, t):
             if item[0] == "messages" and counter["m"] > messages:
                 counter["m"] = messages

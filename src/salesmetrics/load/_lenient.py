@@ -171,6 +171,8 @@ def from_dict_lenient(
     Raises:
         DatasetError: when nothing can be kept (``data`` is not an object).
     """
+    if not isinstance(data, Mapping):
+        from_dict(data)  # raises: a dataset is an object of sections
     skipped = [Skipped(e.path, e.code, e.message) for e in errors]
     work = _Work(data)
     while True:
