@@ -77,13 +77,13 @@ def test_a_record_with_several_errors_is_one_record_in_the_report() -> None:
     data = {"teams": [{"id": "A"}],
             "threads": [{"id": "t", "team": "A"}],
             "messages": [{"thread": "zz", "at": "yesterday", "direction": "?"}]}
-    ds, report = from_dict_lenient(data)
+    _ds, report = from_dict_lenient(data)
     assert len(report.skipped) == 3 and report.records == ("messages[0]",)
     assert "messages[0].at: invalid_instant" in str(report)
 
 
 def test_whole_sections_and_unknown_sections_are_reported() -> None:
-    ds, report = from_dict_lenient({"teams": {"id": "A"}, "widgets": [], "x-note": 1})
+    _ds, report = from_dict_lenient({"teams": {"id": "A"}, "widgets": [], "x-note": 1})
     assert [(s.path, s.code) for s in report.skipped] == [("widgets", "invalid_value"),
                                                           ("teams", "invalid_value")]
 
