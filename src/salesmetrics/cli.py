@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -133,6 +134,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
+    try:
+        return _dispatch(args, report)
+    except BrokenPipeError:
+        # The reader went away (``salesmetrics spec list | head``): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _dispatch(args: argparse.Namespace, report: ModuleType | None) -> int:
     if args.command == "report":
         if report is None:
             print("report is not available yet", file=sys.stderr)

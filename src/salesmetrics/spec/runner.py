@@ -238,6 +238,11 @@ class CheckReport:
     problem: str | None = None
     actual: Any = None
 
+    @property
+    def ok(self) -> bool:
+        """Whether the check passed (the same as ``passed``)."""
+        return self.passed
+
 
 @attrs.frozen
 class CaseReport:
