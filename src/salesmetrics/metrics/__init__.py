@@ -1,6 +1,16 @@
 """Metric functions: pure functions of a dataset, data positional, configuration keyword-only."""
 
 from salesmetrics.metrics._partial import Partial, Result, Tally, merge
+from salesmetrics.metrics.activity import (
+    InactiveUsers,
+    RepActivity,
+    RepFilters,
+    SmartListProgress,
+    inactive_users,
+    rep_activity,
+    smart_list_progress,
+)
+from salesmetrics.metrics.compare import RankRow, rank, variation
 from salesmetrics.metrics.conversations import (
     conversation_partial,
     conversations,
@@ -9,6 +19,7 @@ from salesmetrics.metrics.conversations import (
     outbound_reply,
     outbound_reply_partial,
 )
+from salesmetrics.metrics.conversion import LeadConversion, LostLeads, lead_conversion, lost_leads
 from salesmetrics.metrics.customers import (
     connected_customers,
     connected_customers_partial,
@@ -16,6 +27,13 @@ from salesmetrics.metrics.customers import (
     finish_new_customers,
     new_customers,
     new_customers_partial,
+)
+from salesmetrics.metrics.leads import (
+    LeadDashboard,
+    LeadResponseTime,
+    first_response,
+    lead_dashboard,
+    lead_response_time,
 )
 from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
 from salesmetrics.metrics.responses import (
@@ -28,8 +46,17 @@ from salesmetrics.metrics.responses import (
 )
 
 __all__ = [
+    "InactiveUsers",
+    "LeadConversion",
+    "LeadDashboard",
+    "LeadResponseTime",
+    "LostLeads",
     "Partial",
+    "RankRow",
+    "RepActivity",
+    "RepFilters",
     "Result",
+    "SmartListProgress",
     "Tally",
     "colleagues",
     "connected_customers",
@@ -42,15 +69,25 @@ __all__ = [
     "finish_outbound_reply",
     "finish_response_rate",
     "finish_response_time",
+    "first_response",
+    "inactive_users",
+    "lead_conversion",
+    "lead_dashboard",
+    "lead_response_time",
+    "lost_leads",
     "merge",
     "new_customers",
     "new_customers_partial",
     "open_too_long",
     "outbound_reply",
     "outbound_reply_partial",
+    "rank",
+    "rep_activity",
     "response_rate",
     "response_rate_partial",
     "response_time",
     "response_time_partial",
+    "smart_list_progress",
+    "variation",
     "waiting",
 ]
