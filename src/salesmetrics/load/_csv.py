@@ -72,6 +72,16 @@ def _cell(value: str, kind: str | None) -> Any:
 
 
 def _read_table(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
+    """The rows of one CSV file; a file that is not UTF-8 CSV is refused whole at ``name``."""
+    try:
+        return _read_rows(path, errors, name)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        what = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "not CSV"
+        errors.append(SalesmetricsError("invalid_value", name, f"{path.name}: {what}: {exc}"))
+        return []
+
+
+def _read_rows(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     kinds = _kinds(name) if name in _FIELDS else {}
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -121,6 +131,9 @@ def read_csv_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[S
     if cal_path.exists():
         try:
             cals = json.loads(cal_path.read_text(encoding="utf-8-sig"))
+        except RecursionError:
+            errors.append(SalesmetricsError("invalid_value", "calendars",
+                                            "calendars.json: not JSON: nested too deeply"))
         except ValueError as exc:
             errors.append(SalesmetricsError("invalid_value", "calendars",
                                             f"calendars.json: not JSON: {exc}"))

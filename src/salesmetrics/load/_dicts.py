@@ -318,13 +318,21 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
         return value
     if tag == "number":
         if (isinstance(value, bool) or not isinstance(value, int | float)
-                or not math.isfinite(value) or value < 0):
+                or not _finite(value) or value < 0):
             raise SalesmetricsError("invalid_value", path,
                                     f"must be a non-negative number, not {value!r}")
         return float(value)
     if tag == "conversions":
         return _conversions(value, path)
     raise AssertionError(tag)  # pragma: no cover
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is finite as a float (an int too large for a float is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _reference(value: Any, section: str, path: str, ids: dict[str, set[str]]) -> str:

@@ -44,10 +44,20 @@ Source = str | os.PathLike[str] | Iterable[str]
 
 def _lines(source: Source) -> Iterator[str]:
     if isinstance(source, str | os.PathLike):
-        with open(source, encoding="utf-8-sig", newline=None) as fh:
+        # undecodable bytes become lone surrogates, refused line by line below
+        with open(source, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
             yield from fh
     else:
         yield from source
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether a line has no lone surrogate (an undecodable byte, or one given as is)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def line_path(number: int) -> str:
@@ -71,8 +81,14 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
         if not text:
             continue
         where = line_path(number)
+        if not _is_utf8(text):
+            errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
+            continue
         try:
             rec = json.loads(text)
+        except RecursionError:
+            errors.append(SalesmetricsError("invalid_value", where, "not JSON: nested too deeply"))
+            continue
         except ValueError as exc:
             errors.append(SalesmetricsError("invalid_value", where, f"not JSON: {exc}"))
             continue

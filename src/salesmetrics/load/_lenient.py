@@ -24,7 +24,6 @@ Skipped(path='messages[0].thread', code='unknown_reference', message="unknown th
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -34,11 +33,12 @@ from typing import Any, Literal, NamedTuple, overload
 import attrs
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.errors import DatasetError, SalesmetricsError
+from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load._csv import read_csv_dir
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict
-from salesmetrics.load._json import load_json
+from salesmetrics.load._json import load_json, parse_json_text
 from salesmetrics.load._jsonl import finish, read_jsonl
+from salesmetrics.load._limits import DEFAULT_LIMITS, check_size
 
 __all__ = ["LoadReport", "Skipped", "from_dict_lenient", "load"]
 
@@ -120,8 +120,11 @@ class _Work:
             out[key] = [rec for _, rec in items]
         return out
 
-    def locate(self, path: str) -> tuple[str, str | int | None, str]:
+    def locate(self, path: str) -> tuple[Any, str | int | None, str]:
         """(key, current index or calendar id or None, the path in the input)."""
+        for key in (*self.other, *self.lists):
+            if path == join_path("", str(key)):
+                return key, None, path
         m = _RECORD.match(path)
         if m and m.group(1) in self.lists:
             section, i = m.group(1), int(m.group(2))
@@ -137,7 +140,12 @@ class _Work:
         key = re.split(r"[.\[]", path, maxsplit=1)[0]
         return key, None, path
 
-    def drop(self, targets: Iterable[tuple[str, str | int | None]]) -> None:
+    def size(self) -> int:
+        """How many keys, records and calendars are still in play."""
+        return (len(self.other) + sum(len(v) + 1 for v in self.lists.values())
+                + (len(self.calendars) + 1 if self.calendars is not None else 0))
+
+    def drop(self, targets: Iterable[tuple[Any, str | int | None]]) -> None:
         rows: dict[str, set[int]] = {}
         for key, where in targets:
             if where is None:
@@ -178,24 +186,27 @@ def from_dict_lenient(
     while True:
         try:
             ds = from_dict(work.data(), max_errors=_UNLIMITED)
-        except DatasetError as exc:
+        except SalesmetricsError as exc:
+            # a DatasetError lists its errors; a limit (depth) error stands alone
+            found = exc.errors if isinstance(exc, DatasetError) else (exc,)
             targets = []
-            for err in exc.errors:
-                if err.path == "":
-                    raise
+            for err in found:
                 key, where, original = work.locate(err.path)
+                if where is None and key not in work.other and key not in work.lists:
+                    raise  # the error names no record or section that could be skipped
                 skipped.append(Skipped(original, err.code, err.message))
                 targets.append((key, where))
+            before = work.size()
             work.drop(targets)
+            if work.size() == before:  # nothing could be skipped: never loop forever
+                raise
         else:
             return ds, LoadReport(tuple(skipped))
 
 
 def _json_data(path: Path) -> Mapping[str, Any]:
-    try:
-        doc = json.loads(path.read_bytes())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SalesmetricsError("invalid_value", "", f"{path}: not JSON: {exc}") from None
+    check_size(path.stat().st_size, DEFAULT_LIMITS)
+    doc = parse_json_text(path.read_bytes(), name=str(path))
     if not isinstance(doc, Mapping):
         raise SalesmetricsError("invalid_value", "", "a dataset file holds a JSON object")
     if "data" in doc and ("format" in doc or "checks" in doc):
