@@ -22,9 +22,9 @@ Indexes (all built once, at construction):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from salesmetrics.model import (
     Activity,
@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 __all__ = ["Dataset"]
 
 _R = TypeVar("_R")
+
+#: How many derived values (:meth:`Dataset.derived`) a dataset keeps.
+_DERIVED_KEPT = 4
 
 
 def _by_id(records: Iterable[_R], key: Callable[[_R], str]) -> dict[str, _R]:
@@ -72,6 +75,7 @@ class Dataset:
     """
 
     __slots__ = (
+        "_derived",
         "activities",
         "activities_by_lead",
         "activities_by_user",
@@ -168,6 +172,7 @@ class Dataset:
             if lead.team is not None:
                 leads_by_team[lead.team].append(lead)
         self.leads_by_team = {k: tuple(v) for k, v in leads_by_team.items()}
+        self._derived: dict[Hashable, Any] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(
@@ -219,6 +224,24 @@ class Dataset:
             if e.moves_thread and e.to_team is not None:
                 holder = e.to_team
         return holder
+
+    def derived(self, key: Hashable, compute: Callable[[], _R]) -> _R:
+        """A value computed from this dataset once per ``key``, then shared.
+
+        The dataset is immutable, so a value that depends only on it and on
+        ``key`` (say, every thread's timeline up to an instant) can be shared
+        by the metrics that read it. The last few keys are kept; ``compute``
+        must return an immutable value.
+        """
+        memo = self._derived
+        if key in memo:
+            value: _R = memo.pop(key)
+        else:
+            value = compute()
+            while len(memo) >= _DERIVED_KEPT:
+                del memo[next(iter(memo))]
+        memo[key] = value
+        return value
 
     # -- derived datasets ----------------------------------------------------
 

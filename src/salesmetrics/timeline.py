@@ -389,12 +389,19 @@ def timelines(
 ) -> tuple[Timeline, ...]:
     """The :class:`Timeline` of every thread of the dataset, in the dataset's thread order.
 
+    Computed once per dataset and arguments (:meth:`Dataset.derived`), so the
+    metrics of one report walk each thread once.
+
     >>> from salesmetrics.dataset import Dataset
     >>> timelines(Dataset())
     ()
     """
-    return tuple(
+    # as_of compares equal across zones (and across folds in one zone), so its
+    # tzinfo and fold are part of the key: each Timeline keeps the as_of given.
+    zone = None if as_of is None else (as_of.tzinfo, as_of.fold)
+    key = ("timelines", as_of, zone, gap_seconds, message_team)
+    return dataset.derived(key, lambda: tuple(
         thread_timeline(dataset, t.id, as_of=as_of, gap_seconds=gap_seconds,
                         message_team=message_team)
         for t in dataset.threads
-    )
+    ))
