@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from salesmetrics.model import (
@@ -55,10 +56,9 @@ def _by_id(records: Iterable[_R], key: Callable[[_R], str]) -> dict[str, _R]:
     return {key(r): r for r in records}
 
 
-def _time_key(record: Message | ThreadEvent | Activity | Session) -> tuple[datetime, int]:
-    if isinstance(record, Session):
-        return (record.start, record.index)
-    return (record.at, record.index)
+#: The sort keys of the per-thread and per-user indexes: instant, then input position.
+_BY_AT = attrgetter("at", "index")
+_BY_START = attrgetter("start", "index")
 
 
 class Dataset:
@@ -160,12 +160,12 @@ class Dataset:
         self.leads_by_id = _by_id(self.leads, lambda r: r.id)
         self.smart_lists_by_id = _by_id(self.smart_lists, lambda r: r.id)
 
-        self.messages_by_thread = _group_sorted(self.messages, lambda m: m.thread)
-        self.events_by_thread = _group_sorted(self.thread_events, lambda e: e.thread)
-        self.sessions_by_user = _group_sorted(self.sessions, lambda s: s.user)
-        self.activities_by_user = _group_sorted(self.activities, lambda a: a.user)
+        self.messages_by_thread = _group_sorted(self.messages, lambda m: m.thread, _BY_AT)
+        self.events_by_thread = _group_sorted(self.thread_events, lambda e: e.thread, _BY_AT)
+        self.sessions_by_user = _group_sorted(self.sessions, lambda s: s.user, _BY_START)
+        self.activities_by_user = _group_sorted(self.activities, lambda a: a.user, _BY_AT)
         self.activities_by_lead = _group_sorted(
-            (a for a in self.activities if a.lead is not None), lambda a: a.lead or ""
+            (a for a in self.activities if a.lead is not None), lambda a: a.lead or "", _BY_AT
         )
         leads_by_team: dict[str, list[Lead]] = defaultdict(list)
         for lead in self.leads:
@@ -303,9 +303,9 @@ _K = TypeVar("_K", Message, ThreadEvent, Activity, Session)
 
 
 def _group_sorted(
-    records: Iterable[_K], key: Callable[[_K], str]
+    records: Iterable[_K], key: Callable[[_K], str], order: Callable[[_K], Any]
 ) -> dict[str, tuple[_K, ...]]:
     groups: dict[str, list[_K]] = defaultdict(list)
     for r in records:
         groups[key(r)].append(r)
-    return {k: tuple(sorted(v, key=_time_key)) for k, v in groups.items()}
+    return {k: tuple(sorted(v, key=order)) for k, v in groups.items()}

@@ -255,23 +255,27 @@ def _load_section(
             continue
         n_before = len(errors.errors)
         values: dict[str, Any] = {}
-        for key in rec:
-            if key not in known and not _is_ignored(key):
-                errors.add("invalid_value", join_path(rpath, str(key)),
-                           f"unknown field {key!r} of a {_SINGULAR[section]}; fields: "
-                           + ", ".join(name for name, _, _ in fields))
+        if not known.issuperset(rec):
+            for key in rec:
+                if key not in known and not _is_ignored(key):
+                    errors.add("invalid_value", join_path(rpath, str(key)),
+                               f"unknown field {key!r} of a {_SINGULAR[section]}; fields: "
+                               + ", ".join(name for name, _, _ in fields))
         for name, kind, required in fields:
-            fpath = join_path(rpath, name)
             value = rec.get(name)
             if value is None:
                 if required:
-                    errors.add("missing_field", fpath,
+                    errors.add("missing_field", join_path(rpath, name),
                                f"a {_SINGULAR[section]} needs {name!r}")
                 continue
             try:
-                values[name] = _convert(value, kind, fpath, ids)
-            except SalesmetricsError as exc:
-                errors.add_error(exc)
+                # no path while all goes well (a path per field costs more than the check)
+                values[name] = _convert(value, kind, "", ids)
+            except SalesmetricsError:
+                try:  # the same conversion fails again, now naming the field's path
+                    _convert(value, kind, join_path(rpath, name), ids)
+                except SalesmetricsError as exc:
+                    errors.add_error(exc)
         rid = values.get("id")
         if isinstance(rid, str):
             if rid in seen:

@@ -81,7 +81,7 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
         if not text:
             continue
         where = line_path(number)
-        if not _is_utf8(text):
+        if not text.isascii() and not _is_utf8(text):
             errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
             continue
         try:

@@ -52,20 +52,24 @@ def check_size(size: int, limits: Limits, path: str = "") -> None:
         )
 
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
 def check_depth(value: Any, limits: Limits, path: str) -> None:
     """Refuse objects and lists nested deeper than ``limits.max_depth`` (iteratively)."""
     stack: list[tuple[Any, str, int]] = [(value, path, 0)]
     while stack:
         item, where, depth = stack.pop()
         if isinstance(item, Mapping):
-            children: Any = ((join_path(where, str(k)), v) for k, v in item.items())
+            children: Any = ((str(k), v) for k, v in item.items())
         elif isinstance(item, list):
-            children = ((join_path(where, i), v) for i, v in enumerate(item))
+            children = enumerate(item)
         else:
             continue
         if depth >= limits.max_depth:
             raise SalesmetricsError("invalid_value", where,
                                     f"nested deeper than {limits.max_depth} levels")
-        for child_path, child in children:
-            if isinstance(child, Mapping | list):
-                stack.append((child, child_path, depth + 1))
+        for key, child in children:
+            # leaves (most values) skip the slower abstract-class check and the path
+            if type(child) not in _LEAVES and isinstance(child, Mapping | list):
+                stack.append((child, join_path(where, key), depth + 1))
