@@ -297,10 +297,11 @@ def thread_timeline(
         KeyError: ``thread`` is not a thread of the dataset.
     """
     info = dataset.threads_by_id[thread]
-    msgs = [m for m in dataset.messages_by_thread.get(thread, ())
-            if as_of is None or m.at <= as_of]
-    events = [e for e in dataset.events_by_thread.get(thread, ())
-              if as_of is None or e.at <= as_of]
+    msgs = dataset.messages_by_thread.get(thread, ())
+    events = dataset.events_by_thread.get(thread, ())
+    if as_of is not None:
+        msgs = tuple(m for m in msgs if m.at <= as_of)
+        events = tuple(e for e in events if e.at <= as_of)
     split = split_conversations(msgs, gap_seconds)
     conv_of: list[int] = []
     for ci, part in enumerate(split):
@@ -308,8 +309,9 @@ def thread_timeline(
 
     walk: list[tuple[datetime, int, int, int]] = [(m.at, 0, m.index, i)
                                                   for i, m in enumerate(msgs)]
-    walk += [(e.at, 1, e.index, i) for i, e in enumerate(events)]
-    walk.sort()
+    if events:  # messages alone are already in walk order
+        walk += [(e.at, 1, e.index, i) for i, e in enumerate(events)]
+        walk.sort()
 
     users = dataset.users_by_id
     holder = info.team

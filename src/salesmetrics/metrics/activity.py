@@ -251,7 +251,7 @@ def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = N
 
     rows: list[RepFact] = []
     for m in dataset.messages:
-        if not counted(m.at) or m.channel != _SMS or not filters.keeps_message(dataset, m):
+        if m.channel != _SMS or not counted(m.at) or not filters.keeps_message(dataset, m):
             continue
         if m.is_human_outbound and m.user is not None:
             rows.append(RepFact(user=m.user, column="sms_sent", at=m.at, source="message",

@@ -103,6 +103,8 @@ def conversation_partial(
     for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
         first = tl.first_message
         for c in tl.conversations:
+            if c.start >= period.end or c.last < period.start:
+                continue  # neither begun in the period nor with a message in it
             in_period = sum(1 for m in c.messages if period.contains(m.at))
             if period.contains(c.start):
                 category = NEW_INBOUND if c.is_inbound else NEW_OUTBOUND
