@@ -60,8 +60,9 @@ def check_depth(value: Any, limits: Limits, path: str) -> None:
     stack: list[tuple[Any, str, int]] = [(value, path, 0)]
     while stack:
         item, where, depth = stack.pop()
-        if isinstance(item, Mapping):
-            children: Any = ((str(k), v) for k, v in item.items())
+        is_map = isinstance(item, Mapping)
+        if is_map:
+            children: Any = item.items()
         elif isinstance(item, list):
             children = enumerate(item)
         else:
@@ -72,4 +73,4 @@ def check_depth(value: Any, limits: Limits, path: str) -> None:
         for key, child in children:
             # leaves (most values) skip the slower abstract-class check and the path
             if type(child) not in _LEAVES and isinstance(child, Mapping | list):
-                stack.append((child, join_path(where, key), depth + 1))
+                stack.append((child, join_path(where, str(key) if is_map else key), depth + 1))
