@@ -12,11 +12,18 @@ salesmetrics.errors.SalesmetricsError: messages[3].at: naive instant '2026-03-02
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import contextlib
+from datetime import UTC, date, datetime
 
 from salesmetrics.errors import SalesmetricsError
 
-__all__ = ["format_instant", "parse_date", "parse_instant"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "format_instant", "parse_date", "parse_instant"]
+
+#: The years an instant (in UTC) or a date may fall in: those the calendars
+#: support, with a day of margin on each side of datetime's range, so that
+#: offsets, next days and clocks never overflow.
+MIN_YEAR = 2
+MAX_YEAR = 9998
 
 
 def parse_instant(value: object, path: str) -> datetime:
@@ -47,6 +54,9 @@ def parse_instant(value: object, path: str) -> datetime:
         )
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise SalesmetricsError("invalid_instant", path, f"naive instant {value!r}, add an offset")
+    if not (MIN_YEAR <= dt.year <= MAX_YEAR and MIN_YEAR <= dt.astimezone(UTC).year <= MAX_YEAR):
+        raise SalesmetricsError("invalid_instant", path,
+                                f"instant {value!r} is outside the years {MIN_YEAR}..{MAX_YEAR}")
     return dt
 
 
@@ -58,13 +68,17 @@ def parse_date(value: object, path: str, code: str = "invalid_value") -> date:
     ...
     salesmetrics.errors.SalesmetricsError: closed[0]: not a YYYY-MM-DD date: '2026-02-29'
     """
+    parsed: date | None = None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+        parsed = value
+    elif isinstance(value, str) and len(value) == 10:
+        with contextlib.suppress(ValueError):
+            parsed = date.fromisoformat(value)
+    if parsed is not None:
+        if MIN_YEAR <= parsed.year <= MAX_YEAR:
+            return parsed
+        raise SalesmetricsError(code, path,
+                                f"date {value!r} is outside the years {MIN_YEAR}..{MAX_YEAR}")
     raise SalesmetricsError(code, path, f"not a YYYY-MM-DD date: {value!r}")
 
 

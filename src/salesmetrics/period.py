@@ -45,5 +45,14 @@ class Period:
         return self.start <= t < self.end
 
     def previous(self) -> Period:
-        """The period of the same length that ends where this one starts."""
-        return Period(self.start - self.duration, self.start)
+        """The period of the same length that ends where this one starts.
+
+        Raises:
+            SalesmetricsError: ``invalid_period`` when that period would start before year 1.
+        """
+        try:
+            start = self.start - self.duration
+        except OverflowError:
+            raise SalesmetricsError("invalid_period", "period",
+                                    "the previous period would start before year 1") from None
+        return Period(start, self.start)

@@ -77,3 +77,26 @@ def test_lenient_skips_a_record_nested_too_deeply() -> None:
         deep = [deep]
     ds, report = from_dict_lenient({"teams": [{"id": "A", "x-deep": deep}, {"id": "B"}]})
     assert [t.id for t in ds.teams] == ["B"] and report.records == ("teams[0]",)
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00",
+                                "9999-01-01T00:00:00Z", "0001-12-31T00:00:00Z"])
+def test_instants_outside_the_supported_years_are_invalid(at: str) -> None:
+    data = {"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
+            "messages": [{"thread": "t", "at": at, "direction": "in"}]}
+    with pytest.raises(SalesmetricsError) as info:
+        from_dict(data)
+    assert (info.value.code, info.value.path) == ("invalid_instant", "messages[0].at")
+
+
+def test_a_previous_period_before_year_one_is_an_invalid_period() -> None:
+    from salesmetrics.spec.runner import compute_case
+
+    doc = {"format": "salesmetrics-case/1", "data": {"teams": [{"id": "A"}]}, "checks": [
+        {"metric": "variation", "options": {"of": "conversations", "key": "total"},
+         "period": {"start": "0002-01-01T00:00:00Z", "end": "9998-01-01T00:00:00Z"}},
+        {"metric": "colleagues", "options": {"day": "9999-12-31",
+                                             "at": "9998-12-31T00:00:00Z"}}]}
+    first, second = compute_case(doc)
+    assert (first["error"]["code"], first["error"]["path"]) == ("invalid_period", "period")
+    assert (second["error"]["code"], second["error"]["path"]) == ("invalid_option", "options.day")
