@@ -7,6 +7,7 @@ field kind, realistic), seeded and small; checks are drawn for every metric of
 
 from __future__ import annotations
 
+import ast
 import random
 from datetime import datetime, timedelta
 from typing import Any
@@ -128,3 +129,12 @@ def shuffled(data: dict[str, Any], seed: int) -> dict[str, Any]:
         rnd.shuffle(items)
         out[name] = items
     return out
+
+
+def imported(node: ast.AST) -> list[str]:
+    """The module names an import statement imports (none for other nodes)."""
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    return []

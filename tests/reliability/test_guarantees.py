@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from _harness import small_data
+from _harness import imported, small_data
 
 import salesmetrics
 from salesmetrics.calendars import Calendar
@@ -38,11 +38,8 @@ def test_metric_modules_read_no_io_clock_randomness_or_global_state() -> None:
                 name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
                 if name in _IMPURE:
                     problems.append(f"{path.name}:{node.lineno}: {name}()")
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [
-                    node.module or ""]
-                problems += [f"{path.name}:{node.lineno}: import {m}" for m in mods
-                             if m.split(".")[0] in _IMPURE_MODULES]
+            problems += [f"{path.name}:{getattr(node, 'lineno', 0)}: import {m}"
+                         for m in imported(node) if m.split(".")[0] in _IMPURE_MODULES]
     assert problems == []
 
 

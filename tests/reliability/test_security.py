@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _harness import compute, random_check, small_data
+from _harness import compute, imported, random_check, small_data
 
 import salesmetrics
 from salesmetrics.load import from_dict
@@ -41,11 +41,8 @@ def _problems(path: Path) -> list[str]:
                     and node.args and not isinstance(node.args[0], ast.Constant)
                     and path.name != "registry.py"):
                 found.append(f"{path.name}:{node.lineno}: import_module of a computed name")
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
-                node.module or ""]
-            found += [f"{path.name}:{node.lineno}: import {n}" for n in names
-                      if n.split(".")[0] in _BANNED_MODULES]
+        found += [f"{path.name}:{getattr(node, 'lineno', 0)}: import {n}"
+                  for n in imported(node) if n.split(".")[0] in _BANNED_MODULES]
     return found
 
 

@@ -19,7 +19,7 @@ from salesmetrics.errors import ErrorCode, SalesmetricsError
 from salesmetrics.load import from_dict
 from salesmetrics.spec.registry import METRICS
 
-SEEDS = range(320)
+SEEDS = range(240)
 _CODES = {str(c) for c in ErrorCode}
 _COUNTS = frozenset({
     "total", "previously_started", "new_inbound", "new_outbound", "existing_customers",
