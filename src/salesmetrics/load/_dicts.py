@@ -29,8 +29,10 @@ salesmetrics.errors.DatasetError: threads[0].team: unknown team 'B'
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -212,10 +214,29 @@ def from_dict(
     ids = _collect_ids(data)
     calendars = _load_calendars(data.get("calendars"), join_path(path, "calendars"), errors)
     built: dict[str, list[Any]] = {}
-    for section in _FIELDS:
-        built[section] = _load_section(data.get(section), section, path, ids, errors)
-    errors.raise_if_any()
-    return Dataset(calendars=calendars, **built)
+    with paused_gc():
+        for section in _FIELDS:
+            built[section] = _load_section(data.get(section), section, path, ids, errors)
+        errors.raise_if_any()
+        return Dataset(calendars=calendars, **built)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a load makes its objects, then resume it.
+
+    A load makes millions of objects without cycles; each full collection on
+    the way walks every one made so far (a third of the time of a million
+    messages). Reference counting frees memory as usual meanwhile.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _load_calendars(raw: object, path: str, errors: _Collector) -> dict[str, Calendar]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict
+from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict, paused_gc
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
 __all__ = ["load_case_data", "load_json", "parse_json_text"]
@@ -65,7 +65,8 @@ def load_json(
     check_size(os.path.getsize(path), limits)
     with open(path, "rb") as fh:
         raw = fh.read(limits.max_bytes + 1)
-    doc = parse_json_text(raw, limits=limits, name=os.fspath(path))
-    if not isinstance(doc, Mapping):
-        raise SalesmetricsError("invalid_value", "", "a dataset file holds a JSON object")
-    return load_case_data(doc, max_errors=max_errors, limits=limits)
+    with paused_gc():
+        doc = parse_json_text(raw, limits=limits, name=os.fspath(path))
+        if not isinstance(doc, Mapping):
+            raise SalesmetricsError("invalid_value", "", "a dataset file holds a JSON object")
+        return load_case_data(doc, max_errors=max_errors, limits=limits)

@@ -35,7 +35,7 @@ from typing import IO, Any
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
-from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
+from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict, paused_gc
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
 
@@ -134,8 +134,9 @@ def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Datas
         DatasetError: the errors of lines (``line 7``) then those of records
             (``messages[3].at``), up to ``max_errors``.
     """
-    data, errors = read_jsonl(source)
-    return finish(data, errors, max_errors=max_errors)
+    with paused_gc():
+        data, errors = read_jsonl(source)
+        return finish(data, errors, max_errors=max_errors)
 
 
 def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
