@@ -48,6 +48,8 @@ __all__ = ["Dataset"]
 
 _R = TypeVar("_R")
 
+_MISSING = object()
+
 #: How many derived values (:meth:`Dataset.derived`) a dataset keeps.
 _DERIVED_KEPT = 4
 
@@ -234,14 +236,15 @@ class Dataset:
         must return an immutable value.
         """
         memo = self._derived
-        if key in memo:
-            value: _R = memo.pop(key)
-        else:
+        value = memo.get(key, _MISSING)
+        if value is _MISSING:
             value = compute()
-            while len(memo) >= _DERIVED_KEPT:
-                del memo[next(iter(memo))]
-        memo[key] = value
-        return value
+            memo[key] = value
+            # Evict the oldest keys; list(dict) and pop(k, None) are atomic, so
+            # threads sharing a dataset never see an error, at worst a recomputation.
+            for old in list(memo)[:-_DERIVED_KEPT]:
+                memo.pop(old, None)
+        return value  # type: ignore[no-any-return]
 
     # -- derived datasets ----------------------------------------------------
 

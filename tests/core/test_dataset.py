@@ -89,3 +89,28 @@ def test_input_order_never_changes_the_indexes() -> None:
     a, b = from_dict(d), from_dict(shuffled)
     assert a.team_at("t1", None) == b.team_at("t1", None)
     assert {lead.id for lead in a.leads} == {lead.id for lead in b.leads}
+
+
+def test_a_dataset_shared_by_threads_gives_the_serial_numbers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime, timedelta
+
+    from salesmetrics.examples import generate
+    from salesmetrics.metrics import conversations, response_rate
+    from salesmetrics.period import Period
+
+    ds = from_dict(generate(seed=3, messages=400))
+    start = datetime(2026, 3, 2, tzinfo=UTC)
+    # more distinct as_of keys than the memo keeps, so threads evict each other
+    jobs = [(Period(start, start + timedelta(days=7)), start + timedelta(days=d))
+            for d in range(1, 13)] * 4
+
+    def run(job: tuple[Period, datetime]) -> tuple[object, object]:
+        period, as_of = job
+        return (response_rate(ds, period=period, as_of=as_of).summary(),
+                conversations(ds, period=period, as_of=as_of).summary())
+
+    serial = [run(j) for j in jobs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(run, jobs))
+    assert parallel == serial
