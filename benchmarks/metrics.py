@@ -116,7 +116,7 @@ def peak_rss_mb() -> float:
 
 def fresh(ds: Dataset) -> Dataset:
     """The same dataset, with nothing derived yet (each metric timed cold)."""
-    derived = getattr(ds, "_derived", None)  # the shared timelines (none before 0.x)
+    derived = getattr(ds, "_derived", None)  # shared timelines; older versions have none
     if derived is not None:
         derived.clear()
     return ds
