@@ -26,11 +26,12 @@ import math
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
 __all__ = [
+    "RowsExport",
     "csv_text",
     "mean",
     "median",
@@ -146,3 +147,21 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = 
                                                         else str(v)))
         writer.writerow(cells)
     return buf.getvalue()
+
+
+class _HasRows(Protocol):
+    def to_rows(self) -> list[dict[str, Any]]: ...
+
+
+class RowsExport:
+    """Mixin for results with drill-down rows: export them as formula-safe CSV.
+
+    A result class that defines ``to_rows()`` (one JSON-able dict per row)
+    gets ``csv()``; every cell goes through :func:`safe_cell`.
+    """
+
+    __slots__ = ()
+
+    def csv(self: _HasRows) -> str:
+        """The drill-down rows (``to_rows()``) as CSV text with a header."""
+        return csv_text(self.to_rows())

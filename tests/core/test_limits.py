@@ -51,3 +51,4 @@ def test_a_file_that_is_not_json_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(SalesmetricsError) as info:
         load_json(f)
     assert info.value.code == "invalid_value"
+

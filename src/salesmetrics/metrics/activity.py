@@ -39,7 +39,7 @@ from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics.leads import to_rows, visible
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message
 from salesmetrics.period import Period
-from salesmetrics.results import mean, rate
+from salesmetrics.results import RowsExport, mean, rate
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, split_conversations
 
 __all__ = [
@@ -360,7 +360,7 @@ class RepAggregate:
 
 
 @attrs.frozen
-class RepActivity:
+class RepActivity(RowsExport):
     """The result of :func:`rep_activity`.
 
     ``groups``: one row per user shown (every user, or the team's);
@@ -442,7 +442,7 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
 
 
 @attrs.frozen
-class InactiveUsers:
+class InactiveUsers(RowsExport):
     """The result of :func:`inactive_users`.
 
     ``users``: the inactive users' ids, sorted; ``last``: every user's last
@@ -591,7 +591,7 @@ class ListProgress:
 
 
 @attrs.frozen
-class SmartListProgress:
+class SmartListProgress(RowsExport):
     """The result of :func:`smart_list_progress`.
 
     ``overall``: the sums over every list; ``lists``: per list (every list);

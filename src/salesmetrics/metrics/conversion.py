@@ -37,7 +37,7 @@ from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics.leads import group_names, leads_received, to_rows, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
 from salesmetrics.period import Period
-from salesmetrics.results import rate
+from salesmetrics.results import RowsExport, rate
 
 __all__ = [
     "NO_STATUS",
@@ -145,7 +145,7 @@ class ConversionAggregate:
 
 
 @attrs.frozen
-class LeadConversion:
+class LeadConversion(RowsExport):
     """The result of :func:`lead_conversion`.
 
     ``overall`` counts every lead; ``groups`` (empty without ``by``) one
@@ -247,7 +247,7 @@ class LostAggregate:
 
 
 @attrs.frozen
-class LostLeads:
+class LostLeads(RowsExport):
     """The result of :func:`lost_leads`: overall, per type, and the lost leads."""
 
     by: str | None

@@ -43,7 +43,7 @@ from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import Activity, ActivityKind, Lead
 from salesmetrics.period import Period
-from salesmetrics.results import mean, median, percentile, rate, to_jsonable
+from salesmetrics.results import RowsExport, mean, median, percentile, rate, to_jsonable
 
 __all__ = [
     "DAY_SECONDS",
@@ -387,7 +387,7 @@ def _grouped(rows: Sequence[LeadResponse], by: str | None, names: Sequence[str],
 
 
 @attrs.frozen
-class LeadResponseTime:
+class LeadResponseTime(RowsExport):
     """The result of :func:`lead_response_time`.
 
     ``overall`` counts every lead; ``groups`` (empty without ``by``) holds one
@@ -463,7 +463,7 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
 
 
 @attrs.frozen
-class LeadDashboard:
+class LeadDashboard(RowsExport):
     """The result of :func:`lead_dashboard` (Reynolds' "Temps de réponse Internet").
 
     ``received``: leads received in the period up to ``at``; ``responded``:

@@ -26,7 +26,7 @@ import attrs
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
 from salesmetrics.metrics._partial import Result, _Builder, make_partial
-from salesmetrics.results import to_jsonable
+from salesmetrics.results import RowsExport, to_jsonable
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, timelines
 
@@ -163,7 +163,7 @@ class ColleaguesTotal:
 
 
 @attrs.frozen
-class Colleagues:
+class Colleagues(RowsExport):
     """The :func:`colleagues` result: per user (``by="user"``) and in total."""
 
     by: str | None
@@ -285,7 +285,7 @@ class OpenRow:
 
 
 @attrs.frozen
-class OpenTooLong:
+class OpenTooLong(RowsExport):
     """The :func:`open_too_long` result: the rows, oldest first."""
 
     rows: tuple[OpenRow, ...]
