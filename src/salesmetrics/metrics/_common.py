@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from salesmetrics.dataset import Dataset
+from salesmetrics.errors import SalesmetricsError
 from salesmetrics.period import Period
 from salesmetrics.rules import FIRST_MESSAGE_TEAM, OwnerRule
 from salesmetrics.timeline import Conversation
@@ -13,10 +14,11 @@ from salesmetrics.timeline import Conversation
 __all__ = ["check_by", "check_gap", "owner_of", "teams_of", "visible_period"]
 
 
-def check_by(by: str | None, allowed: tuple[str, ...] = ("team",)) -> None:
-    """Raise ValueError for a grouping the metric does not support."""
+def check_by(by: str | None, allowed: Sequence[str] = ("team",)) -> None:
+    """Refuse a grouping the metric does not have: ``invalid_option`` at ``by``."""
     if by is not None and by not in allowed:
-        raise ValueError(f"by must be one of {allowed} or None, not {by!r}")
+        raise SalesmetricsError("invalid_option", "by",
+                                f"cannot group by {by!r} (allowed: {', '.join(allowed)})")
 
 
 def check_gap(gap_seconds: float) -> None:

@@ -26,14 +26,14 @@ ConversionSummary(leads=2, converted=1, rate=0.5, orders=1, sales=0, lead_ids=('
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 import attrs
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics._common import check_by
 from salesmetrics.metrics.leads import group_names, leads_received, to_rows, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
 from salesmetrics.period import Period
@@ -163,12 +163,6 @@ class LeadConversion(RowsExport):
         return to_rows(self.leads)
 
 
-def _check_by(by: str | None, allowed: Sequence[str]) -> None:
-    if by is not None and by not in allowed:
-        raise SalesmetricsError("invalid_option", "by",
-                                f"cannot group by {by!r} (allowed: {', '.join(allowed)})")
-
-
 def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
                     by: str | None = None) -> LeadConversion:
     """Conversion of the leads received in the period into orders and sales.
@@ -196,7 +190,7 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
     >>> r.groups["u"].leads, r.groups["v"].rate
     (1, None)
     """
-    _check_by(by, ("type", "assignee"))
+    check_by(by, ("type", "assignee"))
     rows = conversion_rows(dataset, period=period, as_of=as_of)
     overall = ConversionAggregate.of(rows)
     groups: dict[str, list[ConversionRow]] = {}
@@ -281,7 +275,7 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
     >>> lost_leads(ds, period=Period(t, t.replace(hour=10))).overall
     LostSummary(count=1, by_status={'price': 1})
     """
-    _check_by(by, ("type",))
+    check_by(by, ("type",))
     rows = tuple(r for r in conversion_rows(dataset, period=period, as_of=as_of)
                  if r.status_group is StatusGroup.LOST)
     groups: dict[str, list[ConversionRow]] = {}

@@ -41,6 +41,7 @@ import attrs
 from salesmetrics.calendars import DEFERRED_START, Clock, clock_named
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics._common import check_by
 from salesmetrics.model import Activity, ActivityKind, Lead
 from salesmetrics.period import Period
 from salesmetrics.results import RowsExport, mean, median, percentile, rate, to_jsonable
@@ -441,8 +442,7 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     >>> r.groups["north"].leads, r.groups["north"].mean
     (1, None)
     """
-    if by is not None and by not in LEAD_GROUPINGS:
-        raise SalesmetricsError("invalid_option", "by", f"cannot group lead response by {by!r}")
+    check_by(by, LEAD_GROUPINGS)
     the_buckets = check_buckets(buckets)
     cats = _categories(categories)
     rows = lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,

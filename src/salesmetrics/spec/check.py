@@ -43,6 +43,13 @@ class Check:
         """Whether the option is given (and not null)."""
         return self.options.get(name) is not None
 
+    def period_required(self) -> Period:
+        """The check's period; ``invalid_period`` at ``period`` when it has none."""
+        if self.period is None:
+            raise SalesmetricsError("invalid_period", "period",
+                                    f"{self.metric} counts over a period: give \"period\"")
+        return self.period
+
     def _bad(self, name: str, message: str) -> SalesmetricsError:
         return SalesmetricsError("invalid_option", f"options.{name}", message)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics.activity import inactive_users as _inactive_users
 from salesmetrics.metrics.activity import rep_activity as _rep_activity
 from salesmetrics.metrics.activity import smart_list_progress as _smart_list_progress
@@ -23,22 +22,15 @@ from salesmetrics.timeline import DEFAULT_GAP_SECONDS
 
 if TYPE_CHECKING:
     from salesmetrics.dataset import Dataset
-    from salesmetrics.period import Period
     from salesmetrics.spec.check import Check
 
 __all__ = ["inactive_users", "rep_activity", "smart_list_progress"]
 
 
-def _period(check: Check) -> Period:
-    if check.period is None:
-        raise SalesmetricsError("invalid_period", "period", f"{check.metric} needs a period")
-    return check.period
-
-
 def rep_activity(dataset: Dataset, check: Check) -> Any:
     """``rep_activity``: per user (or the total), every column of Statflo's report."""
     result = _rep_activity(
-        dataset, period=_period(check), as_of=check.as_of,
+        dataset, period=check.period_required(), as_of=check.as_of,
         smart_list=check.string("smart_list"), on_smart_list=check.boolean("on_smart_list"),
         team=check.string("team"),
         account_type=check.string("account_type", choices=[a.value for a in AccountType]),
@@ -58,7 +50,7 @@ def inactive_users(dataset: Dataset, check: Check) -> Any:
 
 def smart_list_progress(dataset: Dataset, check: Check) -> Any:
     """``smart_list_progress``: accounts, attempted, rate; per list with ``users``."""
-    result = _smart_list_progress(dataset, period=_period(check), as_of=check.as_of)
+    result = _smart_list_progress(dataset, period=check.period_required(), as_of=check.as_of)
     if check.by == "smart_list":
         return to_jsonable(result.lists)
     if check.by == "user":

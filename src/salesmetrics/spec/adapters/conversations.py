@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from salesmetrics import metrics
 from salesmetrics.calendars import Clock, clock_named
 from salesmetrics.dataset import Dataset
-from salesmetrics.period import Period
 from salesmetrics.rules import NO_OUTLIERS, Cap, OutlierPolicy, Tukey
 from salesmetrics.spec.check import Check
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS
@@ -40,12 +39,6 @@ __all__ = [
     "response_time",
     "waiting",
 ]
-
-
-def _period(check: Check) -> Period:
-    if check.period is None:  # parse_check guarantees it for these metrics
-        raise check.error("period", f"{check.metric} needs a period")
-    return check.period
 
 
 def _gap(check: Check) -> float:
@@ -98,40 +91,40 @@ def _outliers(check: Check) -> OutlierPolicy:
 
 def conversations(dataset: Dataset, check: Check) -> Any:
     """``conversations``: options ``gap_seconds``."""
-    return metrics.conversations(dataset, period=_period(check), as_of=check.as_of,
+    return metrics.conversations(dataset, period=check.period_required(), as_of=check.as_of,
                                  by=check.by, gap_seconds=_gap(check)).summary()
 
 
 def response_rate(dataset: Dataset, check: Check) -> Any:
     """``response_rate`` (``gap_seconds`` is validated; contacts do not depend on it)."""
     _gap(check)
-    return metrics.response_rate(dataset, period=_period(check), as_of=check.as_of,
+    return metrics.response_rate(dataset, period=check.period_required(), as_of=check.as_of,
                                  by=check.by).summary()
 
 
 def response_time(dataset: Dataset, check: Check) -> Any:
     """``response_time``: options ``clock`` (business), ``outliers``, ``gap_seconds``."""
-    return metrics.response_time(dataset, period=_period(check), as_of=check.as_of, by=check.by,
+    return metrics.response_time(dataset, period=check.period_required(), as_of=check.as_of, by=check.by,
                                  clock=_clock(check, "business"), outliers=_outliers(check),
                                  gap_seconds=_gap(check)).summary()
 
 
 def outbound_reply(dataset: Dataset, check: Check) -> Any:
     """``outbound_reply``: options ``clock`` (wall), ``gap_seconds``."""
-    return metrics.outbound_reply(dataset, period=_period(check), as_of=check.as_of,
+    return metrics.outbound_reply(dataset, period=check.period_required(), as_of=check.as_of,
                                   by=check.by, clock=_clock(check, "wall"),
                                   gap_seconds=_gap(check)).summary()
 
 
 def new_customers(dataset: Dataset, check: Check) -> Any:
     """``new_customers``."""
-    return metrics.new_customers(dataset, period=_period(check), as_of=check.as_of,
+    return metrics.new_customers(dataset, period=check.period_required(), as_of=check.as_of,
                                  by=check.by).summary()
 
 
 def connected_customers(dataset: Dataset, check: Check) -> Any:
     """``connected_customers``."""
-    return metrics.connected_customers(dataset, period=_period(check), as_of=check.as_of,
+    return metrics.connected_customers(dataset, period=check.period_required(), as_of=check.as_of,
                                        by=check.by).summary()
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics.conversion import ConversionRow, ConversionSummary
 from salesmetrics.metrics.conversion import lead_conversion as _lead_conversion
 from salesmetrics.metrics.conversion import lost_leads as _lost_leads
@@ -30,16 +29,9 @@ from salesmetrics.results import to_jsonable
 
 if TYPE_CHECKING:
     from salesmetrics.dataset import Dataset
-    from salesmetrics.period import Period
     from salesmetrics.spec.check import Check
 
 __all__ = ["lead_conversion", "lead_dashboard", "lead_response_time", "lost_leads"]
-
-
-def _period(check: Check) -> Period:
-    if check.period is None:
-        raise SalesmetricsError("invalid_period", "period", f"{check.metric} needs a period")
-    return check.period
 
 
 def _common(check: Check) -> dict[str, Any]:
@@ -55,7 +47,7 @@ def lead_response_time(dataset: Dataset, check: Check) -> Any:
     buckets = () if raw is None else raw
     if raw is not None and not isinstance(raw, list):
         raise check.error("buckets", "buckets is a list of [from_hours, to_hours] pairs")
-    result = _lead_response_time(dataset, period=_period(check), as_of=check.as_of,
+    result = _lead_response_time(dataset, period=check.period_required(), as_of=check.as_of,
                                  by=check.by, buckets=check_buckets(buckets), **_common(check))
     if check.by is None:
         return to_jsonable(result.overall)
@@ -65,7 +57,7 @@ def lead_response_time(dataset: Dataset, check: Check) -> Any:
 def lead_dashboard(dataset: Dataset, check: Check) -> Any:
     """``lead_dashboard``: received, responded in the window, mean (and median)."""
     result = _lead_dashboard(
-        dataset, period=_period(check), at=check.instant("at"),
+        dataset, period=check.period_required(), at=check.instant("at"),
         window_seconds=check.number("window_seconds", 43200.0, strictly_positive=True),
         **_common(check),
     )
@@ -90,7 +82,7 @@ def lead_conversion(dataset: Dataset, check: Check) -> Any:
     Each group also has ``lead_list``: the drill-down list of its leads
     (id, status, status group, type, converted), in ``lead_ids`` order.
     """
-    result = _lead_conversion(dataset, period=_period(check), as_of=check.as_of, by=check.by)
+    result = _lead_conversion(dataset, period=check.period_required(), as_of=check.as_of, by=check.by)
     rows = {r.id: r for r in result.leads}
     if check.by is None:
         return _conversion_group(result.overall, rows)
@@ -99,7 +91,7 @@ def lead_conversion(dataset: Dataset, check: Check) -> Any:
 
 def lost_leads(dataset: Dataset, check: Check) -> Any:
     """``lost_leads``: count and by_status (a lead without status under ``(none)``)."""
-    result = _lost_leads(dataset, period=_period(check), as_of=check.as_of, by=check.by)
+    result = _lost_leads(dataset, period=check.period_required(), as_of=check.as_of, by=check.by)
     if check.by is None:
         return to_jsonable(result.overall)
     return to_jsonable(result.groups)
