@@ -27,6 +27,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from salesmetrics._history import History
 from salesmetrics.model import (
     Activity,
     Customer,
@@ -203,29 +204,19 @@ class Dataset:
     def assignee_at(self, thread: str, at: datetime | None) -> str | None:
         """The user a thread is assigned to at an instant (None: at the end).
 
-        The thread's ``assignee``, then each ``assign`` event at or before ``at``.
+        The thread's ``assignee``, then each ``assign`` event at or before
+        ``at`` (the same :class:`~salesmetrics._history.History` the timeline
+        walk records).
         """
-        holder = self.threads_by_id[thread].assignee
-        for e in self.events_by_thread.get(thread, ()):
-            if at is not None and e.at > at:
-                break
-            if e.type is EventType.ASSIGN:
-                holder = e.to_user
-        return holder
+        return self.derived(("assignees",), self._assignee_histories)[thread].at(at)
 
-    def team_at(self, thread: str, at: datetime | None) -> str:
-        """The team that holds a thread at an instant (None: at the end).
-
-        The thread's initial team, then each transfer or escalation's target at
-        or before ``at``.
-        """
-        holder = self.threads_by_id[thread].team
-        for e in self.events_by_thread.get(thread, ()):
-            if at is not None and e.at > at:
-                break
-            if e.moves_thread and e.to_team is not None:
-                holder = e.to_team
-        return holder
+    def _assignee_histories(self) -> Mapping[str, History[str | None]]:
+        return {
+            t.id: History(t.assignee, [(e.at, e.to_user)
+                                       for e in self.events_by_thread.get(t.id, ())
+                                       if e.type is EventType.ASSIGN])
+            for t in self.threads
+        }
 
     def derived(self, key: Hashable, compute: Callable[[], _R]) -> _R:
         """A value computed from this dataset once per ``key``, then shared.

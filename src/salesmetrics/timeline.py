@@ -30,6 +30,7 @@ from datetime import datetime
 
 import attrs
 
+from salesmetrics._history import History
 from salesmetrics.dataset import Dataset
 from salesmetrics.model import EventType, Message, Status, ThreadEvent
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
@@ -211,32 +212,43 @@ class Contact:
 class Timeline:
     """Everything the conversation metrics read of one thread, up to ``as_of``.
 
-    ``moves``: the visible transfers and escalations as ``(at, to_team)`` in
-    walk order; ``resolved_after_last``: a ``resolved`` status event that
-    comes after the thread's last message (walk order), if any.
+    ``teams``: the holding team over time (the thread's team, then each
+    visible transfer or escalation's target); ``assignees``: the assigned
+    user over time (the thread's assignee, then each visible ``assign``
+    event); ``resolved_after_last``: a ``resolved`` status event that comes
+    after the thread's last message (walk order), if any.
     """
 
     thread: str
     as_of: datetime | None
-    initial_team: str
-    moves: tuple[tuple[datetime, str], ...]
+    teams: History[str] = attrs.field(eq=False)
+    assignees: History[str | None] = attrs.field(eq=False)
     conversations: tuple[Conversation, ...]
     contacts: tuple[Contact, ...]
     resolved_after_last: ThreadEvent | None
 
     @property
+    def initial_team(self) -> str:
+        """The thread's team before any move."""
+        return self.teams.initial
+
+    @property
+    def moves(self) -> tuple[tuple[datetime, str], ...]:
+        """The visible transfers and escalations as ``(at, to_team)``, in walk order."""
+        return self.teams.changes
+
+    @property
     def holder(self) -> str:
         """The team holding the thread at ``as_of`` (the last visible move's target)."""
-        return self.moves[-1][1] if self.moves else self.initial_team
+        return self.teams.last
 
-    def holder_at(self, t: datetime, *, strict: bool = False) -> str:
+    def holder_at(self, t: datetime | None, *, strict: bool = False) -> str:
         """The team holding the thread at ``t``: moves at or before ``t`` (before, if strict)."""
-        holder = self.initial_team
-        for at, team in self.moves:
-            if at > t or (strict and at == t):
-                break
-            holder = team
-        return holder
+        return self.teams.at(t, strict=strict)
+
+    def assignee_at(self, t: datetime | None, *, strict: bool = False) -> str | None:
+        """The user the thread is assigned to at ``t`` (assign events at or before ``t``)."""
+        return self.assignees.at(t, strict=strict)
 
     @property
     def first_message(self) -> Message | None:
@@ -316,6 +328,7 @@ def thread_timeline(
     users = dataset.users_by_id
     holder = info.team
     moves: list[tuple[datetime, str]] = []
+    assignments: list[tuple[datetime, str | None]] = []
     convs: list[_ConvBuilder] = []
     contacts: list[Contact] = []
     open_contact: _ContactBuilder | None = None
@@ -356,6 +369,8 @@ def thread_timeline(
                 current.restarted_by = e
             if open_contact is not None:
                 open_contact.transfers.append(holder)
+        elif e.type is EventType.ASSIGN:
+            assignments.append((e.at, e.to_user))
         elif e.type is EventType.STATUS:
             if current is not None and current.first_reply is None and current.removed_by is None:
                 current.removed_by = e
@@ -376,8 +391,8 @@ def thread_timeline(
         )
         for i, c in enumerate(convs)
     )
-    return Timeline(thread=thread, as_of=as_of, initial_team=info.team, moves=tuple(moves),
-                    conversations=conversations, contacts=tuple(contacts),
+    return Timeline(thread=thread, as_of=as_of, teams=History(info.team, moves),
+                    assignees=History(info.assignee, assignments), conversations=conversations, contacts=tuple(contacts),
                     resolved_after_last=resolved_after_last)
 
 

@@ -44,11 +44,14 @@ def test_holders_change_with_transfers_and_assignments() -> None:
     ds = from_dict(data())
     from datetime import datetime
 
+    from salesmetrics.timeline import thread_timeline
+
     before = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-    assert ds.team_at("t1", before) == "A"
-    assert ds.team_at("t1", None) == "B"
-    assert ds.assignee_at("t1", before) == "u1"
-    assert ds.assignee_at("t1", None) == "u2"
+    tl = thread_timeline(ds, "t1")
+    assert tl.holder_at(before) == "A"
+    assert tl.holder_at(None) == tl.holder == "B"
+    assert ds.assignee_at("t1", before) == tl.assignee_at(before) == "u1"
+    assert ds.assignee_at("t1", None) == tl.assignee_at(None) == "u2"
 
 
 def test_indexes_by_user_lead_and_team() -> None:
@@ -87,7 +90,9 @@ def test_input_order_never_changes_the_indexes() -> None:
     rng.shuffle(shuffled["thread_events"])
     rng.shuffle(shuffled["leads"])
     a, b = from_dict(d), from_dict(shuffled)
-    assert a.team_at("t1", None) == b.team_at("t1", None)
+    from salesmetrics.timeline import thread_timeline
+
+    assert thread_timeline(a, "t1").holder == thread_timeline(b, "t1").holder
     assert {lead.id for lead in a.leads} == {lead.id for lead in b.leads}
 
 

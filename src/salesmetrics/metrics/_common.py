@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.period import Period
 from salesmetrics.rules import FIRST_MESSAGE_TEAM, OwnerRule
 from salesmetrics.timeline import Conversation
 
-__all__ = ["check_by", "check_gap", "owner_of", "teams_of", "visible_period"]
+__all__ = ["check_by", "check_gap", "owner_of", "teams_of"]
 
 
 def check_by(by: str | None, allowed: Sequence[str] = ("team",)) -> None:
@@ -39,8 +37,3 @@ def owner_of(conv: Conversation, rule: OwnerRule) -> tuple[str, str]:
     if conv.first_reply is not None:
         return conv.first_reply.team, f"first human reply {conv.first_reply.ref}"
     return conv.holder_at_end, "no human reply: team holding the thread at as_of"
-
-
-def visible_period(period: Period, as_of: datetime | None, t: datetime) -> bool:
-    """Whether ``t`` is in the period and at or before ``as_of``."""
-    return period.contains(t) and (as_of is None or t <= as_of)

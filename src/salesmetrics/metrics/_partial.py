@@ -162,8 +162,3 @@ class Result(Generic[S, R]):
         """The drill-down rows as CSV text (formula-safe cells)."""
         cols = [a.name for a in attrs.fields(type(self.rows[0]))] if self.rows else None  # type: ignore[arg-type]
         return csv_text(self.to_rows(), cols)
-
-
-def group_keys(dataset_teams: Iterable[str], tallies: Mapping[str, Tally]) -> list[str]:
-    """Every team of the dataset plus any group met in the data, sorted."""
-    return sorted(set(dataset_teams) | set(tallies))

@@ -40,7 +40,7 @@ from salesmetrics.metrics.leads import to_rows, visible
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message
 from salesmetrics.period import Period
 from salesmetrics.results import RowsExport, mean, rate
-from salesmetrics.timeline import DEFAULT_GAP_SECONDS, split_conversations
+from salesmetrics.timeline import DEFAULT_GAP_SECONDS, timelines
 
 __all__ = [
     "COLUMNS",
@@ -250,25 +250,25 @@ def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = N
         return period.contains(at) and visible(at, as_of)
 
     rows: list[RepFact] = []
-    for m in dataset.messages:
-        if m.channel != _SMS or not counted(m.at) or not filters.keeps_message(dataset, m):
-            continue
-        if m.is_human_outbound and m.user is not None:
-            rows.append(RepFact(user=m.user, column="sms_sent", at=m.at, source="message",
-                                item=m.id, index=m.index))
-        elif m.direction is Direction.IN:
-            holder = dataset.assignee_at(m.thread, m.at)
-            if holder is not None:
-                rows.append(RepFact(user=holder, column="sms_received", at=m.at,
-                                    source="message", item=m.id, index=m.index))
-    for thread in dataset.threads:
-        msgs = [m for m in dataset.messages_by_thread.get(thread.id, ()) if visible(m.at, as_of)]
-        for conv in split_conversations(msgs, gap_seconds):
-            first = conv[0]
+    for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds):
+        for conv in tl.conversations:
+            first = conv.first
             if (counted(first.at) and first.is_human_outbound and first.user is not None
                     and filters.keeps_message(dataset, first)):
                 rows.append(RepFact(user=first.user, column="new_conversations", at=first.at,
                                     source="message", item=first.id, index=first.index))
+            for m in conv.messages:
+                if m.channel != _SMS or not counted(m.at) \
+                        or not filters.keeps_message(dataset, m):
+                    continue
+                if m.is_human_outbound and m.user is not None:
+                    rows.append(RepFact(user=m.user, column="sms_sent", at=m.at,
+                                        source="message", item=m.id, index=m.index))
+                elif m.direction is Direction.IN:
+                    holder = tl.assignee_at(m.at)
+                    if holder is not None:
+                        rows.append(RepFact(user=holder, column="sms_received", at=m.at,
+                                            source="message", item=m.id, index=m.index))
     for a in dataset.activities:
         column = _KIND_COLUMN.get(a.kind)
         if (column is None or not a.completed or a.automated or not counted(a.at)

@@ -68,9 +68,6 @@ DAY_SECONDS = 86400.0
 LEAD_GROUPINGS = ("responder", "assignee", "team", "store", "source", "source_group", "type",
                   "category")
 
-#: Lead attributes whose distinct values make the groups.
-ATTRIBUTE_GROUPINGS = ("store", "source", "source_group", "type", "category")
-
 _MAX_BUCKETS = 5
 
 Bucket = tuple[float, float]

@@ -338,7 +338,7 @@ def open_too_long(
         age = (at - c.start).total_seconds()
         if age > threshold_seconds:
             rows.append(OpenRow(thread=tl.thread, team=tl.holder,
-                                assignee=dataset.assignee_at(tl.thread, at), started_at=c.start,
+                                assignee=tl.assignee_at(at), started_at=c.start,
                                 last_message_at=c.last, open_seconds=age))
     rows.sort(key=lambda r: r.sort_key)
     return OpenTooLong(tuple(rows))
