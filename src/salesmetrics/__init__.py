@@ -3,9 +3,11 @@
 The package root only re-exports; see the submodules for each concept.
 """
 
+from salesmetrics import metrics
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, ErrorCode, SalesmetricsError
 from salesmetrics.load import from_dict, load_json
+from salesmetrics.metrics import Result
 from salesmetrics.period import Period
 
 __all__ = [
@@ -13,9 +15,11 @@ __all__ = [
     "DatasetError",
     "ErrorCode",
     "Period",
+    "Result",
     "SalesmetricsError",
     "from_dict",
     "load_json",
+    "metrics",
 ]
 
 __version__ = "0.1.0"

@@ -101,19 +101,19 @@ filters_st = st.sampled_from([
 @given(datasets(), st.integers(), filters_st)
 def test_order_of_sections_does_not_matter(ds: Dataset, seed: int,
                                            filters: dict[str, object]) -> None:
-    a = rep_activity(ds, period=PERIOD, **filters)  # type: ignore[arg-type]
-    b = rep_activity(shuffled(ds, seed), period=PERIOD, **filters)  # type: ignore[arg-type]
+    a = rep_activity(ds, period=PERIOD, by="user", **filters)  # type: ignore[arg-type]
+    b = rep_activity(shuffled(ds, seed), period=PERIOD, by="user", **filters)  # type: ignore[arg-type]
     assert a.overall == b.overall and dict(a.groups) == dict(b.groups)
-    assert smart_list_progress(ds, period=PERIOD).lists == smart_list_progress(
-        shuffled(ds, seed), period=PERIOD).lists
-    assert inactive_users(ds, at=T0).users == inactive_users(shuffled(ds, seed), at=T0).users
+    assert smart_list_progress(ds, period=PERIOD, by="smart_list").groups == \
+        smart_list_progress(shuffled(ds, seed), period=PERIOD, by="smart_list").groups
+    assert inactive_users(ds, at=T0).overall == inactive_users(shuffled(ds, seed), at=T0).overall
 
 
 @settings(max_examples=60, deadline=None)
 @given(datasets(), st.lists(st.integers(0, 2), min_size=30, max_size=30), filters_st)
 def test_split_and_merge_gives_the_same_numbers(ds: Dataset, parts: list[int],
                                                 filters: dict[str, object]) -> None:
-    whole = rep_activity(ds, period=PERIOD, **filters)  # type: ignore[arg-type]
+    whole = rep_activity(ds, period=PERIOD, by="user", **filters)  # type: ignore[arg-type]
     for user, summary in whole.groups.items():
         facts = [f for f in whole.rows if f.user == user]
         merged = RepAggregate(last_activity=summary.last_activity)
@@ -132,8 +132,8 @@ def test_split_and_merge_gives_the_same_numbers(ds: Dataset, parts: list[int],
 @settings(max_examples=60, deadline=None)
 @given(datasets(), filters_st)
 def test_counts_are_consistent(ds: Dataset, filters: dict[str, object]) -> None:
-    r = rep_activity(ds, period=PERIOD, **filters)  # type: ignore[arg-type]
-    unfiltered = rep_activity(ds, period=PERIOD)
+    r = rep_activity(ds, period=PERIOD, by="user", **filters)  # type: ignore[arg-type]
+    unfiltered = rep_activity(ds, period=PERIOD, by="user")
     for u, s in r.groups.items():
         assert s.calls_answered <= s.calls_made
         assert s.new_conversations <= sum(1 for m in ds.messages if m.is_human_outbound
@@ -145,13 +145,14 @@ def test_counts_are_consistent(ds: Dataset, filters: dict[str, object]) -> None:
             assert s.last_activity < PERIOD.end
     for c in COLUMNS:
         assert getattr(r.overall, c) == sum(getattr(s, c) for s in r.groups.values())
-    p = smart_list_progress(ds, period=PERIOD)
-    for lp in p.lists.values():
+    lists = smart_list_progress(ds, period=PERIOD, by="smart_list").groups
+    users = smart_list_progress(ds, period=PERIOD, by="user").groups
+    for lp in lists.values():
         assert 0 <= lp.attempted <= lp.accounts
         assert lp.rate is None or 0 <= lp.rate <= 1
         for up in lp.users.values():
             assert up.attempted <= lp.attempted
-    for up in p.users.values():
+    for up in users.values():
         assert up.rate is None or 0 <= up.rate <= 1
 
 
@@ -159,10 +160,10 @@ def test_counts_are_consistent(ds: Dataset, filters: dict[str, object]) -> None:
 @given(datasets(), st.integers(0, 10))
 def test_inactive_users_grow_with_fewer_days(ds: Dataset, days: int) -> None:
     now = T0 + timedelta(days=3)
-    more = set(inactive_users(ds, at=now, days=days).users)
-    fewer = set(inactive_users(ds, at=now, days=days + 1).users)
+    more = set(inactive_users(ds, at=now, days=days).overall)
+    fewer = set(inactive_users(ds, at=now, days=days + 1).overall)
     assert fewer <= more
-    assert set(inactive_users(ds, at=now, days=0).users) == set(USERS)
+    assert set(inactive_users(ds, at=now, days=0).overall) == set(USERS)
 
 
 @settings(max_examples=40, deadline=None)
@@ -176,8 +177,8 @@ def test_scoped_equals_filtered_and_never_leaks(ds: Dataset, user: str) -> None:
         thread_events=[e for e in ds.thread_events if e.thread in keep],
         leads=[lead for lead in ds.leads if lead.assignee == user],
         activities=[a for a in ds.activities if a.user == user])
-    r = rep_activity(scoped, period=PERIOD)
-    assert r == rep_activity(filtered, period=PERIOD)
+    r = rep_activity(scoped, period=PERIOD, by="user")
+    assert r == rep_activity(filtered, period=PERIOD, by="user")
     assert all(f.source == "message" or f.user == user for f in r.rows)
     assert all(m.thread in keep for m in scoped.messages)
     for other, s in r.groups.items():

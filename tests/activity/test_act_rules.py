@@ -85,7 +85,7 @@ def act(kind: ActivityKind, at: datetime, user: str = "r1", **kw: object) -> Act
 
 class TestRepActivity:
     def test_every_user_appears_with_zeros(self) -> None:
-        r = rep_activity(base(), period=WEEK)
+        r = rep_activity(base(), period=WEEK, by="user")
         assert list(r.groups) == ["r1", "r2", "r3"]
         s = r.groups["r2"]
         assert all(getattr(s, c) == 0 for c in COLUMNS)
@@ -96,24 +96,24 @@ class TestRepActivity:
         r = rep_activity(base(messages=[
             out("t1", h(1)), out("t1", h(2), channel="email"), out("t1", h(3), sender=Sender.AUTO),
             out("t1", h(4), user="r2"), out("t1", h(-1)), out("t1", h(200)),
-        ], activities=[act(ActivityKind.SMS, h(5))]), period=WEEK)
+        ], activities=[act(ActivityKind.SMS, h(5))]), period=WEEK, by="user")
         assert r.groups["r1"].sms_sent == 1 and r.groups["r2"].sms_sent == 1
 
     def test_new_conversations_use_the_gap(self) -> None:
         msgs = [out("t1", h(-24 * 20)), out("t1", h(1)), out("t1", h(2)), out("t2", h(3), "r2")]
-        r = rep_activity(base(messages=msgs), period=WEEK)
+        r = rep_activity(base(messages=msgs), period=WEEK, by="user")
         assert r.groups["r1"].new_conversations == 1 and r.groups["r2"].new_conversations == 1
-        r = rep_activity(base(messages=msgs), period=WEEK, gap_seconds=30 * 86400)
+        r = rep_activity(base(messages=msgs), period=WEEK, gap_seconds=30 * 86400, by="user")
         assert r.groups["r1"].new_conversations == 0
 
     def test_conversation_started_by_the_customer_is_not_new_outbound(self) -> None:
-        r = rep_activity(base(messages=[inbound("t1", h(1)), out("t1", h(2))]), period=WEEK)
+        r = rep_activity(base(messages=[inbound("t1", h(1)), out("t1", h(2))]), period=WEEK, by="user")
         assert r.groups["r1"].new_conversations == 0 and r.groups["r1"].sms_received == 1
 
     def test_sms_received_follows_assignment(self) -> None:
         ev = [ThreadEvent(thread="t1", at=h(10), type=EventType.ASSIGN, to_user="r3")]
         r = rep_activity(base(messages=[inbound("t1", h(9)), inbound("t1", h(10)),
-                                        inbound("t3", h(1))], events=ev), period=WEEK)
+                                        inbound("t3", h(1))], events=ev), period=WEEK, by="user")
         assert (r.groups["r1"].sms_received, r.groups["r3"].sms_received) == (1, 1)
 
     def test_calls_and_durations(self) -> None:
@@ -122,7 +122,7 @@ class TestRepActivity:
             act(ActivityKind.CALL, h(2), answered=False),
             act(ActivityKind.CALL, h(3), duration_seconds=90.0, automated=True),
             act(ActivityKind.CALL, h(4), duration_seconds=60.0, completed=False),
-        ]), period=WEEK)
+        ]), period=WEEK, by="user")
         s = r.groups["r1"]
         assert (s.calls_made, s.calls_answered, s.avg_call_seconds) == (2, 1, 30.0)
 
@@ -130,29 +130,31 @@ class TestRepActivity:
         r = rep_activity(base(activities=[
             act(ActivityKind.APPOINTMENT, h(1), due_at=h(1000)),
             act(ActivityKind.APPOINTMENT, h(-10), due_at=h(5)),
-        ]), period=WEEK)
+        ]), period=WEEK, by="user")
         assert r.groups["r1"].appointments == 1
 
     def test_last_activity_before_period_and_never_after_its_end(self) -> None:
         d = base(messages=[out("t1", h(-30), channel="email")],
                  activities=[act(ActivityKind.TODO, h(-50)), act(ActivityKind.NOTE, h(24 * 7))])
-        assert rep_activity(d, period=WEEK).groups["r1"].last_activity == h(-30)
-        assert rep_activity(d, period=WEEK, as_of=h(-40)).groups["r1"].last_activity == h(-50)
-        assert rep_activity(d, period=WEEK).last["r1"].source == "message"
+        assert rep_activity(d, period=WEEK, by="user").groups["r1"].last_activity == h(-30)
+        assert rep_activity(d, period=WEEK, as_of=h(-40), by="user").groups["r1"].last_activity == h(-50)
+        last = [f for f in rep_activity(d, period=WEEK, by="user").rows
+                if f.column == "last_activity"]
+        assert [(f.user, f.source, f.at) for f in last] == [("r1", "message", h(-30))]
 
     def test_openers_only(self) -> None:
-        r = rep_activity(base(messages=[out("t1", h(1)), out("t2", h(1))]), period=WEEK)
+        r = rep_activity(base(messages=[out("t1", h(1)), out("t2", h(1))]), period=WEEK, by="user")
         assert r.groups["r1"].openers_only
 
     def test_overall_is_the_total_of_users_shown(self) -> None:
         d = base(messages=[out("t1", h(1)), out("t2", h(1), "r3")],
                  activities=[act(ActivityKind.CALL, h(1), user="r3", duration_seconds=10.0),
                              act(ActivityKind.CALL, h(2), duration_seconds=20.0)])
-        r = rep_activity(d, period=WEEK)
+        r = rep_activity(d, period=WEEK, by="user")
         assert (r.overall.sms_sent, r.overall.calls_made, r.overall.avg_call_seconds) == (
             2, 2, 15.0)
         assert r.overall.first_name is None and r.overall.last_activity == h(2)
-        r = rep_activity(d, period=WEEK, team="S2")
+        r = rep_activity(d, period=WEEK, team="S2", by="user")
         assert list(r.groups) == ["r3"]
         assert (r.overall.sms_sent, r.overall.calls_made) == (1, 1)
         assert all(f.user == "r3" for f in r.rows)
@@ -164,7 +166,7 @@ class TestRepActivity:
                              act(ActivityKind.CALL, h(2), customer="c2"),
                              act(ActivityKind.CALL, h(3))])
         def calls_sms(**kw: object) -> tuple[int, int]:
-            s = rep_activity(d, period=WEEK, **kw).groups["r1"]  # type: ignore[arg-type]
+            s = rep_activity(d, period=WEEK, by="user", **kw).groups["r1"]  # type: ignore[arg-type]
             return s.calls_made, s.sms_sent
         assert calls_sms() == (3, 2)
         assert calls_sms(smart_list="SL") == (1, 0)
@@ -176,11 +178,11 @@ class TestRepActivity:
         assert calls_sms(brand="acme", account_type="prospect") == (0, 0)
 
     @pytest.mark.parametrize(("kw", "code", "path"), [
-        ({"smart_list": "zz"}, "unknown_reference", "options.smart_list"),
-        ({"team": "zz"}, "unknown_reference", "options.team"),
-        ({"account_type": "vip"}, "invalid_option", "options.account_type"),
+        ({"smart_list": "zz"}, "unknown_reference", "smart_list"),
+        ({"team": "zz"}, "unknown_reference", "team"),
+        ({"account_type": "vip"}, "invalid_option", "account_type"),
         ({"smart_list": "SL", "on_smart_list": False}, "invalid_option",
-         "options.on_smart_list"),
+         "on_smart_list"),
     ])
     def test_bad_filters(self, kw: dict[str, object], code: str, path: str) -> None:
         d = base(lists=[SmartList(id="SL", customers=())])
@@ -189,9 +191,9 @@ class TestRepActivity:
         assert (e.value.code, e.value.path) == (code, path)
 
     def test_rows_are_the_drill_down(self) -> None:
-        r = rep_activity(base(messages=[out("t1", h(1))]), period=WEEK)
+        r = rep_activity(base(messages=[out("t1", h(1))]), period=WEEK, by="user")
         cols = sorted(row["column"] for row in r.to_rows())
-        assert cols == ["new_conversations", "sms_sent"]
+        assert cols == ["last_activity", "new_conversations", "sms_sent"]
         assert RepAggregate.of(r.rows).summary() == r.groups["r1"].__class__(
             **{**_fields(r.groups["r1"]), "first_name": None, "last_name": None,
                "code": None, "last_activity": None})
@@ -206,14 +208,15 @@ class TestInactiveUsers:
         d = base(activities=[act(ActivityKind.NOTE, h(0)),
                              act(ActivityKind.NOTE, h(1), user="r2")])
         r = inactive_users(d, at=h(24 * 5))
-        assert r.users == ("r1", "r3")
-        assert r.last["r2"].at == h(1) and r.last["r3"].at is None
-        assert inactive_users(d, at=h(24 * 5), days=0).users == ("r1", "r2", "r3")
+        assert r.overall == ("r1", "r3")
+        last = {la.user: la for la in r.rows}
+        assert last["r2"].at == h(1) and last["r3"].at is None
+        assert inactive_users(d, at=h(24 * 5), days=0).overall == ("r1", "r2", "r3")
 
     def test_future_items_are_invisible(self) -> None:
         d = base(messages=[out("t1", h(10))])
-        assert inactive_users(d, at=h(5), days=1).users == ("r1", "r2", "r3")
-        assert inactive_users(d, at=h(11), days=1).users == ("r2", "r3")
+        assert inactive_users(d, at=h(5), days=1).overall == ("r1", "r2", "r3")
+        assert inactive_users(d, at=h(11), days=1).overall == ("r2", "r3")
 
     def test_negative_days(self) -> None:
         with pytest.raises(SalesmetricsError):
@@ -227,12 +230,13 @@ class TestSmartListProgress:
                         SmartList(id="B", customers=("c2",))],
                  activities=[act(ActivityKind.EMAIL, h(2), user="r2", customer="c1"),
                              act(ActivityKind.NOTE, h(2), user="r2", customer="c2")])
-        r = smart_list_progress(d, period=WEEK)
-        a = r.lists["A"]
+        r = smart_list_progress(d, period=WEEK, by="smart_list")
+        users = smart_list_progress(d, period=WEEK, by="user").groups
+        a = r.groups["A"]
         assert (a.accounts, a.attempted, a.rate) == (2, 1, 0.5)
         assert a.users["r2"].attempted == 1 and a.users["r1"].attempted == 1
-        assert (r.lists["B"].attempted, r.lists["B"].users) == (1, {})
-        assert r.users["r3"].accounts == 0 and r.users["r3"].rate is None
+        assert (r.groups["B"].attempted, r.groups["B"].users) == (1, {})
+        assert users["r3"].accounts == 0 and users["r3"].rate is None
         assert (r.overall.accounts, r.overall.attempted) == (3, 2)
         assert {row.smart_list for row in r.rows} == {"A", "B"}
 

@@ -52,15 +52,15 @@ SETTINGS = settings(max_examples=60, deadline=None,
 def everything(ds: Any, as_of: datetime | None) -> dict[str, Any]:
     at = as_of or T0 + timedelta(days=41)
     return {
-        "conversations": conversations(ds, period=PERIOD, as_of=as_of).summary(),
-        "response_rate": response_rate(ds, period=PERIOD, as_of=as_of).summary(),
+        "conversations": conversations(ds, period=PERIOD, as_of=as_of, by="team").summary(),
+        "response_rate": response_rate(ds, period=PERIOD, as_of=as_of, by="team").summary(),
         "response_time": response_time(ds, period=PERIOD, as_of=as_of,
-                                       outliers=Tukey()).summary(),
-        "outbound_reply": outbound_reply(ds, period=PERIOD, as_of=as_of).summary(),
-        "new_customers": new_customers(ds, period=PERIOD, as_of=as_of).summary(),
-        "connected": connected_customers(ds, period=PERIOD, as_of=as_of).summary(),
-        "waiting": waiting(ds, at=at).summary(),
-        "colleagues": colleagues(ds, day=(T0 + timedelta(days=20)).date(), at=at).summary(),
+                                       outliers=Tukey(), by="team").summary(),
+        "outbound_reply": outbound_reply(ds, period=PERIOD, as_of=as_of, by="team").summary(),
+        "new_customers": new_customers(ds, period=PERIOD, as_of=as_of, by="team").summary(),
+        "connected": connected_customers(ds, period=PERIOD, as_of=as_of, by="team").summary(),
+        "waiting": waiting(ds, at=at, by="team").summary(),
+        "colleagues": colleagues(ds, day=(T0 + timedelta(days=20)).date(), at=at, by="user").summary(),
         "open": open_too_long(ds, at=at, threshold_seconds=3600).summary(),
     }
 
@@ -70,21 +70,21 @@ def everything(ds: Any, as_of: datetime | None) -> dict[str, Any]:
 def test_counts_add_up_and_rates_are_fractions(raw: dict[str, Any],
                                                as_of: datetime | None) -> None:
     ds = from_dict(raw)
-    conv = conversations(ds, period=PERIOD, as_of=as_of)
+    conv = conversations(ds, period=PERIOD, as_of=as_of, by="team")
     for c in [*conv.groups.values(), conv.overall]:
         assert c.total == c.previously_started + c.new_inbound + c.new_outbound
         assert c.existing_customers <= c.new_inbound
     assert conv.overall.total == sum(c.total for c in conv.groups.values())
-    rr = response_rate(ds, period=PERIOD, as_of=as_of)
+    rr = response_rate(ds, period=PERIOD, as_of=as_of, by="team")
     for r in [*rr.groups.values(), rr.overall]:
         assert r.answered <= r.answered_by_any <= r.contacts
         assert r.rate is None or 0 <= r.rate <= 1
         assert (r.rate is None) == (r.contacts == 0)
-    ob = outbound_reply(ds, period=PERIOD, as_of=as_of)
+    ob = outbound_reply(ds, period=PERIOD, as_of=as_of, by="team")
     for o in [*ob.groups.values(), ob.overall]:
         assert o.replied <= o.conversations
         assert o.rate is None or 0 <= o.rate <= 1
-    rt = response_time(ds, period=PERIOD, as_of=as_of)
+    rt = response_time(ds, period=PERIOD, as_of=as_of, by="team")
     for t in [*rt.groups.values(), rt.overall]:
         assert t.count >= 0 and (t.mean is None) == (t.count == 0)
         assert t.mean is None or t.mean >= 0
@@ -118,7 +118,7 @@ def test_split_by_thread_then_merge_is_the_whole(raw: dict[str, Any], as_of: dat
         (lambda d: conversation_partial(d, period=PERIOD, as_of=as_of), finish_conversations),
         (lambda d: response_rate_partial(d, period=PERIOD, as_of=as_of), finish_response_rate),
         (lambda d: response_time_partial(d, period=PERIOD, as_of=as_of),
-         lambda p: finish_response_time(p, outliers=Tukey())),
+         lambda p: finish_response_time(p, outliers=Tukey(), by="team")),
         (lambda d: outbound_reply_partial(d, period=PERIOD, as_of=as_of),
          finish_outbound_reply),
         (lambda d: new_customers_partial(d, period=PERIOD, as_of=as_of), finish_new_customers),
@@ -147,12 +147,12 @@ def test_scoped_result_is_the_result_on_the_filtered_dataset(
                         "new_customers", "connected_customers")]
     got = compute_case({"format": "salesmetrics-case/1", "name": "x", "data": raw,
                         "checks": checks})
-    direct: list[Any] = [conversations(scoped, period=PERIOD, as_of=as_of),
-              response_rate(scoped, period=PERIOD, as_of=as_of),
-              response_time(scoped, period=PERIOD, as_of=as_of),
-              outbound_reply(scoped, period=PERIOD, as_of=as_of),
-              new_customers(scoped, period=PERIOD, as_of=as_of),
-              connected_customers(scoped, period=PERIOD, as_of=as_of)]
+    direct: list[Any] = [conversations(scoped, period=PERIOD, as_of=as_of, by="team"),
+              response_rate(scoped, period=PERIOD, as_of=as_of, by="team"),
+              response_time(scoped, period=PERIOD, as_of=as_of, by="team"),
+              outbound_reply(scoped, period=PERIOD, as_of=as_of, by="team"),
+              new_customers(scoped, period=PERIOD, as_of=as_of, by="team"),
+              connected_customers(scoped, period=PERIOD, as_of=as_of, by="team")]
     for actual, result in zip(got, direct, strict=True):
         assert actual == result.summary()
         assert all(r.thread in allowed for r in result.rows)
@@ -163,4 +163,4 @@ def test_waiting_seconds_are_wall_clock() -> None:
     ds = from_dict({"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
                     "messages": [{"thread": "t", "at": "2026-03-01T12:00:00Z",
                                   "direction": "in"}]})
-    assert waiting(ds, at=at).rows[0].waiting_seconds == 86400.0
+    assert waiting(ds, at=at, by="team").rows[0].waiting_seconds == 86400.0

@@ -97,10 +97,10 @@ def test_split_conversations_gap_is_inclusive() -> None:
 
 def test_contact_team_alternative_credits_receiving_team() -> None:
     ds = transferred()
-    default = response_rate(ds, period=WEEK).summary()
+    default = response_rate(ds, period=WEEK, by="team").summary()
     assert default["A"] == {"contacts": 1, "answered": 0, "answered_by_any": 1, "rate": 0.0}
     assert default["B"]["rate"] is None
-    alt = response_rate(ds, period=WEEK, contact_team=HOLDER_AT_CLOSE).summary()
+    alt = response_rate(ds, period=WEEK, contact_team=HOLDER_AT_CLOSE, by="team").summary()
     assert alt["A"]["contacts"] == 0
     assert alt["B"] == {"contacts": 1, "answered": 1, "answered_by_any": 1, "rate": 1.0}
 
@@ -108,13 +108,13 @@ def test_contact_team_alternative_credits_receiving_team() -> None:
 def test_holder_only_message_team() -> None:
     ds = transferred()
     # b1's reply speaks for the holder (B after the transfer) under HOLDER_ONLY too
-    assert response_time(ds, period=WEEK, message_team=HOLDER_ONLY).summary()["B"]["count"] == 1
+    assert response_time(ds, period=WEEK, message_team=HOLDER_ONLY, by="team").summary()["B"]["count"] == 1
 
 
 def test_owner_rule_alternative() -> None:
     ds = transferred()
-    assert conversations(ds, period=WEEK).summary()["B"]["new_inbound"] == 1
-    alt = conversations(ds, period=WEEK, owner=FIRST_MESSAGE_TEAM).summary()
+    assert conversations(ds, period=WEEK, by="team").summary()["B"]["new_inbound"] == 1
+    alt = conversations(ds, period=WEEK, owner=FIRST_MESSAGE_TEAM, by="team").summary()
     assert alt["A"]["new_inbound"] == 1 and alt["B"]["new_inbound"] == 0
 
 
@@ -122,7 +122,7 @@ def test_owner_rule_alternative() -> None:
 
 def test_response_time_rows_say_reply_responder_and_clock_start() -> None:
     ds = transferred()
-    result = response_time(ds, period=WEEK)
+    result = response_time(ds, period=WEEK, by="team")
     (row,) = result.rows
     assert row.reply == "messages[1]"
     assert row.responder == "b1"
@@ -135,7 +135,7 @@ def test_response_time_rows_say_reply_responder_and_clock_start() -> None:
 
 
 def test_contact_rows_say_outcome_and_why() -> None:
-    result = response_rate(transferred(), period=WEEK)
+    result = response_rate(transferred(), period=WEEK, by="team")
     (row,) = result.rows
     assert row.outcome == "answered_by_other_team"
     assert row.answered_by == "B" and row.team == "A" and not row.answered
@@ -152,7 +152,7 @@ def test_response_time_rows_list_exclusions() -> None:
             {"thread": f"t{i}", "at": Z("03-02 09:00"), "direction": "in"},
             {"thread": f"t{i}", "at": Z("03-02 " + s), "direction": "out", "user": "a1"})],
     })
-    result = response_time(ds, period=WEEK, outliers=Cap(seconds=3600))
+    result = response_time(ds, period=WEEK, outliers=Cap(seconds=3600), by="team")
     assert [r.thread for r in result.excluded] == ["t2"]
     assert result.groups["A"].excluded_values == (10800.0,)
     assert result.groups["A"].count == 2
@@ -169,18 +169,18 @@ def test_removed_and_unreplied_rows() -> None:
         "thread_events": [{"thread": "t2", "at": Z("03-02 09:10"), "type": "status",
                            "status": "waiting"}],
     })
-    rows = response_time(ds, period=WEEK).rows
+    rows = response_time(ds, period=WEEK, by="team").rows
     assert [(r.thread, r.status, r.seconds) for r in rows] == [
         ("t1", "no_reply", None), ("t2", "removed_by_status", None)]
 
 
 def test_every_team_appears_with_na() -> None:
     ds = from_dict({"teams": [{"id": "A"}, {"id": "Z"}], "threads": []})
-    assert response_time(ds, period=WEEK).summary() == {
+    assert response_time(ds, period=WEEK, by="team").summary() == {
         t: {"count": 0, "mean": None, "median": None, "p90": None, "excluded": 0,
             "excluded_values": []} for t in ("A", "Z")}
-    assert outbound_reply(ds, period=WEEK, clock=WALL).summary()["Z"]["rate"] is None
-    assert new_customers(ds, period=WEEK).summary()["Z"]["by_channel"] == {
+    assert outbound_reply(ds, period=WEEK, clock=WALL, by="team").summary()["Z"]["rate"] is None
+    assert new_customers(ds, period=WEEK, by="team").summary()["Z"]["by_channel"] == {
         "ivr": 0, "sms": 0, "widget": 0, "sdk": 0, "other": 0}
 
 
@@ -194,7 +194,7 @@ def test_return_type_does_not_depend_on_by() -> None:
 def test_bad_arguments_raise() -> None:
     ds = transferred()
     with pytest.raises(ValueError):
-        conversations(ds, period=WEEK, gap_seconds=0)
+        conversations(ds, period=WEEK, gap_seconds=0, by="team")
     with pytest.raises(ValueError):
         conversations(ds, period=WEEK, by="user")
     with pytest.raises(ValueError):
@@ -204,12 +204,12 @@ def test_bad_arguments_raise() -> None:
 def test_waiting_and_colleagues_read_up_to_the_instant() -> None:
     ds = transferred()
     at = datetime.fromisoformat("2026-03-02T09:15:00+00:00")
-    assert waiting(ds, at=at).summary()["B"]["count"] == 1
-    assert waiting(ds, at=at).summary()["A"] == {"count": 0, "threads": []}
-    col = colleagues(ds, day=at.date(), at=at)
+    assert waiting(ds, at=at, by="team").summary()["B"]["count"] == 1
+    assert waiting(ds, at=at, by="team").summary()["A"] == {"count": 0, "threads": []}
+    col = colleagues(ds, day=at.date(), at=at, by="user")
     assert col.summary()["b1"]["contacts_processed"] == 0
     later = datetime.fromisoformat("2026-03-02T10:00:00+00:00")
-    assert colleagues(ds, day=at.date(), at=later).summary()["b1"]["contacts_processed"] == 1
+    assert colleagues(ds, day=at.date(), at=later, by="user").summary()["b1"]["contacts_processed"] == 1
 
 
 def test_timeline_holder_and_moves() -> None:

@@ -112,8 +112,8 @@ def test_a_dataset_shared_by_threads_gives_the_serial_numbers() -> None:
 
     def run(job: tuple[Period, datetime]) -> tuple[object, object]:
         period, as_of = job
-        return (response_rate(ds, period=period, as_of=as_of).summary(),
-                conversations(ds, period=period, as_of=as_of).summary())
+        return (response_rate(ds, period=period, as_of=as_of, by="team").summary(),
+                conversations(ds, period=period, as_of=as_of, by="team").summary())
 
     serial = [run(j) for j in jobs]
     with ThreadPoolExecutor(max_workers=8) as pool:

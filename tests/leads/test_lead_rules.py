@@ -143,10 +143,10 @@ class TestLeadResponseTime:
         assert e.value.path == "by"
         with pytest.raises(SalesmetricsError) as e:
             lead_response_time(d, period=WEEK, kinds=["fax"])
-        assert e.value.path == "options.kinds"
+        assert e.value.path == "kinds"
         with pytest.raises(SalesmetricsError) as e:
             lead_response_time(d, period=WEEK, clock="lunar")
-        assert e.value.path == "options.clock"
+        assert e.value.path == "clock"
 
     def test_p90(self) -> None:
         leads = [Lead(id=f"L{i}", received_at=h(0)) for i in range(5)]
@@ -161,7 +161,7 @@ class TestLeadResponseTime:
 def test_bad_buckets_are_invalid_options(bad: object) -> None:
     with pytest.raises(SalesmetricsError) as e:
         check_buckets(bad)  # type: ignore[arg-type]
-    assert (e.value.code, e.value.path) == ("invalid_option", "options.buckets")
+    assert (e.value.code, e.value.path) == ("invalid_option", "buckets")
 
 
 def test_bucket_bounds_are_half_open() -> None:
@@ -179,7 +179,7 @@ class TestDashboard:
     def test_window_is_open_at_its_start_closed_at_the_instant(self) -> None:
         d = ds([Lead(id=f"L{i}", received_at=h(0)) for i in range(3)],
                [call(h(0), "L0"), call(h(0.5), "L1"), call(h(12), "L2")])
-        r = lead_dashboard(d, period=WEEK, at=h(12))
+        r = lead_dashboard(d, period=WEEK, at=h(12)).overall
         assert (r.received, r.responded, r.responded_in_window) == (3, 3, 2)
         assert r.mean == pytest.approx((0 + 1800 + 43200) / 3)
         assert r.median == 1800.0
@@ -187,14 +187,14 @@ class TestDashboard:
     def test_data_after_the_instant_is_invisible(self) -> None:
         d = ds([Lead(id="L0", received_at=h(0)), Lead(id="L1", received_at=h(13))],
                [call(h(12.5), "L0")])
-        r = lead_dashboard(d, period=WEEK, at=h(12))
+        r = lead_dashboard(d, period=WEEK, at=h(12)).overall
         assert (r.received, r.responded, r.mean) == (1, 0, None)
 
     @pytest.mark.parametrize("window", [0, -1, float("nan")])
     def test_window_must_be_positive(self, window: float) -> None:
         with pytest.raises(SalesmetricsError) as e:
             lead_dashboard(ds([]), period=WEEK, at=h(1), window_seconds=window)
-        assert e.value.path == "options.window_seconds"
+        assert e.value.path == "window_seconds"
 
 
 def conv_leads() -> list[Lead]:
@@ -212,7 +212,7 @@ class TestConversion:
     def test_lead_ids_sorted_by_reception_then_id(self) -> None:
         r = lead_conversion(ds(conv_leads()), period=WEEK)
         assert r.overall.lead_ids == ("c", "a", "b")
-        assert [row.id for row in r.leads] == ["c", "a", "b"]
+        assert [row.id for row in r.rows] == ["c", "a", "b"]
 
     def test_as_of_hides_later_conversions(self) -> None:
         r = lead_conversion(ds(conv_leads()), period=WEEK, as_of=h(10))
@@ -224,7 +224,7 @@ class TestConversion:
         r = lead_conversion(ds(conv_leads()), period=WEEK, by="assignee")
         row = r.to_rows()[2]
         assert row["id"] == "b" and row["status_group"] == "won" and row["type"] == "x"
-        assert r.leads[2].converted and not r.leads[0].converted
+        assert r.rows[2].converted and not r.rows[0].converted
         assert r.groups["u1"].lead_ids == ("b",)
         assert r.overall.leads == 3  # the unassigned lead counts overall only
 
@@ -245,5 +245,5 @@ class TestLostLeads:
         assert r.overall.count == 2
         assert dict(r.overall.by_status) == {"price": 1, "(none)": 1}
         assert r.groups["x"].count == 1 and r.groups["y"].count == 1
-        assert [x.id for x in r.leads] == ["c", "a"]
+        assert [x.id for x in r.rows] == ["c", "a"]
         assert to_jsonable(r.groups["x"]) == {"count": 1, "by_status": {"price": 1}}

@@ -46,7 +46,7 @@ def test_metric_modules_read_no_io_clock_randomness_or_global_state() -> None:
 def test_results_are_frozen_values() -> None:
     ds = from_dict(small_data(7))
     period = Period(datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC))
-    for result in (conversations(ds, period=period), response_rate(ds, period=period)):
+    for result in (conversations(ds, period=period, by="team"), response_rate(ds, period=period, by="team")):
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             result.overall = None  # type: ignore[misc, assignment]
         assert result == result.__class__(**attrs.asdict(result, recurse=False))

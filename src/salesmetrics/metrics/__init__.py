@@ -1,11 +1,13 @@
-"""Metric functions: pure functions of a dataset, data positional, configuration keyword-only."""
+"""Metric functions: pure functions of a dataset, data positional, configuration keyword-only.
+
+Every metric returns one :class:`Result` (``metric``, ``by``, ``groups``,
+``overall``, ``rows``, ``excluded``) and is declared once in :data:`TABLE`
+(:mod:`salesmetrics.metrics.table`), with its options and result fields.
+"""
 
 from salesmetrics.metrics._partial import Partial, Result, Tally, merge
 from salesmetrics.metrics.activity import (
-    InactiveUsers,
-    RepActivity,
     RepFilters,
-    SmartListProgress,
     inactive_users,
     rep_activity,
     smart_list_progress,
@@ -19,7 +21,7 @@ from salesmetrics.metrics.conversations import (
     outbound_reply,
     outbound_reply_partial,
 )
-from salesmetrics.metrics.conversion import LeadConversion, LostLeads, lead_conversion, lost_leads
+from salesmetrics.metrics.conversion import lead_conversion, lost_leads
 from salesmetrics.metrics.customers import (
     connected_customers,
     connected_customers_partial,
@@ -29,8 +31,6 @@ from salesmetrics.metrics.customers import (
     new_customers_partial,
 )
 from salesmetrics.metrics.leads import (
-    LeadDashboard,
-    LeadResponseTime,
     first_response,
     lead_dashboard,
     lead_response_time,
@@ -44,19 +44,17 @@ from salesmetrics.metrics.responses import (
     response_time,
     response_time_partial,
 )
+from salesmetrics.metrics.table import TABLE, Field, Metric, Option
 
 __all__ = [
-    "InactiveUsers",
-    "LeadConversion",
-    "LeadDashboard",
-    "LeadResponseTime",
-    "LostLeads",
+    "TABLE",
+    "Field",
+    "Metric",
+    "Option",
     "Partial",
     "RankRow",
-    "RepActivity",
     "RepFilters",
     "Result",
-    "SmartListProgress",
     "Tally",
     "colleagues",
     "connected_customers",

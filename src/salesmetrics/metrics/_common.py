@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics._args import check_by, check_seconds
 from salesmetrics.rules import FIRST_MESSAGE_TEAM, OwnerRule
 from salesmetrics.timeline import Conversation
 
 __all__ = ["check_by", "check_gap", "owner_of", "teams_of"]
 
 
-def check_by(by: str | None, allowed: Sequence[str] = ("team",)) -> None:
-    """Refuse a grouping the metric does not have: ``invalid_option`` at ``by``."""
-    if by is not None and by not in allowed:
-        raise SalesmetricsError("invalid_option", "by",
-                                f"cannot group by {by!r} (allowed: {', '.join(allowed)})")
-
-
-def check_gap(gap_seconds: float) -> None:
-    """Raise ValueError for a conversation gap that is not positive."""
-    if not gap_seconds > 0:
-        raise ValueError(f"gap_seconds must be positive, not {gap_seconds!r}")
+def check_gap(gap_seconds: object) -> float:
+    """A conversation gap: a positive number of seconds (``invalid_option`` at ``gap_seconds``)."""
+    return check_seconds(gap_seconds, "gap_seconds", positive=True)
 
 
 def teams_of(dataset: Dataset) -> Iterable[str]:

@@ -21,7 +21,7 @@ attempt) → aggregates that merge associatively → a frozen result.
 >>> ds = Dataset(users=[User(id="u", first_name="Ana")],
 ...     activities=[Activity(user="u", kind=ActivityKind.CALL, at=t, answered=True,
 ...                          duration_seconds=90)])
->>> s = rep_activity(ds, period=Period(t, t.replace(hour=10))).groups["u"]
+>>> s = rep_activity(ds, period=Period(t, t.replace(hour=10)), by="user").groups["u"]
 >>> s.first_name, s.calls_made, s.calls_answered, s.avg_call_seconds, s.last_activity.hour
 ('Ana', 1, 1, 90.0, 9)
 """
@@ -36,26 +36,33 @@ import attrs
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.metrics.leads import to_rows, visible
+from salesmetrics.metrics._args import (
+    check_bool,
+    check_by,
+    check_instant,
+    check_seconds,
+    check_text,
+    check_window,
+)
+from salesmetrics.metrics._common import check_gap
+from salesmetrics.metrics._partial import Result
+from salesmetrics.metrics.leads import visible
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message
 from salesmetrics.period import Period
-from salesmetrics.results import RowsExport, mean, rate
+from salesmetrics.results import mean, rate
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, timelines
 
 __all__ = [
     "COLUMNS",
     "Attempt",
-    "InactiveUsers",
     "LastActivity",
     "ListProgress",
     "ProgressAggregate",
     "ProgressSummary",
-    "RepActivity",
     "RepAggregate",
     "RepFact",
     "RepFilters",
     "RepSummary",
-    "SmartListProgress",
     "attempts",
     "inactive_users",
     "last_activities",
@@ -97,10 +104,10 @@ class RepFilters:
     customer; no customer never matches); ``team``: only that team's users.
 
     Raises:
-        SalesmetricsError: ``unknown_reference`` at ``options.smart_list`` or
-            ``options.team``; ``invalid_option`` at ``options.account_type``,
-            or at ``options.on_smart_list`` when a smart list is given with
-            ``on_smart_list`` false.
+        SalesmetricsError: ``unknown_reference`` at ``smart_list`` or
+            ``team``; ``invalid_option`` at ``account_type``, at a filter that
+            is not a string (``on_smart_list``: not a boolean), or at
+            ``on_smart_list`` when a smart list is given with it false.
     """
 
     smart_list: str | None = None
@@ -115,22 +122,26 @@ class RepFilters:
                 account_type: AccountType | str | None = None,
                 brand: str | None = None) -> RepFilters:
         """Filters validated against the dataset."""
+        smart_list = check_text(smart_list, "smart_list")
+        on_smart_list = check_bool(on_smart_list, "on_smart_list")
+        team = check_text(team, "team")
+        brand = check_text(brand, "brand")
         if smart_list is not None and smart_list not in dataset.smart_lists_by_id:
-            raise SalesmetricsError("unknown_reference", "options.smart_list",
+            raise SalesmetricsError("unknown_reference", "smart_list",
                                     f"unknown smart list {smart_list!r}")
         if smart_list is not None and on_smart_list is False:
-            raise SalesmetricsError("invalid_option", "options.on_smart_list",
+            raise SalesmetricsError("invalid_option", "on_smart_list",
                                     "a smart list's activities are on a smart list: "
                                     "on_smart_list cannot be false with smart_list")
         if team is not None and team not in dataset.teams_by_id:
-            raise SalesmetricsError("unknown_reference", "options.team", f"unknown team {team!r}")
+            raise SalesmetricsError("unknown_reference", "team", f"unknown team {team!r}")
         kind = None
         if account_type is not None:
             try:
                 kind = AccountType(account_type)
-            except ValueError:
+            except (ValueError, TypeError):
                 raise SalesmetricsError(
-                    "invalid_option", "options.account_type",
+                    "invalid_option", "account_type",
                     f"unknown account type {account_type!r}; known: "
                     f"{', '.join(a.value for a in AccountType)}") from None
         return cls(smart_list=smart_list, on_smart_list=on_smart_list, team=team,
@@ -180,6 +191,11 @@ class LastActivity:
     source: str | None
     item: str | None
     index: int | None
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """The user."""
+        return (self.user,)
 
 
 def _own_items(dataset: Dataset, filters: RepFilters) -> Iterator[tuple[str, datetime, str,
@@ -236,6 +252,11 @@ class RepFact:
     item: str | None
     index: int
     duration_seconds: float | None = None
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """User, instant, then the item and column."""
+        return (self.user, self.at.timestamp(), self.source, self.index, self.column)
 
 
 def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
@@ -359,30 +380,11 @@ class RepAggregate:
         )
 
 
-@attrs.frozen
-class RepActivity(RowsExport):
-    """The result of :func:`rep_activity`.
-
-    ``groups``: one row per user shown (every user, or the team's);
-    ``overall``: their total (no name; the latest last activity); ``rows``:
-    the items counted, for drill-down; ``last``: each shown user's last activity.
-    """
-
-    overall: RepSummary
-    groups: Mapping[str, RepSummary]
-    rows: tuple[RepFact, ...]
-    last: Mapping[str, LastActivity]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The drill-down rows as JSON-able dicts."""
-        return to_rows(self.rows)
-
-
 def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
                  smart_list: str | None = None, on_smart_list: bool | None = None,
                  team: str | None = None, account_type: AccountType | str | None = None,
-                 brand: str | None = None,
-                 gap_seconds: float = DEFAULT_GAP_SECONDS) -> RepActivity:
+                 brand: str | None = None, by: str | None = None,
+                 gap_seconds: float = DEFAULT_GAP_SECONDS) -> Result[RepSummary, RepFact]:
     """Statflo's activity report: per user, what they did over the period.
 
     Is equivalent to, for each user ``u`` (after the filters)::
@@ -405,10 +407,13 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
     ...              threads=[Thread(id="t", team="S")],
     ...              messages=[Message(thread="t", at=t, direction=Direction.OUT, user="u",
     ...                                channel="sms")])
-    >>> s = rep_activity(ds, period=Period(t, t.replace(hour=10))).groups["u"]
+    >>> s = rep_activity(ds, period=Period(t, t.replace(hour=10)), by="user").groups["u"]
     >>> s.sms_sent, s.new_conversations, s.openers_only
     (1, 1, True)
     """
+    check_by(by, ("user",))
+    period, as_of = check_window(period, as_of)
+    gap_seconds = check_gap(gap_seconds)
     filters = RepFilters.checked(dataset, smart_list=smart_list, on_smart_list=on_smart_list,
                                  team=team, account_type=account_type, brand=brand)
     facts = rep_facts(dataset, period=period, as_of=as_of, filters=filters,
@@ -434,32 +439,19 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
         groups[u] = a.summary(None if rec is None else rec.first_name,
                               None if rec is None else rec.last_name,
                               None if rec is None else rec.code)
-    return RepActivity(overall=total.summary(), groups=groups, rows=facts,
-                       last={u: last[u] for u in shown if u in last})
+    lasts = tuple(RepFact(user=u, column="last_activity", at=la.at, source=la.source,
+                          item=la.item, index=la.index)
+                  for u in shown if (la := last.get(u)) is not None and la.at is not None
+                  and la.source is not None and la.index is not None)
+    rows = tuple(sorted(facts + lasts, key=lambda f: f.sort_key))
+    return Result("rep_activity", by, groups if by is not None else {}, total.summary(), rows)
 
 
 # -- inactive users --------------------------------------------------------------------------
 
 
-@attrs.frozen
-class InactiveUsers(RowsExport):
-    """The result of :func:`inactive_users`.
-
-    ``users``: the inactive users' ids, sorted; ``last``: every user's last
-    activity up to ``at`` (the drill-down).
-    """
-
-    at: datetime
-    days: float
-    users: tuple[str, ...]
-    last: Mapping[str, LastActivity]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """Every user's last activity, as JSON-able dicts."""
-        return to_rows(self.last.values())
-
-
-def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5) -> InactiveUsers:
+def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5
+                   ) -> Result[tuple[str, ...], LastActivity]:
     """Users whose last activity is at least ``days`` × 86,400 s before ``at``, or none.
 
     Is equivalent to::
@@ -471,22 +463,20 @@ def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5) -> Ina
     human outbound message at or before ``at``.
 
     Raises:
-        SalesmetricsError: ``invalid_option`` at ``options.days`` when negative.
+        SalesmetricsError: ``invalid_option`` at ``days`` when negative.
 
     >>> from datetime import datetime, timezone
     >>> from salesmetrics.model import User
     >>> inactive_users(Dataset(users=[User(id="b"), User(id="a")]),
-    ...                at=datetime(2026, 3, 2, tzinfo=timezone.utc)).users
+    ...                at=datetime(2026, 3, 2, tzinfo=timezone.utc)).overall
     ('a', 'b')
     """
-    if not days >= 0:
-        raise SalesmetricsError("invalid_option", "options.days",
-                                f"days must be at least 0, not {days!r}")
+    at = check_instant(at, "at")  # type: ignore[assignment]
+    limit = check_seconds(days, "days") * _DAY
     last = last_activities(dataset, as_of=at)
-    limit = days * _DAY
     users = sorted(u for u, la in last.items()
                    if la.at is None or (at - la.at).total_seconds() >= limit)
-    return InactiveUsers(at=at, days=float(days), users=tuple(users), last=last)
+    return Result("inactive_users", None, {}, tuple(users), tuple(last.values()))
 
 
 # -- smart list progress -------------------------------------------------------------------
@@ -507,6 +497,11 @@ class Attempt:
     source: str
     item: str | None
     index: int
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """List, account, then instant and item."""
+        return (self.smart_list, self.customer, self.at.timestamp(), self.source, self.index)
 
 
 def attempts(dataset: Dataset, /, *, period: Period,
@@ -590,31 +585,13 @@ class ListProgress:
     users: Mapping[str, ProgressSummary]
 
 
-@attrs.frozen
-class SmartListProgress(RowsExport):
-    """The result of :func:`smart_list_progress`.
-
-    ``overall``: the sums over every list; ``lists``: per list (every list);
-    ``users``: per user (every user), over the lists they belong to;
-    ``rows``: the attempts.
-    """
-
-    overall: ProgressSummary
-    lists: Mapping[str, ListProgress]
-    users: Mapping[str, ProgressSummary]
-    rows: tuple[Attempt, ...]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The attempts as JSON-able dicts."""
-        return to_rows(self.rows)
-
-
 def _progress(accounts: int, attempted: int) -> ProgressSummary:
     return ProgressSummary(accounts=accounts, attempted=attempted, rate=rate(attempted, accounts))
 
 
-def smart_list_progress(dataset: Dataset, /, *, period: Period,
-                        as_of: datetime | None = None) -> SmartListProgress:
+def smart_list_progress(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
+                        by: str | None = None
+                        ) -> Result[ListProgress | ProgressSummary, Attempt]:
     """How many of each smart list's accounts were attempted in the period.
 
     Is equivalent to, for each list ``sl``::
@@ -632,9 +609,12 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period,
     >>> t = datetime(2026, 3, 2, tzinfo=timezone.utc)
     >>> ds = Dataset(users=[User(id="u")], customers=[Customer(id="c")],
     ...              smart_lists=[SmartList(id="S", customers=("c",), users=("u",))])
-    >>> smart_list_progress(ds, period=Period(t, t.replace(day=3))).lists["S"].rate
+    >>> smart_list_progress(ds, period=Period(t, t.replace(day=3)), by="smart_list"
+    ...                     ).groups["S"].rate
     0.0
     """
+    check_by(by, ("smart_list", "user"))
+    period, as_of = check_window(period, as_of)
     rows = attempts(dataset, period=period, as_of=as_of)
     agg = ProgressAggregate.of(rows)
     done: dict[str, set[str]] = {}
@@ -661,7 +641,9 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period,
         p = _progress(size, attempted)
         lists[sl.id] = ListProgress(accounts=p.accounts, attempted=p.attempted, rate=p.rate,
                                     users=users)
-    return SmartListProgress(
-        overall=_progress(total[0], total[1]), lists=lists,
-        users={u: _progress(a, b) for u, (a, b) in per_user.items()}, rows=rows,
-    )
+    groups: Mapping[str, ListProgress | ProgressSummary] = {}
+    if by == "smart_list":
+        groups = lists
+    elif by == "user":
+        groups = {u: _progress(a, b) for u, (a, b) in per_user.items()}
+    return Result("smart_list_progress", by, groups, _progress(total[0], total[1]), rows)

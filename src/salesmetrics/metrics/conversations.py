@@ -8,9 +8,9 @@
 ...                  {"thread": "t", "at": "2026-03-02T10:00:00+00:00", "direction": "in"}]})
 >>> week = Period(datetime.fromisoformat("2026-03-02T00:00:00+00:00"),
 ...               datetime.fromisoformat("2026-03-09T00:00:00+00:00"))
->>> conversations(ds, period=week).summary()["A"]
+>>> conversations(ds, period=week, by="team").summary()["A"]
 {'total': 1, 'previously_started': 0, 'new_inbound': 0, 'new_outbound': 1, 'existing_customers': 0}
->>> outbound_reply(ds, period=week).summary()["A"]["mean_time"]
+>>> outbound_reply(ds, period=week, by="team").summary()["A"]["mean_time"]
 3600.0
 """
 
@@ -23,6 +23,7 @@ import attrs
 
 from salesmetrics.calendars import WALL, Clock
 from salesmetrics.dataset import Dataset
+from salesmetrics.metrics._args import check_clock, check_window
 from salesmetrics.metrics._common import check_by, check_gap, owner_of, teams_of
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.period import Period
@@ -97,7 +98,8 @@ def conversation_partial(
     owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
 ) -> Partial[ConversationRow]:
     """The mergeable partial aggregate of :func:`conversations`."""
-    check_gap(gap_seconds)
+    period, as_of = check_window(period, as_of)
+    gap_seconds = check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
@@ -125,7 +127,7 @@ def conversation_partial(
     return make_partial("conversations", b, rows)
 
 
-def finish_conversations(partial: Partial[ConversationRow], /, *, by: str | None = "team"
+def finish_conversations(partial: Partial[ConversationRow], /, *, by: str | None = None
                          ) -> Result[ConversationCounts, ConversationRow]:
     """The final :func:`conversations` result of a (merged) partial aggregate."""
     check_by(by)
@@ -140,7 +142,7 @@ def conversations(
     *,
     period: Period,
     as_of: datetime | None = None,
-    by: str | None = "team",
+    by: str | None = None,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
@@ -159,7 +161,9 @@ def conversations(
     a message before the period. Every team of the dataset appears with ``by="team"``.
 
     Raises:
-        ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
+        SalesmetricsError: ``invalid_option`` at ``gap_seconds`` (not a positive
+            number), ``clock`` or ``by``; ``invalid_period`` or ``invalid_instant``
+            at ``period`` or ``as_of``.
     """
     check_by(by)
     return finish_conversations(conversation_partial(
@@ -214,12 +218,14 @@ def outbound_reply_partial(
     *,
     period: Period,
     as_of: datetime | None = None,
-    clock: Clock = WALL,
+    clock: Clock | str = WALL,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[OutboundRow]:
     """The mergeable partial aggregate of :func:`outbound_reply`."""
-    check_gap(gap_seconds)
+    period, as_of = check_window(period, as_of)
+    gap_seconds = check_gap(gap_seconds)
+    clock = check_clock(clock)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
@@ -242,7 +248,7 @@ def outbound_reply_partial(
     return make_partial("outbound_reply", b, rows)
 
 
-def finish_outbound_reply(partial: Partial[OutboundRow], /, *, by: str | None = "team"
+def finish_outbound_reply(partial: Partial[OutboundRow], /, *, by: str | None = None
                           ) -> Result[OutboundReply, OutboundRow]:
     """The final :func:`outbound_reply` result of a (merged) partial aggregate."""
     check_by(by)
@@ -257,8 +263,8 @@ def outbound_reply(
     *,
     period: Period,
     as_of: datetime | None = None,
-    by: str | None = "team",
-    clock: Clock = WALL,
+    by: str | None = None,
+    clock: Clock | str = WALL,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Result[OutboundReply, OutboundRow]:
@@ -272,7 +278,9 @@ def outbound_reply(
         times = [clock.elapsed(cal(team), c.start, c.first_inbound.at) for c in replied]
 
     Raises:
-        ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
+        SalesmetricsError: ``invalid_option`` at ``gap_seconds`` (not a positive
+            number), ``clock`` or ``by``; ``invalid_period`` or ``invalid_instant``
+            at ``period`` or ``as_of``.
     """
     check_by(by)
     return finish_outbound_reply(outbound_reply_partial(

@@ -20,7 +20,7 @@ associatively → frozen results whose summaries are the aggregates of the rows.
 ...     Lead(id="L2", received_at=t, type="repair")])
 >>> r = lead_conversion(ds, period=Period(t, t.replace(hour=10)), by="type")
 >>> r.groups["repair"]
-ConversionSummary(leads=2, converted=1, rate=0.5, orders=1, sales=0, lead_ids=('L1', 'L2'))
+ConversionSummary(leads=2, converted=1, rate=0.5, orders=1, sales=0, lead_ids=('L1', 'L2'), lead_list=(LeadStatus(id='L1', status=None, status_group=None, type='repair', converted=True), LeadStatus(id='L2', status=None, status_group=None, type='repair', converted=False)))
 """
 
 from __future__ import annotations
@@ -33,20 +33,20 @@ from typing import Any
 import attrs
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.metrics._common import check_by
-from salesmetrics.metrics.leads import group_names, leads_received, to_rows, visible
+from salesmetrics.metrics._args import check_by, check_window
+from salesmetrics.metrics._partial import Result
+from salesmetrics.metrics.leads import group_names, leads_received, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
 from salesmetrics.period import Period
-from salesmetrics.results import RowsExport, rate
+from salesmetrics.results import rate
 
 __all__ = [
     "NO_STATUS",
     "ConversionAggregate",
     "ConversionRow",
     "ConversionSummary",
-    "LeadConversion",
+    "LeadStatus",
     "LostAggregate",
-    "LostLeads",
     "LostSummary",
     "conversion_rows",
     "lead_conversion",
@@ -69,6 +69,11 @@ class ConversionRow:
     status_group: StatusGroup | None
     orders: int
     sales: int
+
+    @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Reception instant, then lead id."""
+        return (self.received_at.timestamp(), self.id)
 
     @property
     def converted(self) -> bool:
@@ -105,10 +110,22 @@ def _sorted_rows(rows: Iterable[ConversionRow]) -> tuple[ConversionRow, ...]:
 
 
 @attrs.frozen
+class LeadStatus:
+    """A lead of a conversion summary's drill-down list: its status, type and conversion."""
+
+    id: str
+    status: str | None
+    status_group: StatusGroup | None
+    type: str | None
+    converted: bool
+
+
+@attrs.frozen
 class ConversionSummary:
     """Conversion of one group: leads, converted, rate, orders, sales and lead ids.
 
-    ``lead_ids`` are sorted by reception, then id.
+    ``lead_ids`` are sorted by reception, then id; ``lead_list`` is the
+    drill-down list of those leads with their status, type and conversion.
     """
 
     leads: int
@@ -117,6 +134,7 @@ class ConversionSummary:
     orders: int
     sales: int
     lead_ids: tuple[str, ...]
+    lead_list: tuple[LeadStatus, ...] = ()
 
 
 @attrs.frozen
@@ -141,30 +159,13 @@ class ConversionAggregate:
             leads=len(self.rows), converted=converted, rate=rate(converted, len(self.rows)),
             orders=sum(r.orders for r in self.rows), sales=sum(r.sales for r in self.rows),
             lead_ids=tuple(r.id for r in self.rows),
+            lead_list=tuple(LeadStatus(r.id, r.status, r.status_group, r.type, r.converted)
+                            for r in self.rows),
         )
 
 
-@attrs.frozen
-class LeadConversion(RowsExport):
-    """The result of :func:`lead_conversion`.
-
-    ``overall`` counts every lead; ``groups`` (empty without ``by``) one
-    summary per type or assignee; ``leads`` the drill-down rows (status, type,
-    conversions) in the order of ``overall.lead_ids``.
-    """
-
-    by: str | None
-    overall: ConversionSummary
-    groups: Mapping[str, ConversionSummary]
-    leads: tuple[ConversionRow, ...]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The drill-down rows as JSON-able dicts."""
-        return to_rows(self.leads)
-
-
 def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
-                    by: str | None = None) -> LeadConversion:
+                    by: str | None = None) -> Result[ConversionSummary, ConversionRow]:
     """Conversion of the leads received in the period into orders and sales.
 
     Is equivalent to::
@@ -191,6 +192,7 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
     (1, None)
     """
     check_by(by, ("type", "assignee"))
+    period, as_of = check_window(period, as_of)
     rows = conversion_rows(dataset, period=period, as_of=as_of)
     overall = ConversionAggregate.of(rows)
     groups: dict[str, list[ConversionRow]] = {}
@@ -200,11 +202,9 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
             key = r.group(by)
             if key is not None:
                 groups.setdefault(key, []).append(r)
-    return LeadConversion(
-        by=by, overall=overall.summary(),
-        groups={k: ConversionAggregate.of(v).summary() for k, v in groups.items()},
-        leads=overall.rows,
-    )
+    return Result("lead_conversion", by,
+                  {k: ConversionAggregate.of(v).summary() for k, v in groups.items()},
+                  overall.summary(), overall.rows)
 
 
 @attrs.frozen
@@ -240,22 +240,8 @@ class LostAggregate:
         return LostSummary(count=self.count, by_status=dict(self.by_status))
 
 
-@attrs.frozen
-class LostLeads(RowsExport):
-    """The result of :func:`lost_leads`: overall, per type, and the lost leads."""
-
-    by: str | None
-    overall: LostSummary
-    groups: Mapping[str, LostSummary]
-    leads: tuple[ConversionRow, ...]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The lost leads as JSON-able dicts."""
-        return to_rows(self.leads)
-
-
 def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
-               by: str | None = None) -> LostLeads:
+               by: str | None = None) -> Result[LostSummary, ConversionRow]:
     """Leads received in the period whose status group is ``lost``, by reason.
 
     Is equivalent to::
@@ -276,6 +262,7 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
     LostSummary(count=1, by_status={'price': 1})
     """
     check_by(by, ("type",))
+    period, as_of = check_window(period, as_of)
     rows = tuple(r for r in conversion_rows(dataset, period=period, as_of=as_of)
                  if r.status_group is StatusGroup.LOST)
     groups: dict[str, list[ConversionRow]] = {}
@@ -285,8 +272,6 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
             key = r.group(by)
             if key is not None:
                 groups.setdefault(key, []).append(r)
-    return LostLeads(
-        by=by, overall=LostAggregate.of(rows).summary(),
-        groups={k: LostAggregate.of(v).summary() for k, v in groups.items()},
-        leads=tuple(sorted(rows, key=_lead_key)),
-    )
+    return Result("lost_leads", by,
+                  {k: LostAggregate.of(v).summary() for k, v in groups.items()},
+                  LostAggregate.of(rows).summary(), tuple(sorted(rows, key=_lead_key)))

@@ -8,9 +8,9 @@
 ...                   "channel": "sms"}]})
 >>> week = Period(datetime.fromisoformat("2026-03-02T00:00:00+00:00"),
 ...               datetime.fromisoformat("2026-03-09T00:00:00+00:00"))
->>> new_customers(ds, period=week).summary()["A"]
+>>> new_customers(ds, period=week, by="team").summary()["A"]
 {'inbound': 1, 'outbound': 0, 'by_channel': {'ivr': 0, 'sms': 1, 'widget': 0, 'sdk': 0, 'other': 0}}
->>> connected_customers(ds, period=week).summary()
+>>> connected_customers(ds, period=week, by="team").summary()
 {'A': {'count': 1}}
 """
 
@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from salesmetrics.dataset import Dataset
+from salesmetrics.metrics._args import check_window
 from salesmetrics.metrics._common import check_by, teams_of
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.period import Period
@@ -100,6 +101,7 @@ def new_customers_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[NewCustomerRow]:
     """The mergeable partial aggregate of :func:`new_customers`."""
+    period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -121,7 +123,7 @@ def new_customers_partial(
     return make_partial("new_customers", b, rows)
 
 
-def finish_new_customers(partial: Partial[NewCustomerRow], /, *, by: str | None = "team"
+def finish_new_customers(partial: Partial[NewCustomerRow], /, *, by: str | None = None
                          ) -> Result[NewCustomers, NewCustomerRow]:
     """The final :func:`new_customers` result of a (merged) partial aggregate."""
     check_by(by)
@@ -135,7 +137,7 @@ def new_customers(
     *,
     period: Period,
     as_of: datetime | None = None,
-    by: str | None = "team",
+    by: str | None = None,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Result[NewCustomers, NewCustomerRow]:
     """Threads whose first message is in the period, inbound (by channel) and outbound.
@@ -148,7 +150,8 @@ def new_customers(
         by_channel = Counter(channel_bucket(m.channel) for m in firsts if m.is_inbound)
 
     Raises:
-        ValueError: an unknown ``by``.
+        SalesmetricsError: ``invalid_option`` at ``by``; ``invalid_period`` or
+            ``invalid_instant`` at ``period`` or ``as_of``.
     """
     check_by(by)
     return finish_new_customers(new_customers_partial(
@@ -189,6 +192,7 @@ def connected_customers_partial(
     as_of: datetime | None = None,
 ) -> Partial[ConnectedRow]:
     """The mergeable partial aggregate of :func:`connected_customers`."""
+    period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of):
@@ -201,7 +205,7 @@ def connected_customers_partial(
     return make_partial("connected_customers", b, rows)
 
 
-def finish_connected_customers(partial: Partial[ConnectedRow], /, *, by: str | None = "team"
+def finish_connected_customers(partial: Partial[ConnectedRow], /, *, by: str | None = None
                                ) -> Result[ConnectedCustomers, ConnectedRow]:
     """The final :func:`connected_customers` result of a (merged) partial aggregate."""
     check_by(by)
@@ -216,7 +220,7 @@ def connected_customers(
     *,
     period: Period,
     as_of: datetime | None = None,
-    by: str | None = "team",
+    by: str | None = None,
 ) -> Result[ConnectedCustomers, ConnectedRow]:
     """Threads whose first message is before the period end, per team holding them then.
 
@@ -226,7 +230,8 @@ def connected_customers(
                 if t.messages and t.messages[0].at < period.end)
 
     Raises:
-        ValueError: an unknown ``by``.
+        SalesmetricsError: ``invalid_option`` at ``by``; ``invalid_period`` or
+            ``invalid_instant`` at ``period`` or ``as_of``.
     """
     check_by(by)
     return finish_connected_customers(connected_customers_partial(

@@ -38,20 +38,27 @@ from typing import Any
 
 import attrs
 
-from salesmetrics.calendars import DEFERRED_START, Clock, clock_named
+from salesmetrics.calendars import DEFERRED_START, Clock
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.metrics._common import check_by
+from salesmetrics.metrics._args import (
+    check_by,
+    check_clock,
+    check_instant,
+    check_seconds,
+    check_strings,
+    check_window,
+)
+from salesmetrics.metrics._partial import Result
 from salesmetrics.model import Activity, ActivityKind, Lead
 from salesmetrics.period import Period
-from salesmetrics.results import RowsExport, mean, median, percentile, rate, to_jsonable
+from salesmetrics.results import mean, median, percentile, rate, to_jsonable
 
 __all__ = [
     "DAY_SECONDS",
     "LEAD_GROUPINGS",
-    "LeadDashboard",
+    "DashboardSummary",
     "LeadResponse",
-    "LeadResponseTime",
     "ResponseAggregate",
     "ResponseSummary",
     "first_response",
@@ -120,35 +127,37 @@ def check_kinds(kinds: Iterable[ActivityKind | str] | None) -> frozenset[Activit
     """Activity kinds from names.
 
     Raises:
-        SalesmetricsError: ``invalid_option`` at ``options.kinds`` for an unknown kind.
+        SalesmetricsError: ``invalid_option`` at ``kinds`` for an unknown kind.
     """
     if kinds is None:
         return None
-    if isinstance(kinds, str):
-        raise SalesmetricsError("invalid_option", "options.kinds",
+    if isinstance(kinds, str | bytes | Mapping) or not isinstance(kinds, Iterable):
+        raise SalesmetricsError("invalid_option", "kinds",
                                 "kinds is a list of activity kinds, not one string")
     out = set()
     for k in kinds:
         try:
             out.add(ActivityKind(k))
-        except ValueError:
+        except (ValueError, TypeError):
             raise SalesmetricsError(
-                "invalid_option", "options.kinds",
+                "invalid_option", "kinds",
                 f"unknown activity kind {k!r}; known: {', '.join(a.value for a in ActivityKind)}",
             ) from None
     return frozenset(out)
 
 
-def check_buckets(buckets: Iterable[Sequence[float]]) -> tuple[Bucket, ...]:
+def check_buckets(buckets: Iterable[Sequence[float]] | None) -> tuple[Bucket, ...]:
     """Hour buckets ``[from, to)``: at most five pairs of numbers ``0 <= from < to``.
 
     Raises:
-        SalesmetricsError: ``invalid_option`` at ``options.buckets``.
+        SalesmetricsError: ``invalid_option`` at ``buckets``.
     """
     def bad(msg: str) -> SalesmetricsError:
-        return SalesmetricsError("invalid_option", "options.buckets", msg)
+        return SalesmetricsError("invalid_option", "buckets", msg)
 
-    if isinstance(buckets, str | bytes | Mapping):
+    if buckets is None:
+        return ()
+    if isinstance(buckets, str | bytes | Mapping) or not isinstance(buckets, Iterable):
         raise bad("buckets is a list of [from_hours, to_hours] pairs")
     out: list[Bucket] = []
     for b in buckets:
@@ -166,29 +175,9 @@ def check_buckets(buckets: Iterable[Sequence[float]]) -> tuple[Bucket, ...]:
     return tuple(out)
 
 
-def resolve_clock(clock: Clock | str) -> Clock:
-    """A clock, or the clock of a name.
-
-    Raises:
-        SalesmetricsError: ``invalid_option`` at ``options.clock`` for an unknown name.
-    """
-    if not isinstance(clock, str):
-        return clock
-    try:
-        return clock_named(clock)
-    except KeyError:
-        raise SalesmetricsError("invalid_option", "options.clock",
-                                f"unknown clock {clock!r}; known: business, deferred_start, wall"
-                                ) from None
-
-
 def _categories(categories: Iterable[str] | None) -> frozenset[str] | None:
-    if categories is None:
-        return None
-    if isinstance(categories, str):
-        raise SalesmetricsError("invalid_option", "options.categories",
-                                "categories is a list of category names, not one string")
-    return frozenset(categories)
+    cats = check_strings(categories, "categories")
+    return None if cats is None else frozenset(cats)
 
 
 # -- first response -------------------------------------------------------------
@@ -244,6 +233,11 @@ class LeadResponse:
     value: float | None
 
     @property
+    def sort_key(self) -> tuple[Any, ...]:
+        """Reception instant, then lead id."""
+        return (self.received_at.timestamp(), self.lead)
+
+    @property
     def responded(self) -> bool:
         """Whether the lead has a first response."""
         return self.value is not None
@@ -276,7 +270,7 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     >>> rows[0].lead, rows[0].value
     ('L', None)
     """
-    the_clock = resolve_clock(clock)
+    the_clock = check_clock(clock)
     the_kinds = check_kinds(kinds)
     cats = _categories(categories)
     rows = []
@@ -384,24 +378,6 @@ def _grouped(rows: Sequence[LeadResponse], by: str | None, names: Sequence[str],
     return {k: make(v) for k, v in parts.items()}
 
 
-@attrs.frozen
-class LeadResponseTime(RowsExport):
-    """The result of :func:`lead_response_time`.
-
-    ``overall`` counts every lead; ``groups`` (empty without ``by``) holds one
-    summary per group; ``rows`` are the leads counted, with their first response.
-    """
-
-    by: str | None
-    overall: ResponseSummary
-    groups: Mapping[str, ResponseSummary]
-    rows: tuple[LeadResponse, ...]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The drill-down rows as JSON-able dicts (one per lead)."""
-        return to_rows(self.rows)
-
-
 def to_rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
     """Fact rows (attrs classes) as JSON-able dicts."""
     return [to_jsonable(r) for r in rows]
@@ -411,7 +387,8 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
                        by: str | None = None, clock: Clock | str = DEFERRED_START,
                        kinds: Iterable[ActivityKind | str] | None = None,
                        buckets: Iterable[Sequence[float]] = (),
-                       categories: Iterable[str] | None = None) -> LeadResponseTime:
+                       categories: Iterable[str] | None = None
+                       ) -> Result[ResponseSummary, LeadResponse]:
     """How long leads received in the period waited for their first response.
 
     Is equivalent to::
@@ -440,6 +417,7 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     (1, None)
     """
     check_by(by, LEAD_GROUPINGS)
+    period, as_of = check_window(period, as_of)
     the_buckets = check_buckets(buckets)
     cats = _categories(categories)
     rows = lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
@@ -450,18 +428,16 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
 
     names = group_names(dataset, by, cats) if by is not None else []
     groups = _grouped(rows, by, names, make)
-    return LeadResponseTime(
-        by=by, overall=make(list(rows)).summary(),
-        groups={k: v.summary() for k, v in groups.items()}, rows=rows,
-    )
+    return Result("lead_response_time", by, {k: v.summary() for k, v in groups.items()},
+                  make(list(rows)).summary(), rows)
 
 
 # -- dashboard ----------------------------------------------------------------------
 
 
 @attrs.frozen
-class LeadDashboard(RowsExport):
-    """The result of :func:`lead_dashboard` (Reynolds' "Temps de réponse Internet").
+class DashboardSummary:
+    """Reynolds' "Temps de réponse Internet" at an instant.
 
     ``received``: leads received in the period up to ``at``; ``responded``:
     those with a first response up to ``at``; ``responded_in_window``: those
@@ -469,24 +445,18 @@ class LeadDashboard(RowsExport):
     response times of the responded ones.
     """
 
-    at: datetime
-    window_seconds: float
     received: int
     responded: int
     responded_in_window: int
     mean: float | None
     median: float | None
-    rows: tuple[LeadResponse, ...]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The drill-down rows as JSON-able dicts (one per lead received)."""
-        return to_rows(self.rows)
 
 
 def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
                    window_seconds: float = 43200.0, clock: Clock | str = DEFERRED_START,
                    kinds: Iterable[ActivityKind | str] | None = None,
-                   categories: Iterable[str] | None = None) -> LeadDashboard:
+                   categories: Iterable[str] | None = None
+                   ) -> Result[DashboardSummary, LeadResponse]:
     """The lead dashboard at an instant: received, responded in the window, mean time.
 
     Data is read up to ``at``. Is equivalent to::
@@ -497,8 +467,8 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
         mean = mean(r.value for r in rows if r.responded)
 
     Raises:
-        SalesmetricsError: ``invalid_option`` at ``options.window_seconds``
-            when the window is not positive.
+        SalesmetricsError: ``invalid_option`` at ``window_seconds`` when the
+            window is not positive.
 
     >>> from datetime import datetime, timezone, timedelta
     >>> from salesmetrics.model import Activity, ActivityKind, Lead, User
@@ -506,12 +476,11 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
     >>> ds = Dataset(users=[User(id="u")], leads=[Lead(id="L", received_at=t)],
     ...     activities=[Activity(user="u", kind=ActivityKind.CALL, at=t, lead="L")])
     >>> d = lead_dashboard(ds, period=Period(t, t + timedelta(days=1)), at=t + timedelta(hours=13))
-    >>> d.received, d.responded_in_window, d.mean
+    >>> d.overall.received, d.overall.responded_in_window, d.overall.mean
     (1, 0, 0.0)
     """
-    if not window_seconds > 0:
-        raise SalesmetricsError("invalid_option", "options.window_seconds",
-                                f"the window must be positive, not {window_seconds!r}")
+    window_seconds = check_seconds(window_seconds, "window_seconds", positive=True)
+    at = check_instant(at, "at")  # type: ignore[assignment]
     rows = lead_responses(dataset, period=period, as_of=at, clock=clock, kinds=kinds,
                           categories=categories)
     agg = ResponseAggregate.of(rows).summary()
@@ -520,6 +489,7 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
         if r.responded_at is not None
         and 0 <= (at - r.responded_at).total_seconds() < window_seconds
     )
-    return LeadDashboard(at=at, window_seconds=float(window_seconds), received=agg.leads,
-                         responded=agg.responded, responded_in_window=in_window,
-                         mean=agg.mean, median=agg.median, rows=rows)
+    return Result("lead_dashboard", None, {},
+                  DashboardSummary(received=agg.leads, responded=agg.responded,
+                                   responded_in_window=in_window, mean=agg.mean,
+                                   median=agg.median), rows)

@@ -8,7 +8,7 @@ were ``at``).
 >>> ds = from_dict({"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
 ...     "messages": [{"thread": "t", "at": "2026-03-02T09:00:00+00:00", "direction": "in"}]})
 >>> at = datetime.fromisoformat("2026-03-02T09:10:00+00:00")
->>> waiting(ds, at=at).summary()
+>>> waiting(ds, at=at, by="team").summary()
 {'A': {'count': 1, 'threads': [{'thread': 't', 'waiting_seconds': 600.0}]}}
 >>> open_too_long(ds, at=at, threshold_seconds=300).summary()
 [{'thread': 't', 'team': 'A', 'assignee': None, 'open_seconds': 600.0}]
@@ -16,7 +16,6 @@ were ``at``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,19 +23,18 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from salesmetrics.dataset import Dataset
+from salesmetrics.metrics._args import check_day, check_instant, check_seconds, check_timezone
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
 from salesmetrics.metrics._partial import Result, _Builder, make_partial
-from salesmetrics.results import RowsExport, to_jsonable
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, timelines
 
 __all__ = [
     "ColleagueRow",
     "ColleagueSummary",
-    "Colleagues",
     "ColleaguesTotal",
     "OpenRow",
-    "OpenTooLong",
+    "OpenThread",
     "Waiting",
     "WaitingRow",
     "WaitingThread",
@@ -91,7 +89,7 @@ def waiting(
     /,
     *,
     at: datetime,
-    by: str | None = "team",
+    by: str | None = None,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Result[Waiting, WaitingRow]:
     """Threads whose contact is open at ``at``, per team holding them then.
@@ -103,9 +101,10 @@ def waiting(
         grouped by team_at(t, at), longest waiting first, ties by thread id
 
     Raises:
-        ValueError: an unknown ``by``.
+        SalesmetricsError: ``invalid_option`` at ``by``; ``invalid_instant`` at ``at``.
     """
     check_by(by)
+    at = check_instant(at, "at")  # type: ignore[assignment]
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=at, message_team=message_team):
@@ -162,24 +161,6 @@ class ColleaguesTotal:
     contacts_processed: int
 
 
-@attrs.frozen
-class Colleagues(RowsExport):
-    """The :func:`colleagues` result: per user (``by="user"``) and in total."""
-
-    by: str | None
-    groups: Mapping[str, ColleagueSummary]
-    overall: ColleaguesTotal
-    rows: tuple[ColleagueRow, ...]
-
-    def summary(self) -> Any:
-        """The FIXTURES.md shape: ``{user: summary}`` with ``by``, else the total."""
-        return to_jsonable(self.groups if self.by is not None else self.overall)
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The per-user rows as JSON-able dicts."""
-        return [to_jsonable(r) for r in self.rows]
-
-
 def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
     total = 0.0
     cur_s: datetime | None = None
@@ -203,8 +184,8 @@ def colleagues(
     day: date,
     at: datetime,
     timezone: str | None = None,
-    by: str | None = "user",
-) -> Colleagues:
+    by: str | None = None,
+) -> Result[ColleagueSummary | ColleaguesTotal, ColleagueRow]:
     """Per user, for a day read at ``at``: connected seconds, online, contacts processed.
 
     Is equivalent to (per user, the day in ``timezone`` — default: the user's
@@ -217,10 +198,13 @@ def colleagues(
                      and day_start <= c.closed_at < next_day_start]
 
     Raises:
-        ValueError: an unknown ``by``.
-        zoneinfo.ZoneInfoNotFoundError: an unknown timezone.
+        SalesmetricsError: ``invalid_option`` at ``by``, ``day`` or
+            ``timezone`` (an unknown IANA zone); ``invalid_instant`` at ``at``.
     """
     check_by(by, ("user",))
+    at = check_instant(at, "at")  # type: ignore[assignment]
+    day = check_day(day, "day")
+    timezone = check_timezone(timezone, "timezone")
     windows: dict[str, tuple[str, datetime, datetime]] = {}
     for u in dataset.users:
         tz_name = timezone or dataset.calendar_of_team(u.team).timezone
@@ -261,7 +245,7 @@ def colleagues(
     total = ColleaguesTotal(sum(r.connected_seconds for r in rows),
                             sum(1 for r in rows if r.online),
                             sum(r.contacts_processed for r in rows))
-    return Colleagues(by, groups, total, tuple(rows))
+    return Result("colleagues", by, groups, total, tuple(rows))
 
 
 # -- open too long -------------------------------------------------------------
@@ -285,23 +269,13 @@ class OpenRow:
 
 
 @attrs.frozen
-class OpenTooLong(RowsExport):
-    """The :func:`open_too_long` result: the rows, oldest first."""
+class OpenThread:
+    """A thread open too long, as the result lists it (oldest first)."""
 
-    rows: tuple[OpenRow, ...]
-
-    def summary(self) -> list[dict[str, Any]]:
-        """The FIXTURES.md shape: ``[{thread, team, assignee, open_seconds}]``."""
-        return [{"thread": r.thread, "team": r.team, "assignee": r.assignee,
-                 "open_seconds": r.open_seconds} for r in self.rows]
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The rows as JSON-able dicts."""
-        return [to_jsonable(r) for r in self.rows]
-
-    def merge(self, other: OpenTooLong) -> OpenTooLong:
-        """The result of both parts (threads are disjoint)."""
-        return OpenTooLong(tuple(sorted(self.rows + other.rows, key=lambda r: r.sort_key)))
+    thread: str
+    team: str
+    assignee: str | None
+    open_seconds: float
 
 
 def open_too_long(
@@ -312,7 +286,7 @@ def open_too_long(
     threshold_seconds: float,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
-) -> OpenTooLong:
+) -> Result[tuple[OpenThread, ...], OpenRow]:
     """Threads whose latest conversation is open and started more than a threshold before ``at``.
 
     Is equivalent to::
@@ -325,11 +299,12 @@ def open_too_long(
     sorted oldest first, ties by thread id.
 
     Raises:
-        ValueError: ``threshold_seconds`` negative or ``gap_seconds`` not positive.
+        SalesmetricsError: ``invalid_option`` at ``threshold_seconds`` (negative)
+            or ``gap_seconds`` (not positive); ``invalid_instant`` at ``at``.
     """
-    if threshold_seconds < 0:
-        raise ValueError("threshold_seconds must be at least 0")
-    check_gap(gap_seconds)
+    at = check_instant(at, "at")  # type: ignore[assignment]
+    threshold_seconds = check_seconds(threshold_seconds, "threshold_seconds")
+    gap_seconds = check_gap(gap_seconds)
     rows = []
     for tl in timelines(dataset, as_of=at, gap_seconds=gap_seconds, message_team=message_team):
         if not tl.conversations or tl.resolved_after_last is not None:
@@ -341,6 +316,8 @@ def open_too_long(
                                 assignee=tl.assignee_at(at), started_at=c.start,
                                 last_message_at=c.last, open_seconds=age))
     rows.sort(key=lambda r: r.sort_key)
-    return OpenTooLong(tuple(rows))
+    return Result("open_too_long", None, {},
+                  tuple(OpenThread(r.thread, r.team, r.assignee, r.open_seconds) for r in rows),
+                  tuple(rows))
 
 

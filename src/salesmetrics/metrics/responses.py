@@ -9,14 +9,15 @@
 ...                  {"thread": "t", "at": "2026-03-02T10:00:00+00:00", "direction": "in"}]})
 >>> week = Period(datetime.fromisoformat("2026-03-02T00:00:00+00:00"),
 ...               datetime.fromisoformat("2026-03-09T00:00:00+00:00"))
->>> response_rate(ds, period=week).summary()["A"]
+>>> response_rate(ds, period=week, by="team").summary()["A"]
 {'contacts': 2, 'answered': 1, 'answered_by_any': 1, 'rate': 0.5}
->>> response_time(ds, period=week).summary()["A"]["mean"]
+>>> response_time(ds, period=week, by="team").summary()["A"]["mean"]
 300.0
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ import attrs
 
 from salesmetrics.calendars import BUSINESS, Clock
 from salesmetrics.dataset import Dataset
+from salesmetrics.metrics._args import check_clock, check_outliers, check_window
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.model import Message
@@ -125,6 +127,7 @@ def response_rate_partial(
     contact_team: ContactTeam = HOLDER_AT_OPEN,
 ) -> Partial[ContactRow]:
     """The mergeable partial aggregate of :func:`response_rate`."""
+    period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -142,7 +145,7 @@ def response_rate_partial(
     return make_partial("response_rate", b, rows)
 
 
-def finish_response_rate(partial: Partial[ContactRow], /, *, by: str | None = "team"
+def finish_response_rate(partial: Partial[ContactRow], /, *, by: str | None = None
                          ) -> Result[ResponseRate, ContactRow]:
     """The final :func:`response_rate` result of a (merged) partial aggregate."""
     check_by(by)
@@ -156,7 +159,8 @@ def response_rate(
     *,
     period: Period,
     as_of: datetime | None = None,
-    by: str | None = "team",
+    by: str | None = None,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     contact_team: ContactTeam = HOLDER_AT_OPEN,
 ) -> Result[ResponseRate, ContactRow]:
@@ -171,11 +175,15 @@ def response_rate(
 
     A contact counts for the team holding the thread when it opened
     (``contact_team=HOLDER_AT_OPEN``); a reply after ``as_of`` is not seen.
+    Contacts do not depend on conversations: ``gap_seconds`` is only
+    checked, so that every conversation metric takes the same options.
 
     Raises:
-        ValueError: an unknown ``by``.
+        SalesmetricsError: ``invalid_option`` at ``by``; ``invalid_period`` or
+            ``invalid_instant`` at ``period`` or ``as_of``.
     """
     check_by(by)
+    check_gap(gap_seconds)
     return finish_response_rate(response_rate_partial(
         dataset, period=period, as_of=as_of, message_team=message_team,
         contact_team=contact_team), by=by)
@@ -230,12 +238,14 @@ def response_time_partial(
     *,
     period: Period,
     as_of: datetime | None = None,
-    clock: Clock = BUSINESS,
+    clock: Clock | str = BUSINESS,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[ResponseTimeRow]:
     """The mergeable partial aggregate of :func:`response_time` (before outliers)."""
-    check_gap(gap_seconds)
+    period, as_of = check_window(period, as_of)
+    gap_seconds = check_gap(gap_seconds)
+    clock = check_clock(clock)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
@@ -283,11 +293,12 @@ def finish_response_time(
     partial: Partial[ResponseTimeRow],
     /,
     *,
-    by: str | None = "team",
-    outliers: OutlierPolicy = NO_OUTLIERS,
+    by: str | None = None,
+    outliers: OutlierPolicy | Mapping[str, Any] | None = NO_OUTLIERS,
 ) -> Result[ResponseTime, ResponseTimeRow]:
     """The final :func:`response_time` result: the outlier policy applied per group."""
     check_by(by)
+    outliers = check_outliers(outliers)
     overall, pooled = _summary(partial.overall().values_of("seconds"), outliers)
     groups: dict[str, ResponseTime] = {}
     bounds: dict[str | None, tuple[float, float]] = {}
@@ -313,9 +324,9 @@ def response_time(
     *,
     period: Period,
     as_of: datetime | None = None,
-    by: str | None = "team",
-    clock: Clock = BUSINESS,
-    outliers: OutlierPolicy = NO_OUTLIERS,
+    by: str | None = None,
+    clock: Clock | str = BUSINESS,
+    outliers: OutlierPolicy | Mapping[str, Any] | None = NO_OUTLIERS,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Result[ResponseTime, ResponseTimeRow]:
@@ -334,7 +345,9 @@ def response_time(
     values kept; ``excluded`` how many the policy excluded.
 
     Raises:
-        ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
+        SalesmetricsError: ``invalid_option`` at ``gap_seconds`` (not a positive
+            number), ``clock`` or ``by``; ``invalid_period`` or ``invalid_instant``
+            at ``period`` or ``as_of``.
     """
     check_by(by)
     return finish_response_time(response_time_partial(

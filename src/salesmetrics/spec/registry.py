@@ -1,10 +1,16 @@
-"""The table of every FIXTURES.md metric: groupings, options, and where it is computed.
+"""The conformance registry: the metric table seen from case files.
 
-Each metric's adapter is a function ``adapter(dataset, check) -> result`` that
-turns a parsed :class:`~salesmetrics.spec.check.Check` into the JSON-able result
-shape of FIXTURES.md, by calling the library's pure metric functions. Adapters
-are imported lazily by dotted name, so a metric whose adapter does not exist
-yet reports ``not implemented: <metric>`` instead of breaking the run.
+Every entry is derived from :data:`salesmetrics.metrics.table.TABLE`: whether
+the metric needs a period, its groupings, its option names and required
+options. :func:`adapter_for` gives the function that turns a parsed
+:class:`~salesmetrics.spec.check.Check` into the case format's result shape:
+for most metrics the generic :func:`compute` (options passed to the metric
+function under the same names, errors about a parameter ``x`` named
+``options.x``); ``ranking``, ``variation`` and ``business_time`` have their
+own adapters (they read another metric, or a calendar of the dataset).
+
+>>> METRICS["waiting"].needs_period, METRICS["waiting"].required
+(False, ('at',))
 """
 
 from __future__ import annotations
@@ -15,11 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from salesmetrics._time import parse_date, parse_instant
+from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics.table import TABLE, Metric
+
 if TYPE_CHECKING:
     from salesmetrics.dataset import Dataset
     from salesmetrics.spec.check import Check
 
-__all__ = ["METRICS", "MetricSpec", "NotImplementedMetric", "adapter_for"]
+__all__ = ["METRICS", "MetricSpec", "NotImplementedMetric", "adapter_for", "compute"]
 
 Adapter = Callable[["Dataset", "Check"], Any]
 
@@ -30,7 +40,7 @@ class NotImplementedMetric(LookupError):
 
 @attrs.frozen
 class MetricSpec:
-    """What FIXTURES.md says of one metric."""
+    """What a case file may say of one metric (derived from the metric table)."""
 
     name: str
     needs_period: bool
@@ -40,62 +50,55 @@ class MetricSpec:
     adapter: str = ""
 
 
-_TEAM = ("team",)
-_LEAD_BY = ("responder", "assignee", "team", "store", "source", "source_group", "type", "category")
+def _spec(m: Metric) -> MetricSpec:
+    return MetricSpec(m.name, m.takes == "period", m.by, m.option_names, m.required, m.adapter)
 
-METRICS: dict[str, MetricSpec] = {
-    m.name: m
-    for m in (
-        MetricSpec("conversations", True, _TEAM, ("gap_seconds",),
-                   adapter="salesmetrics.spec.adapters.conversations:conversations"),
-        MetricSpec("response_rate", True, _TEAM, ("gap_seconds",),
-                   adapter="salesmetrics.spec.adapters.conversations:response_rate"),
-        MetricSpec("response_time", True, _TEAM, ("outliers", "clock", "gap_seconds"),
-                   adapter="salesmetrics.spec.adapters.conversations:response_time"),
-        MetricSpec("outbound_reply", True, _TEAM, ("clock", "gap_seconds"),
-                   adapter="salesmetrics.spec.adapters.conversations:outbound_reply"),
-        MetricSpec("new_customers", True, _TEAM, (),
-                   adapter="salesmetrics.spec.adapters.conversations:new_customers"),
-        MetricSpec("connected_customers", True, _TEAM, (),
-                   adapter="salesmetrics.spec.adapters.conversations:connected_customers"),
-        MetricSpec("ranking", True, (), ("of", "key", "previous_period", "by", "options"),
-                   required=("of", "key"),
-                   adapter="salesmetrics.spec.adapters.compare:ranking"),
-        MetricSpec("variation", True, ("team", "user", "type", "assignee", "responder", "store",
-                                       "source", "source_group", "category", "smart_list"),
-                   ("of", "key", "options"), required=("of", "key"),
-                   adapter="salesmetrics.spec.adapters.compare:variation"),
-        MetricSpec("waiting", False, _TEAM, ("at",), required=("at",),
-                   adapter="salesmetrics.spec.adapters.conversations:waiting"),
-        MetricSpec("colleagues", False, ("user",), ("day", "at", "timezone"),
-                   required=("day", "at"),
-                   adapter="salesmetrics.spec.adapters.conversations:colleagues"),
-        MetricSpec("open_too_long", False, (), ("at", "threshold_seconds"),
-                   required=("at", "threshold_seconds"),
-                   adapter="salesmetrics.spec.adapters.conversations:open_too_long"),
-        MetricSpec("business_time", False, (), ("calendar", "intervals", "clock"),
-                   required=("calendar", "intervals"),
-                   adapter="salesmetrics.spec.adapters.calendar:business_time"),
-        MetricSpec("lead_response_time", True, _LEAD_BY,
-                   ("clock", "kinds", "buckets", "categories"),
-                   adapter="salesmetrics.spec.adapters.leads:lead_response_time"),
-        MetricSpec("lead_dashboard", True, (), ("at", "window_seconds", "clock", "categories",
-                                                "kinds"),
-                   required=("at",),
-                   adapter="salesmetrics.spec.adapters.leads:lead_dashboard"),
-        MetricSpec("lead_conversion", True, ("type", "assignee"), (),
-                   adapter="salesmetrics.spec.adapters.leads:lead_conversion"),
-        MetricSpec("lost_leads", True, ("type",), (),
-                   adapter="salesmetrics.spec.adapters.leads:lost_leads"),
-        MetricSpec("rep_activity", True, ("user",),
-                   ("smart_list", "on_smart_list", "team", "account_type", "brand", "gap_seconds"),
-                   adapter="salesmetrics.spec.adapters.activity:rep_activity"),
-        MetricSpec("inactive_users", False, (), ("at", "days"), required=("at",),
-                   adapter="salesmetrics.spec.adapters.activity:inactive_users"),
-        MetricSpec("smart_list_progress", True, ("smart_list", "user"), (),
-                   adapter="salesmetrics.spec.adapters.activity:smart_list_progress"),
-    )
-}
+
+METRICS: dict[str, MetricSpec] = {name: _spec(m) for name, m in TABLE.items()}
+
+
+def _argument(check: Check, name: str, kind: str) -> Any:
+    raw = check.options[name]
+    if kind == "instant":
+        return parse_instant(raw, f"options.{name}")
+    if kind == "date":
+        return parse_date(raw, f"options.{name}", code="invalid_option")
+    return raw
+
+
+def _as_option(exc: SalesmetricsError, metric: Metric) -> SalesmetricsError:
+    """A metric function's error about parameter ``x`` as one about ``options.x``."""
+    head = exc.path.split(".", 1)[0].split("[", 1)[0]
+    if head in metric.option_names:
+        return SalesmetricsError(exc.code, f"options.{exc.path}", exc.message)
+    return exc
+
+
+def compute(dataset: Dataset, check: Check) -> Any:
+    """A check's result: its metric function called with the check's options.
+
+    The period and ``as_of`` (metrics over a period), ``by`` (grouped
+    metrics) and every option given (null means "the default") are passed
+    under their own names; the result is :meth:`Result.summary`.
+    """
+    metric = TABLE[check.metric]
+    if metric.function is None:
+        raise NotImplementedMetric(check.metric)
+    kwargs: dict[str, Any] = {}
+    if metric.takes == "period":
+        kwargs["period"] = check.period_required()
+        if metric.reads_as_of:
+            kwargs["as_of"] = check.as_of
+    if metric.by:
+        kwargs["by"] = check.by
+    for option in metric.options:
+        if check.options.get(option.name) is not None:
+            kwargs[option.name] = _argument(check, option.name, option.json)
+    try:
+        result = metric.function(dataset, **kwargs)
+    except SalesmetricsError as exc:
+        raise _as_option(exc, metric) from None
+    return result.summary()
 
 
 def adapter_for(metric: str) -> Adapter:
@@ -103,10 +106,12 @@ def adapter_for(metric: str) -> Adapter:
 
     Raises:
         NotImplementedMetric: the metric is in the table but its adapter
-            cannot be imported yet.
+            cannot be imported.
         KeyError: the metric is not in the table.
     """
     spec = METRICS[metric]
+    if not spec.adapter:
+        return compute
     module_name, _, func_name = spec.adapter.partition(":")
     try:
         module = importlib.import_module(module_name)
@@ -118,3 +123,4 @@ def adapter_for(metric: str) -> Adapter:
     if func is None:
         raise NotImplementedMetric(metric)
     return func  # type: ignore[no-any-return]
+
