@@ -20,55 +20,21 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import attrs
-
 from salesmetrics._time import parse_instant
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics.table import TABLE, ReportSection
 from salesmetrics.period import Period
 from salesmetrics.results import csv_text, safe_cell, to_jsonable
 from salesmetrics.spec.check import Check
 from salesmetrics.spec.registry import NotImplementedMetric, adapter_for
 
-__all__ = ["SECTIONS", "ReportSection", "add_arguments", "build_report", "format_change", "run"]
+__all__ = ["SECTIONS", "add_arguments", "build_report", "format_change", "run"]
 
 
-@attrs.frozen
-class ReportSection:
-    """One table of the report: a metric, its grouping for each ``--by``, its columns."""
-
-    title: str
-    metric: str
-    by_team: str | None
-    by_user: str | None
-    columns: tuple[str, ...]
-
-
-SECTIONS: tuple[ReportSection, ...] = (
-    ReportSection("Conversations", "conversations", "team", None,
-                  ("total", "previously_started", "new_inbound", "new_outbound",
-                   "existing_customers")),
-    ReportSection("Response rate", "response_rate", "team", None,
-                  ("contacts", "answered", "answered_by_any", "rate")),
-    ReportSection("Response time (business hours)", "response_time", "team", None,
-                  ("count", "mean", "median", "p90", "excluded")),
-    ReportSection("Customer reply to outbound conversations", "outbound_reply", "team", None,
-                  ("conversations", "replied", "rate", "mean_time", "median_time")),
-    ReportSection("New customers", "new_customers", "team", None, ("inbound", "outbound")),
-    ReportSection("Connected customers", "connected_customers", "team", None, ("count",)),
-    ReportSection("Lead response time", "lead_response_time", "team", "assignee",
-                  ("leads", "responded", "mean", "median", "within_24h", "within_24h_rate")),
-    ReportSection("Lead conversion", "lead_conversion", "type", "assignee",
-                  ("leads", "converted", "rate", "orders", "sales")),
-    ReportSection("Lost leads", "lost_leads", "type", "type", ("count",)),
-    ReportSection("Rep activity", "rep_activity", "user", "user",
-                  ("sms_sent", "new_conversations", "sms_received", "calls_made",
-                   "calls_answered", "avg_call_seconds", "leads_created",
-                   "opportunities_created", "closed_won", "notes", "emails", "appointments",
-                   "last_activity")),
-    ReportSection("Smart list progress", "smart_list_progress", "smart_list", "user",
-                  ("accounts", "attempted", "rate")),
-)
+#: The report's sections, in table order: every metric of the table with a report section.
+SECTIONS: tuple[tuple[str, ReportSection], ...] = tuple(
+    (m.name, m.report) for m in TABLE.values() if m.report is not None)
 
 
 def format_change(current: Any, previous: Any) -> str:
@@ -112,9 +78,9 @@ def build_report(
     whose metric is not implemented or failed carries its error message instead.
     """
     out: list[dict[str, Any]] = []
-    for section in SECTIONS:
+    for metric, section in SECTIONS:
         grouping = section.by_team if by == "team" else section.by_user
-        entry: dict[str, Any] = {"title": section.title, "metric": section.metric,
+        entry: dict[str, Any] = {"title": section.title, "metric": metric,
                                  "by": grouping, "columns": list(section.columns),
                                  "rows": [], "error": None}
         out.append(entry)
@@ -122,14 +88,13 @@ def build_report(
             entry["error"] = f"not available by {by}"
             continue
         try:
-            adapter = adapter_for(section.metric)
-            current = adapter(dataset, Check(section.metric, period=period, as_of=as_of,
-                                             by=grouping))
-            previous = (adapter(dataset, Check(section.metric, period=period.previous(),
-                                               as_of=as_of, by=grouping))
+            adapter = adapter_for(metric)
+            current = adapter(dataset, Check(metric, period=period, as_of=as_of, by=grouping))
+            previous = (adapter(dataset, Check(metric, period=period.previous(), as_of=as_of,
+                                               by=grouping))
                         if compare else {})
         except NotImplementedMetric:
-            entry["error"] = f"not implemented: {section.metric}"
+            entry["error"] = f"not implemented: {metric}"
             continue
         except SalesmetricsError as exc:
             entry["error"] = str(exc)

@@ -90,11 +90,23 @@ def one(check: dict[str, Any]) -> Any:
     return out
 
 
-def test_higher_is_better_by_key() -> None:
-    assert higher_is_better("total") and higher_is_better("within_24h_rate")
-    for key in ("mean", "median", "p90", "mean_time", "median_time", "waiting_seconds",
-                "open_seconds", "avg_call_seconds", "connected_seconds", "reply_time"):
-        assert not higher_is_better(key), key
+def test_ranking_direction_comes_from_the_metric_table() -> None:
+    from salesmetrics.metrics.table import TABLE
+
+    assert higher_is_better("conversations", "total")
+    assert higher_is_better("lead_response_time", "within_24h_rate")
+    for metric, key in [("response_time", "mean"), ("response_time", "p90"),
+                        ("outbound_reply", "median_time"), ("lead_response_time", "median")]:
+        assert not higher_is_better(metric, key), (metric, key)
+    # every time a team can be ranked by ranks lower first, every count and rate higher first
+    for m in TABLE.values():
+        if "team" not in m.by or m.takes != "period":
+            continue
+        for f in m.fields:
+            if f.unit == "seconds":
+                assert not higher_is_better(m.name, f.name), (m.name, f.name)
+            elif f.unit in ("count", "rate") and f.name != "excluded":
+                assert higher_is_better(m.name, f.name), (m.name, f.name)
 
 
 def test_ranking_by_a_rate_with_na_last() -> None:

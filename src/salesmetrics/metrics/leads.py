@@ -45,6 +45,7 @@ from salesmetrics.metrics._args import (
     check_by,
     check_clock,
     check_instant,
+    check_period,
     check_seconds,
     check_strings,
     check_window,
@@ -479,6 +480,7 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
     >>> d.overall.received, d.overall.responded_in_window, d.overall.mean
     (1, 0, 0.0)
     """
+    period = check_period(period)
     window_seconds = check_seconds(window_seconds, "window_seconds", positive=True)
     at = check_instant(at, "at")  # type: ignore[assignment]
     rows = lead_responses(dataset, period=period, as_of=at, clock=clock, kinds=kinds,

@@ -254,7 +254,7 @@ _METRICS: tuple[Metric, ...] = (
             Field("last_activity", "instant"),
             *_counts("sms_sent", "new_conversations", "sms_received", "calls_made",
                      "calls_answered"),
-            Field("avg_call_seconds", "seconds"),
+            Field("avg_call_seconds", "seconds", "lower"),
             *_counts("leads_created", "opportunities_created", "closed_won", "notes", "emails",
                      "appointments"),
             Field("openers_only", "flag")),

@@ -18,6 +18,7 @@ from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics.compare import rank
 from salesmetrics.metrics.compare import variation as change_of
+from salesmetrics.metrics.table import TABLE
 from salesmetrics.period import Period
 from salesmetrics.results import to_jsonable
 from salesmetrics.spec import registry
@@ -25,19 +26,26 @@ from salesmetrics.spec.check import Check, parse_check, parse_period
 
 __all__ = ["higher_is_better", "ranking", "variation"]
 
-#: Result keys that are times: lower is better.
-_TIME_KEYS = frozenset({"mean", "median", "p90", "mean_time", "median_time",
-                        "waiting_seconds", "open_seconds", "avg_call_seconds"})
 _NOT_INNER = frozenset({"ranking", "variation"})
 
 
-def higher_is_better(key: str) -> bool:
-    """Whether a larger value of a result key ranks first: counts and rates yes, times no.
+def higher_is_better(metric: str, key: str) -> bool:
+    """Whether a larger value of a metric's result key ranks first, from the metric table.
 
-    >>> higher_is_better("rate"), higher_is_better("median"), higher_is_better("open_seconds")
-    (True, False, False)
+    Counts and rates rank higher first, times lower first; a field the table
+    marks as neither (an excluded count) ranks higher first. A key the table
+    does not declare ranks lower first when it names a time (``*_seconds``,
+    ``*_time``, ``mean``, ``median``, ``p90``).
+
+    >>> higher_is_better("response_rate", "rate"), higher_is_better("response_time", "median")
+    (True, False)
     """
-    return not (key in _TIME_KEYS or key.endswith(("_seconds", "_time")))
+    try:
+        better = TABLE[metric].field(key).better
+    except KeyError:
+        times = key in ("mean", "median", "p90") or key.endswith(("_seconds", "_time"))
+        return not times
+    return better != "lower"
 
 
 def _inner_metric(check: Check, *, by: str | None) -> str:
@@ -123,8 +131,8 @@ def ranking(dataset: Dataset, check: Check) -> list[dict[str, Any]]:
 
     Options: ``of`` (the metric), ``key`` (its result key), ``previous_period``
     (true: the previous period of the same length; an object: that period),
-    ``by`` (only ``team``) and ``options`` (the metric's own options). Lower
-    ranks first for times (see :func:`higher_is_better`).
+    ``by`` (only ``team``) and ``options`` (the metric's own options). The
+    direction comes from the metric table (see :func:`higher_is_better`).
 
     Returns:
         ``[{"team", "value", "rank", "previous_rank", "move"}, ...]`` as
@@ -144,7 +152,7 @@ def ranking(dataset: Dataset, check: Check) -> list[dict[str, Any]]:
     previous = None
     if before is not None:
         previous = _values(check, key, _compute(dataset, check, of, before, by))
-    rows = rank(values, higher_is_better=higher_is_better(key), previous=previous)
+    rows = rank(values, higher_is_better=higher_is_better(of, key), previous=previous)
     return [attrs.asdict(r) for r in rows]
 
 

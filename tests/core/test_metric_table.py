@@ -1,0 +1,165 @@
+"""The metric table checked against the functions it declares, and properties written once over it.
+
+As the holidays package checks its registry against the classes really
+defined: every metric function has the signature the table says, returns the
+one Result type whose fields are the table's, refuses every bad option with a
+SalesmetricsError naming the parameter, and keeps the shared properties
+(input order never matters, rates are fractions, counts are never negative,
+the report and the conformance registry list exactly the table's metrics).
+"""
+
+from __future__ import annotations
+
+import inspect
+import random
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from salesmetrics import Dataset, Result, SalesmetricsError
+from salesmetrics.load import load_json
+from salesmetrics.metrics.table import TABLE, Metric, markdown_table
+from salesmetrics.period import Period
+from salesmetrics.report import SECTIONS
+from salesmetrics.spec.registry import METRICS
+
+ROOT = Path(__file__).resolve().parents[2]
+WEEK = Period(datetime.fromisoformat("2026-03-09T00:00:00+01:00"),
+              datetime.fromisoformat("2026-03-16T00:00:00+01:00"))
+AT = datetime.fromisoformat("2026-03-12T15:00:00+01:00")
+REQUIRED: dict[str, Any] = {"at": AT, "day": date(2026, 3, 12), "threshold_seconds": 3600}
+FUNCTIONS = [m for m in TABLE.values() if m.function is not None]
+
+
+@pytest.fixture(scope="module")
+def example() -> Dataset:
+    return load_json(ROOT / "examples" / "store_network.json")
+
+
+def call(m: Metric, ds: Dataset, **extra: Any) -> Any:
+    assert m.function is not None
+    kwargs: dict[str, Any] = {o.name: REQUIRED[o.name] for o in m.options if o.required}
+    if m.takes == "period":
+        kwargs["period"] = WEEK
+    kwargs.update(extra)
+    return m.function(ds, **kwargs)
+
+
+def test_registry_report_and_docs_are_derived_from_the_table() -> None:
+    assert list(METRICS) == list(TABLE)
+    for name, spec in METRICS.items():
+        m = TABLE[name]
+        assert (spec.needs_period, spec.by, spec.options, spec.required) == (
+            m.takes == "period", m.by, m.option_names, m.required)
+    assert [name for name, _ in SECTIONS] == [m.name for m in TABLE.values() if m.report]
+    for name, section in SECTIONS:
+        assert set(section.columns) <= {f.name for f in TABLE[name].fields}
+        for grouping in (section.by_team, section.by_user):
+            assert grouping is None or grouping in TABLE[name].by
+    doc = (ROOT / "docs" / "metric-table.md").read_text(encoding="utf-8")
+    assert markdown_table() in doc, "regenerate docs/metric-table.md from markdown_table()"
+
+
+@pytest.mark.parametrize("m", FUNCTIONS, ids=lambda m: m.name)
+def test_signature_is_the_tables(m: Metric) -> None:
+    assert m.function is not None
+    params = inspect.signature(m.function).parameters
+    first, *rest = params.values()
+    assert first.kind is inspect.Parameter.POSITIONAL_ONLY
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in rest)
+    for o in m.options:
+        assert o.name in params, o.name
+        if not o.required and o.default is not None:
+            default = params[o.name].default
+            assert getattr(default, "name", default) == o.default, o.name
+        if o.required:
+            assert params[o.name].default is inspect.Parameter.empty, o.name
+    assert ("by" in params) == bool(m.by)
+    if m.by:
+        assert params["by"].default is None
+    assert ("period" in params) == (m.takes == "period")
+    assert ("as_of" in params) == (m.takes == "period" and m.reads_as_of)
+
+
+@pytest.mark.parametrize("m", FUNCTIONS, ids=lambda m: m.name)
+def test_every_metric_returns_the_one_result_with_the_tables_fields(m: Metric,
+                                                                   example: Dataset) -> None:
+    for by in (None, *m.by):
+        r = call(m, example, **({"by": by} if m.by else {}))
+        assert isinstance(r, Result) and r.metric == m.name and r.by == by
+        assert (len(r.groups) > 0) == (by is not None) or not r.groups
+        names = {f.name for f in m.fields}
+        summaries = [r.overall] if m.shape == "object" else list(r.overall)
+        summaries += list(r.groups.values())
+        for s in summaries:
+            if attrs.has(type(s)):
+                got = {a.name for a in attrs.fields(type(s))}
+                # a per-list summary of smart_list_progress also lists its users
+                assert names <= got | {"users"} and got <= names | {"lead_list"}, (m.name, got)
+        for row in r.rows:
+            assert isinstance(row.sort_key, tuple)
+
+
+_BAD = object()
+
+
+@pytest.mark.parametrize("m", FUNCTIONS, ids=lambda m: m.name)
+def test_every_bad_option_names_its_parameter(m: Metric, example: Dataset) -> None:
+    for o in m.options:
+        with pytest.raises(SalesmetricsError) as e:
+            call(m, example, **{o.name: _BAD})
+        assert e.value.path.split(".")[0].split("[")[0] == o.name, (o.name, e.value.path)
+    if m.by:
+        with pytest.raises(SalesmetricsError) as e:
+            call(m, example, by="nonsense")
+        assert (e.value.code, e.value.path) == ("invalid_option", "by")
+    if m.takes == "period":
+        for bad in (None, "2026-03-09", (WEEK.start, WEEK.end)):
+            with pytest.raises(SalesmetricsError) as e:
+                call(m, example, period=bad)
+            assert e.value.path == "period"
+        if m.reads_as_of:
+            with pytest.raises(SalesmetricsError) as e:
+                call(m, example, as_of=AT.replace(tzinfo=None))
+            assert (e.value.code, e.value.path) == ("invalid_instant", "as_of")
+    if "at" in m.option_names:
+        with pytest.raises(SalesmetricsError) as e:
+            call(m, example, at=AT.replace(tzinfo=None))
+        assert (e.value.code, e.value.path) == ("invalid_instant", "at")
+
+
+def _shuffled(ds: Dataset, seed: int) -> Dataset:
+    rng = random.Random(seed)
+    sections = {}
+    for name in ("teams", "users", "customers", "threads", "messages", "thread_events",
+                 "sessions", "leads", "activities", "smart_lists"):
+        records = list(getattr(ds, name))
+        # ties keep input order: shuffle only records whose instants differ
+        if name not in ("messages", "thread_events"):
+            rng.shuffle(records)
+        sections[name] = records
+    return ds.replace(**sections)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("m", FUNCTIONS, ids=lambda m: m.name)
+def test_shared_properties(m: Metric, example: Dataset) -> None:
+    shuffled = _shuffled(example, 7)
+    for by in (None, *m.by):
+        kw = {"by": by} if m.by else {}
+        r = call(m, example, **kw)
+        assert call(m, shuffled, **kw).summary() == r.summary()  # input order never matters
+        summaries = [r.overall] if m.shape == "object" else list(r.overall)
+        for s in [*summaries, *r.groups.values()]:
+            if not attrs.has(type(s)):
+                continue
+            for f in m.fields:
+                value = getattr(s, f.name, None)
+                if f.unit == "rate" and value is not None:
+                    assert 0 <= value <= 1, (m.name, f.name, value)
+                if f.unit == "count" and isinstance(value, int):
+                    assert value >= 0, (m.name, f.name, value)
+                if f.unit == "seconds" and value is not None and f.name != "open_seconds":
+                    assert value >= 0, (m.name, f.name, value)
