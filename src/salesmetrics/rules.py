@@ -32,11 +32,14 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
 from salesmetrics.model import Message
+
+if TYPE_CHECKING:
+    from salesmetrics.timeline import Contact, Conversation
 
 __all__ = [
     "DEFAULT_MESSAGE_TEAM",
@@ -129,6 +132,10 @@ class ContactTeam:
 
     at: str = attrs.field(validator=attrs.validators.in_(("open", "close")))
 
+    def team_of(self, contact: Contact) -> str:
+        """The team the contact counts for under this rule."""
+        return contact.team if self.at == "open" else contact.holder_at_close
+
 
 HOLDER_AT_OPEN = ContactTeam("open")
 HOLDER_AT_CLOSE = ContactTeam("close")
@@ -144,6 +151,14 @@ class OwnerRule:
     """
 
     rule: str = attrs.field(validator=attrs.validators.in_(("first_reply", "first_message")))
+
+    def owner_of(self, conv: Conversation) -> tuple[str, str]:
+        """The conversation's owner team under this rule, and why."""
+        if self.rule == "first_message" or not conv.is_inbound:
+            return conv.first_team, "team of the first message"
+        if conv.first_reply is not None:
+            return conv.first_reply.team, f"first human reply {conv.first_reply.ref}"
+        return conv.holder_at_end, "no human reply: team holding the thread at as_of"
 
 
 FIRST_REPLY_ELSE_HOLDER = OwnerRule("first_reply")

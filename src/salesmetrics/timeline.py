@@ -194,18 +194,29 @@ class Contact:
 
     @property
     def why(self) -> str:
-        """A sentence saying how it closed (or why it is still open)."""
+        """A sentence saying how it closed (or why it is still open), for its own team."""
+        return self.verdict(self.team)[2]
+
+    def verdict(self, team: str) -> tuple[str, bool, str]:
+        """``(outcome, answered, why)`` of the contact counted for ``team``.
+
+        The one place a contact's outcome is decided: answered when a human
+        reply from ``team`` closed it, answered by another team when a reply
+        from any other team did, else closed by status or still open. The
+        sentence names the same team, so a drill-down row never contradicts
+        itself whichever team a :class:`~salesmetrics.rules.ContactTeam`
+        rule credits.
+        """
         moved = f"; transferred to {', '.join(self.transfers)} while waiting" if self.transfers \
             else ""
-        if self.outcome == ANSWERED:
-            return f"human reply {item_ref(self.closed_by)} by team {self.answered_by}" \
-                if self.closed_by is not None else "answered"
-        if self.outcome == ANSWERED_BY_OTHER and self.closed_by is not None:
-            return (f"human reply {item_ref(self.closed_by)} by team {self.answered_by}, "
-                    f"not the contact's team {self.team}{moved}")
+        if isinstance(self.closed_by, Message):
+            reply = f"human reply {item_ref(self.closed_by)} by team {self.answered_by}"
+            if self.answered_by == team:
+                return ANSWERED, True, reply
+            return ANSWERED_BY_OTHER, False, f"{reply}, not the contact's team {team}{moved}"
         if self.outcome == PROCESSED and self.closed_by is not None:
-            return f"status change {item_ref(self.closed_by)} by {self.closer}{moved}"
-        return f"no human reply yet{moved}"
+            return PROCESSED, False, f"status change {item_ref(self.closed_by)} by {self.closer}{moved}"
+        return self.outcome, False, f"no human reply yet{moved}"
 
 
 @attrs.frozen

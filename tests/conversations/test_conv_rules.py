@@ -24,6 +24,7 @@ from salesmetrics.rules import (
     DEFAULT_MESSAGE_TEAM,
     FIRST_MESSAGE_TEAM,
     HOLDER_AT_CLOSE,
+    HOLDER_AT_OPEN,
     HOLDER_ONLY,
     MESSAGE_FIELD,
     NO_OUTLIERS,
@@ -103,6 +104,17 @@ def test_contact_team_alternative_credits_receiving_team() -> None:
     alt = response_rate(ds, period=WEEK, contact_team=HOLDER_AT_CLOSE, by="team").summary()
     assert alt["A"]["contacts"] == 0
     assert alt["B"] == {"contacts": 1, "answered": 1, "answered_by_any": 1, "rate": 1.0}
+
+
+def test_every_contact_row_agrees_with_itself_under_either_contact_team_rule() -> None:
+    ds = transferred()
+    for rule in (HOLDER_AT_OPEN, HOLDER_AT_CLOSE):
+        for row in response_rate(ds, period=WEEK, contact_team=rule).rows:
+            assert row.answered == (row.outcome == "answered") == (row.answered_by == row.team)
+            if row.answered:
+                assert "not the contact's team" not in row.why, (rule, row)
+            else:
+                assert f"not the contact's team {row.team}" in row.why, (rule, row)
 
 
 def test_holder_only_message_team() -> None:

@@ -24,7 +24,7 @@ import attrs
 from salesmetrics.calendars import WALL, Clock
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._args import check_clock, check_window
-from salesmetrics.metrics._common import check_by, check_gap, owner_of, teams_of
+from salesmetrics.metrics._common import check_by, check_gap, teams_of
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.period import Period
 from salesmetrics.results import mean, median, percentile, rate
@@ -114,7 +114,7 @@ def conversation_partial(
                 category = PREVIOUSLY_STARTED
             else:
                 continue
-            team, why = owner_of(c, owner)
+            team, why = owner.owner_of(c)
             existing = (category == NEW_INBOUND and first is not None
                         and first.at < period.start)
             b.add(team, category)

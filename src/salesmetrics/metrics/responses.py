@@ -40,8 +40,6 @@ from salesmetrics.rules import (
     OutlierPolicy,
 )
 from salesmetrics.timeline import (
-    ANSWERED,
-    ANSWERED_BY_OTHER,
     DEFAULT_GAP_SECONDS,
     Contact,
     item_ref,
@@ -105,16 +103,12 @@ class ResponseRate:
 
 
 def _contact_row(c: Contact, team: str) -> ContactRow:
-    by_reply = isinstance(c.closed_by, Message)
-    answered = by_reply and c.answered_by == team
-    outcome = c.outcome
-    if by_reply:
-        outcome = ANSWERED if answered else ANSWERED_BY_OTHER
+    outcome, answered, why = c.verdict(team)
     return ContactRow(
         thread=c.thread, opened_at=c.opened_at, opened_by=item_ref(c.opened_by), team=team,
         messages=c.messages, outcome=outcome, answered=answered, answered_by=c.answered_by,
         closed_at=c.closed_at, closed_by=None if c.closed_by is None else item_ref(c.closed_by),
-        closer=c.closer, why=c.why)
+        closer=c.closer, why=why)
 
 
 def response_rate_partial(
@@ -134,7 +128,7 @@ def response_rate_partial(
         for c in tl.contacts:
             if not period.contains(c.opened_at):
                 continue
-            team = c.team if contact_team == HOLDER_AT_OPEN else c.holder_at_close
+            team = contact_team.team_of(c)
             row = _contact_row(c, team)
             b.add(team, "contacts")
             if row.answered:
