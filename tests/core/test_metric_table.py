@@ -163,3 +163,48 @@ def test_shared_properties(m: Metric, example: Dataset) -> None:
                     assert value >= 0, (m.name, f.name, value)
                 if f.unit == "seconds" and value is not None and f.name != "open_seconds":
                     assert value >= 0, (m.name, f.name, value)
+
+
+def _parts(ds: Dataset, n: int) -> list[Dataset]:
+    """The dataset cut in ``n`` parts as a scale-out engine would: threads (with their
+    messages and events) and leads (with their activities) round robin, the other
+    activities and the sessions too; reference data (teams, users, customers,
+    calendars, smart lists) in every part."""
+    threads = [[t.id for j, t in enumerate(ds.threads) if j % n == i] for i in range(n)]
+    part_of_lead = {lead.id: j % n for j, lead in enumerate(ds.leads)}
+
+    def part_of(j: int, lead: str | None) -> int:
+        return part_of_lead[lead] if lead in part_of_lead else j % n
+
+    out = []
+    for i in range(n):
+        part = ds.only_threads(threads[i])
+        out.append(part.replace(
+            leads=[x for x in ds.leads if part_of_lead[x.id] == i],
+            activities=[x for j, x in enumerate(ds.activities) if part_of(j, x.lead) == i],
+            sessions=[x for j, x in enumerate(ds.sessions) if j % n == i]))
+    return out
+
+
+def _route(func: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    params = inspect.signature(func).parameters
+    return {k: v for k, v in kwargs.items() if k in params}
+
+
+@pytest.mark.parametrize("m", [m for m in FUNCTIONS if m.partial is not None],
+                         ids=lambda m: m.name)
+def test_split_by_part_and_merged_equals_the_whole(m: Metric, example: Dataset) -> None:
+    from salesmetrics.metrics import merge
+
+    assert m.partial is not None and m.finish is not None
+    reference = [p.name for p in inspect.signature(m.finish).parameters.values()
+                 if p.kind is inspect.Parameter.POSITIONAL_ONLY]
+    for by in (None, *m.by):
+        kwargs: dict[str, Any] = {"period": WEEK, "by": by}
+        whole = call(m, example, by=by)
+        partials = [m.partial(part, **_route(m.partial, kwargs)) for part in _parts(example, 3)]
+        merged = merge(*partials)
+        extra = [example] if len(reference) > 1 else []
+        result = m.finish(merged, *extra, **_route(m.finish, kwargs))
+        assert result.summary() == whole.summary(), (m.name, by)
+        assert result.rows == whole.rows, (m.name, by)

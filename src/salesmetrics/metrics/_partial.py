@@ -18,9 +18,10 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
+from salesmetrics.errors import SalesmetricsError
 from salesmetrics.results import csv_text, to_jsonable
 
-__all__ = ["Partial", "Result", "Row", "Tally", "merge"]
+__all__ = ["Partial", "Result", "Row", "Tally", "merge", "rows_partial"]
 
 
 @attrs.frozen
@@ -98,15 +99,23 @@ class Partial(Generic[R]):
     metric: str
     tallies: Mapping[str, Tally]
     rows: tuple[R, ...]
+    by: str | None = None
 
     def merge(self, other: Partial[R]) -> Partial[R]:
-        """The partial aggregate of both parts."""
-        if other.metric != self.metric:
-            raise ValueError(f"cannot merge {self.metric} with {other.metric}")
+        """The partial aggregate of both parts (of the same metric and grouping).
+
+        Raises:
+            SalesmetricsError: ``invalid_value`` when the parts are of
+                different metrics or groupings.
+        """
+        if other.metric != self.metric or other.by != self.by:
+            raise SalesmetricsError(
+                "invalid_value", "partial",
+                f"cannot merge {self.metric} by {self.by} with {other.metric} by {other.by}")
         keys = sorted(set(self.tallies) | set(other.tallies))
         tallies = {k: self.tallies.get(k, Tally()) + other.tallies.get(k, Tally()) for k in keys}
         rows = tuple(sorted(self.rows + other.rows, key=lambda r: r.sort_key))
-        return Partial(self.metric, tallies, rows)
+        return Partial(self.metric, tallies, rows, self.by)
 
     def overall(self) -> Tally:
         """All groups' tallies added."""
@@ -124,11 +133,23 @@ def merge(first: Partial[R], /, *others: Partial[R]) -> Partial[R]:
     return out
 
 
-def make_partial(metric: str, builder: _Builder, rows: Iterable[R]) -> Partial[R]:
+def make_partial(metric: str, builder: _Builder, rows: Iterable[R],
+                 by: str | None = None) -> Partial[R]:
     """A partial from a builder and rows (rows sorted by their key)."""
     tallies = builder.tallies()
     return Partial(metric, {k: tallies[k] for k in sorted(tallies)},
-                   tuple(sorted(rows, key=lambda r: r.sort_key)))
+                   tuple(sorted(rows, key=lambda r: r.sort_key)), by)
+
+
+def rows_partial(metric: str, rows: Iterable[R], groups: Iterable[str] = (),
+                 by: str | None = None) -> Partial[R]:
+    """A partial of per-item rows and the names of the groups that always appear.
+
+    For the metrics whose summaries are computed from their rows (leads,
+    conversion, activity): merging unions the group names and the rows.
+    """
+    return Partial(metric, {g: Tally() for g in sorted(set(groups))},
+                   tuple(sorted(rows, key=lambda r: r.sort_key)), by)
 
 
 @attrs.frozen

@@ -45,7 +45,7 @@ from salesmetrics.metrics._args import (
     check_window,
 )
 from salesmetrics.metrics._common import check_gap
-from salesmetrics.metrics._partial import Result
+from salesmetrics.metrics._partial import Partial, Result, rows_partial
 from salesmetrics.metrics.leads import visible
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message
 from salesmetrics.period import Period
@@ -64,11 +64,15 @@ __all__ = [
     "RepFilters",
     "RepSummary",
     "attempts",
+    "finish_rep_activity",
+    "finish_smart_list_progress",
     "inactive_users",
     "last_activities",
     "rep_activity",
+    "rep_activity_partial",
     "rep_facts",
     "smart_list_progress",
+    "smart_list_progress_partial",
 ]
 
 #: The count columns of :func:`rep_activity`, in report order.
@@ -412,6 +416,22 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
     (1, 1, True)
     """
     check_by(by, ("user",))
+    return finish_rep_activity(rep_activity_partial(
+        dataset, period=period, as_of=as_of, smart_list=smart_list, on_smart_list=on_smart_list,
+        team=team, account_type=account_type, brand=brand, gap_seconds=gap_seconds),
+        dataset, by=by)
+
+
+def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
+                         smart_list: str | None = None, on_smart_list: bool | None = None,
+                         team: str | None = None, account_type: AccountType | str | None = None,
+                         brand: str | None = None,
+                         gap_seconds: float = DEFAULT_GAP_SECONDS) -> Partial[RepFact]:
+    """The mergeable partial aggregate of :func:`rep_activity`.
+
+    Its rows are the facts counted and each shown user's last activity (a
+    ``last_activity`` fact); its groups are the users shown.
+    """
     period, as_of = check_window(period, as_of)
     gap_seconds = check_gap(gap_seconds)
     filters = RepFilters.checked(dataset, smart_list=smart_list, on_smart_list=on_smart_list,
@@ -424,10 +444,34 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
         extra = {f.user: None for f in facts if f.user not in dataset.users_by_id}
         shown += list(extra)
     shown_set = set(shown)
-    facts = tuple(f for f in facts if f.user in shown_set)
-    per_user: dict[str, list[RepFact]] = {u: [] for u in shown}
-    for f in facts:
-        per_user[f.user].append(f)
+    lasts = tuple(RepFact(user=u, column="last_activity", at=la.at, source=la.source,
+                          item=la.item, index=la.index)
+                  for u in shown if (la := last.get(u)) is not None and la.at is not None
+                  and la.source is not None and la.index is not None)
+    return rows_partial("rep_activity",
+                        [f for f in facts if f.user in shown_set] + list(lasts), shown)
+
+
+def _latest(fact: RepFact) -> tuple[float, bool, int]:
+    """The order in which a later last activity wins (activities before messages on ties)."""
+    return (fact.at.timestamp(), fact.source == "message", fact.index)
+
+
+def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
+                        by: str | None = None) -> Result[RepSummary, RepFact]:
+    """The final :func:`rep_activity` result of a (merged) partial aggregate.
+
+    ``dataset`` gives the users' names and codes (its reference data).
+    """
+    check_by(by, ("user",))
+    per_user: dict[str, list[RepFact]] = {u: [] for u in partial.tallies}
+    last: dict[str, RepFact] = {}
+    for f in partial.rows:
+        if f.column == "last_activity":
+            if f.user not in last or _latest(f) > _latest(last[f.user]):
+                last[f.user] = f
+        else:
+            per_user.setdefault(f.user, []).append(f)
     aggs = {u: RepAggregate.of(fs, last[u].at if u in last else None)
             for u, fs in per_user.items()}
     total = RepAggregate()
@@ -439,11 +483,8 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
         groups[u] = a.summary(None if rec is None else rec.first_name,
                               None if rec is None else rec.last_name,
                               None if rec is None else rec.code)
-    lasts = tuple(RepFact(user=u, column="last_activity", at=la.at, source=la.source,
-                          item=la.item, index=la.index)
-                  for u in shown if (la := last.get(u)) is not None and la.at is not None
-                  and la.source is not None and la.index is not None)
-    rows = tuple(sorted(facts + lasts, key=lambda f: f.sort_key))
+    kept = set(map(id, last.values()))
+    rows = tuple(f for f in partial.rows if f.column != "last_activity" or id(f) in kept)
     return Result("rep_activity", by, groups if by is not None else {}, total.summary(), rows)
 
 
@@ -613,9 +654,26 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period, as_of: datetime 
     ...                     ).groups["S"].rate
     0.0
     """
-    check_by(by, ("smart_list", "user"))
+    return finish_smart_list_progress(
+        smart_list_progress_partial(dataset, period=period, as_of=as_of), dataset, by=by)
+
+
+def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
+                                as_of: datetime | None = None) -> Partial[Attempt]:
+    """The mergeable partial aggregate of :func:`smart_list_progress`: the attempts."""
     period, as_of = check_window(period, as_of)
-    rows = attempts(dataset, period=period, as_of=as_of)
+    return rows_partial("smart_list_progress", attempts(dataset, period=period, as_of=as_of))
+
+
+def finish_smart_list_progress(partial: Partial[Attempt], dataset: Dataset, /, *,
+                               by: str | None = None
+                               ) -> Result[ListProgress | ProgressSummary, Attempt]:
+    """The final :func:`smart_list_progress` result of a (merged) partial aggregate.
+
+    ``dataset`` gives the smart lists and users (its reference data).
+    """
+    check_by(by, ("smart_list", "user"))
+    rows = partial.rows
     agg = ProgressAggregate.of(rows)
     done: dict[str, set[str]] = {}
     done_by: dict[tuple[str, str], set[str]] = {}

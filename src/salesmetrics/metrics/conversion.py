@@ -34,7 +34,7 @@ import attrs
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._args import check_by, check_window
-from salesmetrics.metrics._partial import Result
+from salesmetrics.metrics._partial import Partial, Result, rows_partial
 from salesmetrics.metrics.leads import group_names, leads_received, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
 from salesmetrics.period import Period
@@ -49,8 +49,12 @@ __all__ = [
     "LostAggregate",
     "LostSummary",
     "conversion_rows",
+    "finish_lead_conversion",
+    "finish_lost_leads",
     "lead_conversion",
+    "lead_conversion_partial",
     "lost_leads",
+    "lost_leads_partial",
 ]
 
 #: The ``by_status`` key of a lost lead without a status.
@@ -191,20 +195,39 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
     >>> r.groups["u"].leads, r.groups["v"].rate
     (1, None)
     """
+    return finish_lead_conversion(lead_conversion_partial(dataset, period=period, as_of=as_of,
+                                                          by=by), by=by)
+
+
+def lead_conversion_partial(dataset: Dataset, /, *, period: Period,
+                            as_of: datetime | None = None,
+                            by: str | None = None) -> Partial[ConversionRow]:
+    """The mergeable partial aggregate of :func:`lead_conversion`: rows and group names."""
     check_by(by, ("type", "assignee"))
     period, as_of = check_window(period, as_of)
     rows = conversion_rows(dataset, period=period, as_of=as_of)
-    overall = ConversionAggregate.of(rows)
+    return rows_partial("lead_conversion", rows,
+                        group_names(dataset, by) if by is not None else (), by)
+
+
+def _groups(partial: Partial[ConversionRow], by: str | None) -> dict[str, list[ConversionRow]]:
     groups: dict[str, list[ConversionRow]] = {}
     if by is not None:
-        groups = {n: [] for n in group_names(dataset, by)}
-        for r in rows:
+        groups = {n: [] for n in partial.tallies}
+        for r in partial.rows:
             key = r.group(by)
             if key is not None:
                 groups.setdefault(key, []).append(r)
+    return groups
+
+
+def finish_lead_conversion(partial: Partial[ConversionRow], /, *, by: str | None = None
+                           ) -> Result[ConversionSummary, ConversionRow]:
+    """The final :func:`lead_conversion` result of a (merged) partial aggregate."""
+    check_by(by, ("type", "assignee"))
     return Result("lead_conversion", by,
-                  {k: ConversionAggregate.of(v).summary() for k, v in groups.items()},
-                  overall.summary(), overall.rows)
+                  {k: ConversionAggregate.of(v).summary() for k, v in _groups(partial, by).items()},
+                  ConversionAggregate.of(partial.rows).summary(), partial.rows)
 
 
 @attrs.frozen
@@ -261,17 +284,25 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
     >>> lost_leads(ds, period=Period(t, t.replace(hour=10))).overall
     LostSummary(count=1, by_status={'price': 1})
     """
+    return finish_lost_leads(lost_leads_partial(dataset, period=period, as_of=as_of, by=by),
+                             by=by)
+
+
+def lost_leads_partial(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
+                       by: str | None = None) -> Partial[ConversionRow]:
+    """The mergeable partial aggregate of :func:`lost_leads`: the lost leads and group names."""
     check_by(by, ("type",))
     period, as_of = check_window(period, as_of)
-    rows = tuple(r for r in conversion_rows(dataset, period=period, as_of=as_of)
-                 if r.status_group is StatusGroup.LOST)
-    groups: dict[str, list[ConversionRow]] = {}
-    if by is not None:
-        groups = {n: [] for n in group_names(dataset, by)}
-        for r in rows:
-            key = r.group(by)
-            if key is not None:
-                groups.setdefault(key, []).append(r)
+    rows = [r for r in conversion_rows(dataset, period=period, as_of=as_of)
+            if r.status_group is StatusGroup.LOST]
+    return rows_partial("lost_leads", rows, group_names(dataset, by) if by is not None else (),
+                        by)
+
+
+def finish_lost_leads(partial: Partial[ConversionRow], /, *, by: str | None = None
+                      ) -> Result[LostSummary, ConversionRow]:
+    """The final :func:`lost_leads` result of a (merged) partial aggregate."""
+    check_by(by, ("type",))
     return Result("lost_leads", by,
-                  {k: LostAggregate.of(v).summary() for k, v in groups.items()},
-                  LostAggregate.of(rows).summary(), tuple(sorted(rows, key=_lead_key)))
+                  {k: LostAggregate.of(v).summary() for k, v in _groups(partial, by).items()},
+                  LostAggregate.of(partial.rows).summary(), partial.rows)

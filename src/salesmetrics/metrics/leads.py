@@ -50,7 +50,7 @@ from salesmetrics.metrics._args import (
     check_strings,
     check_window,
 )
-from salesmetrics.metrics._partial import Result
+from salesmetrics.metrics._partial import Partial, Result, rows_partial
 from salesmetrics.model import Activity, ActivityKind, Lead
 from salesmetrics.period import Period
 from salesmetrics.results import mean, median, percentile, rate, to_jsonable
@@ -62,9 +62,11 @@ __all__ = [
     "LeadResponse",
     "ResponseAggregate",
     "ResponseSummary",
+    "finish_lead_response_time",
     "first_response",
     "lead_dashboard",
     "lead_response_time",
+    "lead_response_time_partial",
     "lead_responses",
     "to_rows",
 ]
@@ -418,19 +420,41 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     (1, None)
     """
     check_by(by, LEAD_GROUPINGS)
-    period, as_of = check_window(period, as_of)
     the_buckets = check_buckets(buckets)
+    return finish_lead_response_time(lead_response_time_partial(
+        dataset, period=period, as_of=as_of, by=by, clock=clock, kinds=kinds,
+        categories=categories), by=by, buckets=the_buckets)
+
+
+def lead_response_time_partial(dataset: Dataset, /, *, period: Period,
+                               as_of: datetime | None = None, by: str | None = None,
+                               clock: Clock | str = DEFERRED_START,
+                               kinds: Iterable[ActivityKind | str] | None = None,
+                               categories: Iterable[str] | None = None
+                               ) -> Partial[LeadResponse]:
+    """The mergeable partial aggregate of :func:`lead_response_time`: rows and group names."""
+    check_by(by, LEAD_GROUPINGS)
+    period, as_of = check_window(period, as_of)
     cats = _categories(categories)
     rows = lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
                           categories=cats)
+    names = group_names(dataset, by, cats) if by is not None else []
+    return rows_partial("lead_response_time", rows, names, by)
+
+
+def finish_lead_response_time(partial: Partial[LeadResponse], /, *, by: str | None = None,
+                              buckets: Iterable[Sequence[float]] | None = ()
+                              ) -> Result[ResponseSummary, LeadResponse]:
+    """The final :func:`lead_response_time` result of a (merged) partial aggregate."""
+    check_by(by, LEAD_GROUPINGS)
+    the_buckets = check_buckets(buckets)
 
     def make(part: list[LeadResponse]) -> ResponseAggregate:
         return ResponseAggregate.of(part, the_buckets)
 
-    names = group_names(dataset, by, cats) if by is not None else []
-    groups = _grouped(rows, by, names, make)
+    groups = _grouped(partial.rows, by, list(partial.tallies), make)
     return Result("lead_response_time", by, {k: v.summary() for k, v in groups.items()},
-                  make(list(rows)).summary(), rows)
+                  make(list(partial.rows)).summary(), partial.rows)
 
 
 # -- dashboard ----------------------------------------------------------------------

@@ -24,13 +24,55 @@ from typing import Any, Literal
 
 import attrs
 
-from salesmetrics.metrics.activity import inactive_users, rep_activity, smart_list_progress
-from salesmetrics.metrics.conversations import conversations, outbound_reply
-from salesmetrics.metrics.conversion import lead_conversion, lost_leads
-from salesmetrics.metrics.customers import connected_customers, new_customers
-from salesmetrics.metrics.leads import LEAD_GROUPINGS, lead_dashboard, lead_response_time
+from salesmetrics.metrics.activity import (
+    finish_rep_activity,
+    finish_smart_list_progress,
+    inactive_users,
+    rep_activity,
+    rep_activity_partial,
+    smart_list_progress,
+    smart_list_progress_partial,
+)
+from salesmetrics.metrics.conversations import (
+    conversation_partial,
+    conversations,
+    finish_conversations,
+    finish_outbound_reply,
+    outbound_reply,
+    outbound_reply_partial,
+)
+from salesmetrics.metrics.conversion import (
+    finish_lead_conversion,
+    finish_lost_leads,
+    lead_conversion,
+    lead_conversion_partial,
+    lost_leads,
+    lost_leads_partial,
+)
+from salesmetrics.metrics.customers import (
+    connected_customers,
+    connected_customers_partial,
+    finish_connected_customers,
+    finish_new_customers,
+    new_customers,
+    new_customers_partial,
+)
+from salesmetrics.metrics.leads import (
+    LEAD_GROUPINGS,
+    finish_lead_response_time,
+    lead_dashboard,
+    lead_response_time,
+    lead_response_time_partial,
+)
 from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
-from salesmetrics.metrics.responses import response_rate, response_time
+from salesmetrics.metrics.responses import (
+    finish_response_rate,
+    finish_response_time,
+    response_rate,
+    response_rate_partial,
+    response_time,
+    response_time_partial,
+)
 
 __all__ = [
     "TABLE",
@@ -99,6 +141,8 @@ class Metric:
     report: ReportSection | None = None
     shape: Literal["object", "list"] = "object"
     reads_as_of: bool = True
+    partial: Callable[..., Any] | None = None
+    finish: Callable[..., Any] | None = None
 
     def field(self, name: str) -> Field:
         """A result field by name.
@@ -146,20 +190,23 @@ _METRICS: tuple[Metric, ...] = (
            (_GAP,), conversations,
            report=ReportSection("Conversations", "team", None,
                                 ("total", "previously_started", "new_inbound", "new_outbound",
-                                 "existing_customers"))),
+                                 "existing_customers")),
+           partial=conversation_partial, finish=finish_conversations),
     Metric("response_rate", "2.2", "share of contacts their own team answered",
            "period", _TEAM,
            (*_counts("contacts", "answered", "answered_by_any"), Field("rate", "rate", "higher")),
            (_GAP,), response_rate,
            report=ReportSection("Response rate", "team", None,
-                                ("contacts", "answered", "answered_by_any", "rate"))),
+                                ("contacts", "answered", "answered_by_any", "rate")),
+           partial=response_rate_partial, finish=finish_response_rate),
     Metric("response_time", "2.3", "first human reply time of new inbound conversations",
            "period", _TEAM,
            (Field("count", "count", "higher"), *_TIMES, Field("p90", "seconds", "lower"),
             Field("excluded", "count"), Field("excluded_values", "list")),
            (_OUTLIERS, _CLOCK_BUSINESS, _GAP), response_time,
            report=ReportSection("Response time (business hours)", "team", None,
-                                ("count", "mean", "median", "p90", "excluded"))),
+                                ("count", "mean", "median", "p90", "excluded")),
+           partial=response_time_partial, finish=finish_response_time),
     Metric("outbound_reply", "2.4", "customer reply rate and time of new outbound conversations",
            "period", _TEAM,
            (*_counts("conversations", "replied"), Field("rate", "rate", "higher"),
@@ -168,15 +215,18 @@ _METRICS: tuple[Metric, ...] = (
            (_CLOCK_WALL, _GAP), outbound_reply,
            report=ReportSection("Customer reply to outbound conversations", "team", None,
                                 ("conversations", "replied", "rate", "mean_time",
-                                 "median_time"))),
+                                 "median_time")),
+           partial=outbound_reply_partial, finish=finish_outbound_reply),
     Metric("new_customers", "2.5", "threads whose first message is in the period",
            "period", _TEAM,
            (*_counts("inbound", "outbound"), Field("by_channel", "counts")),
            (), new_customers,
-           report=ReportSection("New customers", "team", None, ("inbound", "outbound"))),
+           report=ReportSection("New customers", "team", None, ("inbound", "outbound")),
+           partial=new_customers_partial, finish=finish_new_customers),
     Metric("connected_customers", "2.5", "threads started before the period end, by holder",
            "period", _TEAM, _counts("count"), (), connected_customers,
-           report=ReportSection("Connected customers", "team", None, ("count",))),
+           report=ReportSection("Connected customers", "team", None, ("count",)),
+           partial=connected_customers_partial, finish=finish_connected_customers),
     Metric("ranking", "2.6", "teams ranked by one result key of a metric", "period", (),
            (Field("team", "text"), Field("value", "count"), Field("rank", "count", "lower"),
             Field("previous_rank", "count", "lower"), Field("move", "count", "higher")),
@@ -229,7 +279,8 @@ _METRICS: tuple[Metric, ...] = (
            lead_response_time,
            report=ReportSection("Lead response time", "team", "assignee",
                                 ("leads", "responded", "mean", "median", "within_24h",
-                                 "within_24h_rate"))),
+                                 "within_24h_rate")),
+           partial=lead_response_time_partial, finish=finish_lead_response_time),
     Metric("lead_dashboard", "4", "leads received, responded in a window, mean time", "period",
            (), (*_counts("received", "responded", "responded_in_window"), *_TIMES),
            (Option("at", "the instant the dashboard is read at", required=True,
@@ -244,11 +295,13 @@ _METRICS: tuple[Metric, ...] = (
             *_counts("orders", "sales"), Field("lead_ids", "list")),
            (), lead_conversion,
            report=ReportSection("Lead conversion", "type", "assignee",
-                                ("leads", "converted", "rate", "orders", "sales"))),
+                                ("leads", "converted", "rate", "orders", "sales")),
+           partial=lead_conversion_partial, finish=finish_lead_conversion),
     Metric("lost_leads", "5", "leads lost, by reason", "period", ("type",),
            (Field("count", "count", "lower"), Field("by_status", "counts")),
            (), lost_leads,
-           report=ReportSection("Lost leads", "type", "type", ("count",))),
+           report=ReportSection("Lost leads", "type", "type", ("count",)),
+           partial=lost_leads_partial, finish=finish_lost_leads),
     Metric("rep_activity", "6", "Statflo's activity report per user", "period", ("user",),
            (Field("first_name", "text"), Field("last_name", "text"), Field("code", "text"),
             Field("last_activity", "instant"),
@@ -269,7 +322,8 @@ _METRICS: tuple[Metric, ...] = (
                                 ("sms_sent", "new_conversations", "sms_received", "calls_made",
                                  "calls_answered", "avg_call_seconds", "leads_created",
                                  "opportunities_created", "closed_won", "notes", "emails",
-                                 "appointments", "last_activity"))),
+                                 "appointments", "last_activity")),
+           partial=rep_activity_partial, finish=finish_rep_activity),
     Metric("inactive_users", "6", "users inactive for N days at an instant", "instant", (),
            (Field("user", "text"),),
            (_AT, Option("days", "days without activity", 5)),
@@ -280,7 +334,8 @@ _METRICS: tuple[Metric, ...] = (
             Field("users", "counts")),
            (), smart_list_progress,
            report=ReportSection("Smart list progress", "smart_list", "user",
-                                ("accounts", "attempted", "rate"))),
+                                ("accounts", "attempted", "rate")),
+           partial=smart_list_progress_partial, finish=finish_smart_list_progress),
 )
 
 #: Every metric by name, in the order of the definitions.
