@@ -102,7 +102,7 @@ def test_definitions_keep_the_section_numbers_code_refers_to() -> None:
     assert numbers == expected
 
 
-def test_the_api_reference_fences_bare_doctests() -> None:
+def test_the_api_reference_fences_doctests_and_literal_blocks() -> None:
     spec = importlib.util.spec_from_file_location(
         "doctest_blocks", ROOT / "docs" / "_ext" / "doctest_blocks.py")
     assert spec is not None and spec.loader is not None
@@ -112,3 +112,6 @@ def test_the_api_reference_fences_bare_doctests() -> None:
     assert module.fence_doctests(text).splitlines() == [
         "Intro.", "", "    ```pycon", "    >>> f([1, 2])", "    [1, 2]", "    ```", "",
         "```", ">>> kept", "```"]
+    literal = "Is equivalent to::\n\n    for x in xs:\n        f(x)\n\nThen."
+    assert module.fence_literal_blocks(literal).splitlines() == [
+        "Is equivalent to:", "", "```text", "for x in xs:", "    f(x)", "```", "", "Then."]

@@ -6,7 +6,10 @@ block quotes and ``[1, 2]`` in an output line as a link, so this extension
 wraps each run of doctest lines (from a ``>>>`` line to the next blank line)
 in a fenced ``pycon`` block before mkdocstrings renders the docstring. Lines
 already inside a fenced block are left alone. Sphinx roles in the prose
-(``:class:`~salesmetrics.dataset.Dataset` ``) become inline code (``Dataset``).
+(``:class:`~salesmetrics.dataset.Dataset` ``) become inline code (``Dataset``),
+and a reStructuredText literal block (a paragraph ending in ``::`` followed by
+an indented block, the "Is equivalent to::" pseudo-code of the metrics)
+becomes a fenced block.
 """
 
 from __future__ import annotations
@@ -23,6 +26,50 @@ _ROLE = re.compile(r":(?:class|func|meth|mod|attr|data|exc|obj|const):`(~?)([^`]
 def _role(match: re.Match[str]) -> str:
     target = match.group(2)
     return "`" + (target.rsplit(".", 1)[-1] if match.group(1) else target) + "`"
+
+
+def fence_literal_blocks(text: str) -> str:
+    r"""Turn each ``::`` literal block of ``text`` into a fenced block.
+
+    >>> fence_literal_blocks("Is equivalent to::\n\n    x = 1\n\nThen.").splitlines()
+    ['Is equivalent to:', '', '```text', 'x = 1', '```', '', 'Then.']
+    """
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.rstrip()
+        if not stripped.endswith("::") or stripped.lstrip().startswith(_FENCE):
+            out.append(line)
+            i += 1
+            continue
+        base = len(line) - len(line.lstrip())
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        block_end = j
+        while block_end < len(lines) and (
+            not lines[block_end].strip()
+            or len(lines[block_end]) - len(lines[block_end].lstrip()) > base
+        ):
+            block_end += 1
+        while block_end > j and not lines[block_end - 1].strip():
+            block_end -= 1
+        if block_end == j:
+            out.append(line)
+            i += 1
+            continue
+        block = lines[j:block_end]
+        cut = min(len(b) - len(b.lstrip()) for b in block if b.strip())
+        pad = " " * base
+        out.append(stripped[:-1])
+        out.append("")
+        out.append(pad + _FENCE + "text")
+        out.extend(pad + b[cut:] if b.strip() else "" for b in block)
+        out.append(pad + _FENCE)
+        i = block_end
+    return "\n".join(out)
 
 
 def fence_doctests(text: str) -> str:
@@ -64,4 +111,4 @@ class DoctestBlocks(griffe.Extension):
 
     def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:  # noqa: ARG002
         if obj.docstring is not None:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+            obj.docstring.value = fence_doctests(fence_literal_blocks(obj.docstring.value))
