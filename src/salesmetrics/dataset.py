@@ -69,8 +69,10 @@ class Dataset:
 
     Args:
         calendars: calendar id → :class:`~salesmetrics.calendars.Calendar`.
-        teams, users, customers, threads, messages, thread_events, sessions,
-        leads, activities, smart_lists: the records of each section.
+        teams: the records of the ``teams`` section; ``users``, ``customers``,
+            ``threads``, ``messages``, ``thread_events``, ``sessions``,
+            ``leads``, ``activities`` and ``smart_lists`` likewise hold the
+            records of their sections.
 
     Records are kept in the order given (``messages`` etc. are tuples in input
     order); the per-thread indexes are sorted by instant, ties by each

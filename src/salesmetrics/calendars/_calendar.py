@@ -141,7 +141,7 @@ class Calendar:
     ``+ Holidays(...)``, ``- Closed(...)``, ``+ Special(...)`` and
     ``+ Week(...)`` (union with the week).
 
-    Args:
+    Attributes:
         timezone: an IANA name (``"Europe/Paris"``).
         week: the weekly schedule.
         holidays: holiday sources; dates of any of them are closed.

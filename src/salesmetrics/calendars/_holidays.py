@@ -73,7 +73,7 @@ class Holidays:
     the package gives them). Years outside the package's range for a country
     have no holidays: the week applies unchanged on those years.
 
-    Args:
+    Attributes:
         country: ISO 3166-1 alpha-2 code the package supports (``"FR"``).
         subdiv: a subdivision of that country the package supports
             (``"BY"`` for Bavaria, ``"CA"`` for California), or None.
