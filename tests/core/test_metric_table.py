@@ -208,3 +208,35 @@ def test_split_by_part_and_merged_equals_the_whole(m: Metric, example: Dataset) 
         result = m.finish(merged, *extra, **_route(m.finish, kwargs))
         assert result.summary() == whole.summary(), (m.name, by)
         assert result.rows == whole.rows, (m.name, by)
+
+
+_HOSTILE: list[Any] = [True, -1, 0, 10**400, 1e308, float("nan"), "", "x" * 300, "\ud800",
+                       [], [[]], [None], {}, {"method": ["x"]}, {"a": 1}, [1, "a"],
+                       "2026-02-30T00:00:00Z", "2026-03-02T09:00:00", "9999-12-31T23:00:00-05:00"]
+
+
+@pytest.mark.parametrize("m", list(TABLE.values()), ids=lambda m: m.name)
+def test_hostile_option_values_give_an_error_naming_the_option_or_a_result(m: Metric) -> None:
+    from salesmetrics.spec.runner import compute_case
+
+    case = {"format": "salesmetrics-case/1", "name": "hostile", "data": {
+        "teams": [{"id": "A"}], "users": [{"id": "u", "team": "A"}],
+        "threads": [{"id": "t", "team": "A"}],
+        "messages": [{"thread": "t", "at": "2026-03-09T10:00:00Z", "direction": "in"}],
+        "calendars": {"c": {"timezone": "UTC"}}}, "checks": []}
+    for o in m.options:
+        base: dict[str, Any] = {"metric": m.name, "options": {
+            q.name: REQUIRED_JSON.get(q.name) for q in m.options if q.required}}
+        if m.takes == "period":
+            base["period"] = {"start": "2026-03-09T00:00:00Z", "end": "2026-03-16T00:00:00Z"}
+        checks = [{**base, "options": {**base["options"], o.name: v}} for v in _HOSTILE]
+        for check, out in zip(checks, compute_case({**case, "checks": checks}), strict=True):
+            if isinstance(out, dict) and "error" in out:
+                assert out["error"]["code"] != "internal_error", (check, out)
+                assert out["error"]["path"].startswith(f"options.{o.name}"), (check, out)
+
+
+REQUIRED_JSON: dict[str, Any] = {
+    "at": "2026-03-12T15:00:00Z", "day": "2026-03-12", "threshold_seconds": 3600,
+    "of": "response_rate", "key": "rate", "calendar": "c",
+    "intervals": [["2026-03-09T00:00:00Z", "2026-03-10T00:00:00Z"]]}

@@ -202,7 +202,7 @@ def check_outliers(outliers: object, param: str = "outliers") -> OutlierPolicy:
                    '{"method": "cap", "seconds": S}')
     method = outliers.get("method")
     known = {"tukey": ("k",), "cap": ("seconds",), "none": ()}
-    if method not in known:
+    if not isinstance(method, str) or method not in known:
         raise _bad(param, f"unknown outlier method {method!r}; known: tukey, cap, "
                    "none")
     extra = set(outliers) - {"method", *known[method]}
