@@ -23,6 +23,7 @@ import csv
 import enum
 import io
 import math
+import os
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -32,6 +33,7 @@ import attrs
 
 __all__ = [
     "RowsExport",
+    "XlsxSheet",
     "csv_text",
     "mean",
     "median",
@@ -39,6 +41,7 @@ __all__ = [
     "rate",
     "safe_cell",
     "to_jsonable",
+    "write_xlsx_sheets",
 ]
 
 
@@ -165,3 +168,116 @@ class RowsExport:
     def csv(self: _HasRows) -> str:
         """The drill-down rows (``to_rows()``) as CSV text with a header."""
         return csv_text(self.to_rows())
+
+
+# -- Excel ---------------------------------------------------------------------
+
+#: Excel number formats by kind of value (durations are stored as days).
+XLSX_FORMATS: Mapping[str, str] = {
+    "count": "#,##0",
+    "duration": "[h]:mm:ss",
+    "rate": "0.0%",
+    "change": "+0%;-0%;0%",
+    "points": '+0.0" pts";-0.0" pts";0" pts"',
+    "instant": "yyyy-mm-dd hh:mm",
+}
+
+
+@attrs.frozen
+class XlsxSheet:
+    """One worksheet: a header, rows of cells, how each column is shown, an optional total.
+
+    ``kinds`` names each column's kind: ``text``, ``count``, ``duration``
+    (seconds), ``rate`` (a fraction), ``change`` (a relative change as a
+    fraction), ``points`` (a difference of fractions, shown in percentage
+    points) or ``instant`` (a datetime, shown in its own local time).
+    """
+
+    title: str
+    header: Sequence[str]
+    kinds: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    total: Sequence[Any] | None = None
+    note: str | None = None
+
+
+_BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = title.translate(_BAD_TITLE).strip()[:31] or "Sheet"
+    name, n = base, 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(name.casefold())
+    return name
+
+
+def _xlsx_value(kind: str, value: Any) -> Any:
+    """A cell's value as stored: text formula-safe, durations in days, points as points."""
+    if value is None:
+        return None
+    if kind == "text" or isinstance(value, str):
+        return safe_cell(str(value))
+    if kind == "duration":
+        return value / 86400
+    if kind == "points":
+        return value * 100
+    if kind == "instant" and isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no offsets: the local time as recorded
+    return value
+
+
+def write_xlsx_sheets(sheets: Sequence[XlsxSheet], path: str | os.PathLike[str]) -> None:
+    """Write sheets to an Excel workbook (needs openpyxl: the ``excel`` extra).
+
+    Every text cell goes through :func:`safe_cell` and is stored as text;
+    numbers stay numbers with the number format of their kind; the header is
+    bold and frozen, the total (if any) bold on the last line, columns sized
+    to their content.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``format`` when openpyxl is not installed.
+    """
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+    except ModuleNotFoundError:
+        from salesmetrics.errors import SalesmetricsError
+
+        raise SalesmetricsError("invalid_option", "format",
+                                "xlsx needs openpyxl: pip install 'salesmetrics[excel]'") from None
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    bold = Font(bold=True)
+    for sheet in sheets:
+        ws = book.create_sheet(_sheet_title(sheet.title, used))
+        widths = [len(str(h)) for h in sheet.header]
+        lines: list[tuple[Sequence[Any], bool]] = [(sheet.header, True)]
+        lines += [(row, False) for row in sheet.rows]
+        if sheet.total is not None:
+            lines.append((sheet.total, True))
+        for r, (cells, strong) in enumerate(lines, start=1):
+            for c, value in enumerate(cells, start=1):
+                kind = "text" if r == 1 else sheet.kinds[c - 1]
+                stored = _xlsx_value(kind, value)
+                cell = ws.cell(row=r, column=c, value=stored)
+                if isinstance(stored, str):
+                    cell.data_type = "s"  # text, never a formula
+                elif kind in XLSX_FORMATS and stored is not None:
+                    cell.number_format = XLSX_FORMATS[kind]
+                if strong:
+                    cell.font = bold
+                shown = len(str(value)) if isinstance(stored, str) else 10 if kind in (
+                    "duration", "instant") else len(f"{stored:,}") if isinstance(
+                    stored, int | float) else 0
+                widths[c - 1] = max(widths[c - 1], shown)
+        if sheet.note:
+            ws.cell(row=len(lines) + 2, column=1, value=safe_cell(sheet.note)).data_type = "s"
+        ws.freeze_panes = "B2" if len(sheet.header) > 1 else "A2"
+        for c, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = min(max(w, 6) + 2, 60)
+    book.save(os.fspath(path))
