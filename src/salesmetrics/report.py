@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -311,7 +312,7 @@ def _sort_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_TOTAL_NAMES = {"team": "All teams", "user": "All users", "assignee": "All users",
+_TOTAL_NAMES = {"team": "All teams", "user": "All users", "assignee": "All leads",
                 "type": "All types", "smart_list": "All lists"}
 
 Progress = Callable[[int, int, str], None]
@@ -370,7 +371,9 @@ def build_report(
         as_of: read the data up to this instant (default: everything).
         by: ``"team"`` or ``"user"``: which grouping of each section.
         compare: also compute the previous period of the same length.
-        progress: called as ``progress(done, total, title)`` after each section.
+        progress: called as ``progress(done, total, title)`` before each
+            section (``title`` is the one being computed) and once at the end
+            (``done == total``, ``title`` empty).
 
     >>> from salesmetrics.examples import EXAMPLE_PERIOD, example_path
     >>> from salesmetrics.load import load
@@ -386,6 +389,8 @@ def build_report(
     previous = period.previous() if compare else None
     out: list[SectionResult] = []
     for i, section in enumerate(SECTIONS):
+        if progress is not None:
+            progress(i, len(SECTIONS), section.title)
         grouping = section.by_team if by == "team" else section.by_user
         if grouping is None:
             out.append(SectionResult(section.title, section.metric, None, section.columns,
@@ -400,8 +405,8 @@ def build_report(
             except SalesmetricsError as exc:
                 out.append(SectionResult(section.title, section.metric, grouping,
                                          section.columns, error=str(exc)))
-        if progress is not None:
-            progress(i + 1, len(SECTIONS), section.title)
+    if progress is not None:
+        progress(len(SECTIONS), len(SECTIONS), "")
     return Report(period, previous, as_of, by, tuple(out))
 
 
@@ -508,10 +513,14 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
         head.append(f"Compared: {_when(report.previous.start)} to {_when(report.previous.end)}")
         head.append("          change: counts and durations in %, rates in percentage points (pts)")
     out = ["\n".join(head), ""]
+    unavailable = [s.title for s in report.sections if s.by is None and s.error]
+    if unavailable:
+        out.append(textwrap.fill(f"Not available by {report.by}: {', '.join(unavailable)}.",
+                                 width=width, subsequent_indent="  ") + "\n")
     for section in report.sections:
-        if section.error:
+        if section.by is not None and section.error:
             out.append(f"{_title(section)}\n  {section.error}\n")
-        else:
+        elif section.by is not None:
             out.append(_table(section, width))
     return "\n".join(out)
 
@@ -653,18 +662,28 @@ class _TerminalProgress:
         self.after = after
         self.shown = False
 
+    def note(self, text: str) -> None:
+        """Show a step before the sections start (``loading …``)."""
+        self.stream.write(f"\r\x1b[Ksalesmetrics report: {text}")
+        self.stream.flush()
+        self.shown = True
+
     def __call__(self, done: int, total: int, title: str) -> None:
         if not self.shown and time.monotonic() - self.start < self.after:
             return
         self.shown = True
         bar = "#" * (20 * done // total)
-        self.stream.write(f"\r\x1b[Ksalesmetrics report: [{bar:<20}] {done}/{total} {title}")
+        doing = f", computing {title}…" if title else ""
+        self.stream.write(f"\r\x1b[Ksalesmetrics report: [{bar:<20}] {done}/{total} "
+                          f"sections done{doing}")
         self.stream.flush()
 
     def close(self) -> None:
+        """Clear the line (when something was shown)."""
         if self.shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+            self.shown = False
 
 
 def _fail(message: str) -> int:
@@ -716,10 +735,17 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
         return _fail("give a dataset FILE or --example (one of them)")
     if args.format == "xlsx" and args.output is None:
         return _fail("--format xlsx writes a binary file: give --output FILE.xlsx")
+    progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         period = _period(args)
         as_of = parse_instant(args.as_of, "--as-of") if args.as_of else None
-        dataset, source = _load(args)
+        if progress is not None:
+            progress.note("loading the dataset…")
+        try:
+            dataset, source = _load(args)
+        finally:
+            if progress is not None:
+                progress.close()
     except SalesmetricsError as exc:
         errors: Sequence[SalesmetricsError] = getattr(exc, "errors", ())
         for more in list(errors)[1:10]:

@@ -124,7 +124,7 @@ def test_progress_shows_sections_done_on_a_terminal_only() -> None:
     progress = report._TerminalProgress(stream, after=0)
     progress(3, 11, "Response time")
     progress.close()
-    assert "3/11 Response time" in stream.getvalue()
+    assert "3/11 sections done, computing Response time…" in stream.getvalue()
     assert stream.getvalue().endswith("\r\x1b[K")
     quiet = io.StringIO()
     late = report._TerminalProgress(quiet, after=3600)

@@ -96,12 +96,13 @@ def test_no_compare_leaves_previous_empty() -> None:
     assert "change" not in render_table(report)
 
 
-def test_progress_is_called_once_per_section() -> None:
+def test_progress_is_called_before_each_section_and_at_the_end() -> None:
     calls: list[tuple[int, int, str]] = []
     build_report(DATASET, period=EXAMPLE_PERIOD, compare=False,
                  progress=lambda d, t, title: calls.append((d, t, title)))
-    assert [c[0] for c in calls] == list(range(1, len(SECTIONS) + 1))
+    assert [c[0] for c in calls] == list(range(len(SECTIONS) + 1))
     assert {c[1] for c in calls} == {len(SECTIONS)}
+    assert [c[2] for c in calls] == [s.title for s in SECTIONS] + [""]
 
 
 @pytest.mark.parametrize("width", [120, 100, 80])
