@@ -53,10 +53,16 @@ __all__ = [
     "SectionResult",
     "add_arguments",
     "build_report",
+    "column_of",
+    "compute_metric",
     "format_change",
     "format_duration",
     "format_points",
     "format_value",
+    "group_name",
+    "has_data",
+    "period_has_data",
+    "points_change",
     "relative_change",
     "render_table",
     "report_csv",
@@ -318,10 +324,30 @@ _TOTAL_NAMES = {"team": "All teams", "user": "All users", "assignee": "All leads
 Progress = Callable[[int, int, str], None]
 
 
-def _compute(dataset: Dataset, metric: str, period: Period, as_of: datetime | None,
-             by: str | None) -> Any:
+def compute_metric(dataset: Dataset, metric: str, /, *, period: Period,
+                   as_of: datetime | None = None, by: str | None = None) -> Any:
+    """One metric's result as the case format shapes it (``{group: {key: value}}`` with ``by``).
+
+    Computed through the same adapter as the conformance runner.
+
+    Raises:
+        SalesmetricsError: the metric's errors (an unknown ``by``, …).
+        NotImplementedMetric: the metric is not implemented.
+    """
     return to_jsonable(adapter_for(metric)(dataset, Check(metric, period=period, as_of=as_of,
                                                             by=by)))
+
+
+def column_of(metric: str, key: str) -> Column | None:
+    """The report's column for a metric's result key (None when the report does not show it).
+
+    >>> column_of("response_time", "median")
+    Column(key='median', kind='duration', label='Median')
+    """
+    for section in SECTIONS:
+        if section.metric == metric:
+            return next((c for c in section.columns if c.key == key), None)
+    return None
 
 
 def _pick(values: Any, columns: Sequence[Column]) -> dict[str, Any]:
@@ -331,13 +357,14 @@ def _pick(values: Any, columns: Sequence[Column]) -> dict[str, Any]:
 
 def _section(dataset: Dataset, section: ReportSection, grouping: str, period: Period,
              previous: Period | None, as_of: datetime | None) -> SectionResult:
-    current = _compute(dataset, section.metric, period, as_of, grouping)
-    total = _compute(dataset, section.metric, period, as_of, None)
+    current = compute_metric(dataset, section.metric, period=period, as_of=as_of, by=grouping)
+    total = compute_metric(dataset, section.metric, period=period, as_of=as_of)
     before: Any = {}
     before_total: Any = {}
     if previous is not None:
-        before = _compute(dataset, section.metric, previous, as_of, grouping)
-        before_total = _compute(dataset, section.metric, previous, as_of, None)
+        before = compute_metric(dataset, section.metric, period=previous, as_of=as_of,
+                                by=grouping)
+        before_total = compute_metric(dataset, section.metric, period=previous, as_of=as_of)
     cols = section.columns
     rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(current[group], cols),
                       _pick(before.get(group), cols) if previous is not None else {})
