@@ -37,6 +37,7 @@ from salesmetrics.report import (
     format_duration,
     group_name,
 )
+from salesmetrics.results import require
 from salesmetrics.rules import OutlierPolicy, Tukey
 
 if TYPE_CHECKING:
@@ -51,15 +52,16 @@ _BLUE, _ORANGE, _GREEN, _RED, _GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """``ax``, or the axes of a new figure (no pyplot: works without a display)."""
+    """``ax``, or the axes of a new figure (no pyplot: works without a display).
+
+    Raises:
+        ModuleNotFoundError: matplotlib is not installed.
+    """
     if ax is not None:
         return ax
-    try:
-        from matplotlib.figure import Figure
-    except ModuleNotFoundError:
-        raise SalesmetricsError("invalid_option", "ax",
-                                "plots need matplotlib: pip install 'salesmetrics[plot]'"
-                                ) from None
+    require("matplotlib", "plot")
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=size, layout="constrained")
     return figure.add_subplot()
 

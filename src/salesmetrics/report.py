@@ -39,7 +39,14 @@ from salesmetrics._time import parse_instant
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.period import Period
-from salesmetrics.results import XlsxSheet, csv_text, safe_cell, to_jsonable, write_xlsx_sheets
+from salesmetrics.results import (
+    XlsxSheet,
+    csv_text,
+    require,
+    safe_cell,
+    to_jsonable,
+    write_xlsx_sheets,
+)
 from salesmetrics.spec.check import Check
 from salesmetrics.spec.registry import NotImplementedMetric, adapter_for
 
@@ -642,6 +649,9 @@ def write_xlsx(report: Report, path: str | os.PathLike[str]) -> None:
     (``[h]:mm:ss``), rates and changes with percent formats; names and ids
     are formula-safe text; each sheet has a frozen header, column widths and
     the total on its last line.
+
+    Raises:
+        ModuleNotFoundError: openpyxl is not installed.
     """
     sheets = [_sheet(s) for s in report.sections]
     summary = XlsxSheet(
@@ -760,8 +770,13 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     """
     if args.example == (args.file is not None):
         return _fail("give a dataset FILE or --example (one of them)")
-    if args.format == "xlsx" and args.output is None:
-        return _fail("--format xlsx writes a binary file: give --output FILE.xlsx")
+    if args.format == "xlsx":
+        if args.output is None:
+            return _fail("--format xlsx writes a binary file: give --output FILE.xlsx")
+        try:
+            require("openpyxl", "excel")
+        except ModuleNotFoundError as exc:
+            return _fail(f"--format xlsx: {exc}")
     progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         period = _period(args)

@@ -39,6 +39,7 @@ __all__ = [
     "median",
     "percentile",
     "rate",
+    "require",
     "safe_cell",
     "to_jsonable",
     "write_xlsx_sheets",
@@ -170,6 +171,25 @@ class RowsExport:
         return csv_text(self.to_rows())
 
 
+def require(module: str, extra: str) -> None:
+    """Check that an optional dependency is installed, before a long computation needs it.
+
+    Raises:
+        ModuleNotFoundError: it is not, with the ``pip install`` line of its extra.
+
+    >>> require("json", "none")
+    >>> require("no_such_module_here", "plot")
+    Traceback (most recent call last):
+    ...
+    ModuleNotFoundError: this needs no_such_module_here: pip install 'salesmetrics[plot]'
+    """
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ModuleNotFoundError(f"this needs {module}: pip install 'salesmetrics[{extra}]'",
+                                  name=module)
+
+
 # -- Excel ---------------------------------------------------------------------
 
 #: Excel number formats by kind of value (durations are stored as days).
@@ -238,17 +258,13 @@ def write_xlsx_sheets(sheets: Sequence[XlsxSheet], path: str | os.PathLike[str])
     to their content.
 
     Raises:
-        SalesmetricsError: ``invalid_option`` at ``format`` when openpyxl is not installed.
+        ModuleNotFoundError: openpyxl is not installed (the message says how to install it).
     """
-    try:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-    except ModuleNotFoundError:
-        from salesmetrics.errors import SalesmetricsError
+    require("openpyxl", "excel")
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-        raise SalesmetricsError("invalid_option", "format",
-                                "xlsx needs openpyxl: pip install 'salesmetrics[excel]'") from None
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     used: set[str] = set()

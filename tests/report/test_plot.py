@@ -138,3 +138,26 @@ def test_the_docs_pictures_script_writes_every_png(tmp_path: Path) -> None:
     assert sorted(p.name for p in written) == sorted(
         p.name for p in (script.parent / "img").glob("*.png"))
     assert all(p.read_bytes().startswith(PNG) for p in written)
+
+
+def test_a_plot_without_matplotlib_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    result = lead_response_time(DS, period=EXAMPLE_PERIOD)
+    with pytest.raises(ModuleNotFoundError, match=r"salesmetrics\[plot\]"):
+        plot.lead_buckets(result)
+
+
+def test_importing_plot_and_report_loads_neither_matplotlib_nor_openpyxl() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, salesmetrics.plot, salesmetrics.report, salesmetrics.cli; "
+            "print(sorted(m for m in ('matplotlib', 'openpyxl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    assert out.strip() == "[]"

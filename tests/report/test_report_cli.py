@@ -135,3 +135,17 @@ def test_progress_shows_sections_done_on_a_terminal_only() -> None:
 
 def test_no_progress_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "--example", "--by", "user")[2] == ""
+
+
+def test_xlsx_without_openpyxl_says_how_to_install_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "openpyxl" else real(name, *a))
+    code, out, err = run(capsys, "--example", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"))
+    assert (code, out) == (2, "")
+    assert "pip install 'salesmetrics[excel]'" in err
+    assert not (tmp_path / "r.xlsx").exists()
