@@ -186,6 +186,16 @@ class SectionResult:
     total: ReportRow | None = None
     error: str | None = None
 
+    @property
+    def lines(self) -> tuple[ReportRow, ...]:
+        """The rows, then the total (when there is one)."""
+        return self.rows + ((self.total,) if self.total is not None else ())
+
+    @property
+    def compared(self) -> bool:
+        """Whether the lines carry the previous period's numbers."""
+        return any(r.previous for r in self.lines)
+
 
 @attrs.frozen
 class Report:
@@ -495,8 +505,8 @@ def _title(section: SectionResult) -> str:
 
 def _table(section: SectionResult, width: int) -> str:
     label = (section.by or "group").replace("_", " ").capitalize()
-    lines = [*section.rows, *([section.total] if section.total is not None else [])]
-    compare = any(r.previous for r in lines)
+    lines = section.lines
+    compare = section.compared
     name_w = min(max(len(n) for n in [label, *(r.name for r in lines)]), 32)
     # every column: its values and (when comparing) its changes, in their own cells
     values = [[format_value(c, r.values.get(c.key)) for r in lines] for c in section.columns]
@@ -562,14 +572,6 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
 # -- exports ---------------------------------------------------------------------
 
 
-def _section_json(section: SectionResult) -> dict[str, Any]:
-    doc: dict[str, Any] = to_jsonable(section)
-    doc["columns"] = [to_jsonable(c) for c in section.columns]
-    doc["rows"] = [to_jsonable(r) for r in section.rows]
-    doc["total"] = to_jsonable(section.total) if section.total is not None else None
-    return doc
-
-
 def report_json(report: Report) -> dict[str, Any]:
     """The report as JSON-able data: periods as ISO 8601, raw numbers, rows, totals, previous values."""
     def period(p: Period | None) -> dict[str, str] | None:
@@ -577,7 +579,7 @@ def report_json(report: Report) -> dict[str, Any]:
 
     return {"period": period(report.period), "previous_period": period(report.previous),
             "as_of": report.as_of.isoformat() if report.as_of else None, "by": report.by,
-            "sections": [_section_json(s) for s in report.sections]}
+            "sections": [to_jsonable(s) for s in report.sections]}
 
 
 _CSV_COLUMNS = ("section", "by", "group", "name", "key", "kind", "value", "previous", "change",
@@ -586,7 +588,7 @@ _CSV_COLUMNS = ("section", "by", "group", "name", "key", "kind", "value", "previ
 
 def _long_rows(report: Report) -> Iterable[dict[str, Any]]:
     for section in report.sections:
-        for row in [*section.rows, *([section.total] if section.total else [])]:
+        for row in section.lines:
             for c in section.columns:
                 value, before = row.values.get(c.key), row.previous.get(c.key)
                 numeric = c.kind != "instant"
@@ -613,7 +615,7 @@ def report_csv(report: Report) -> str:
 def _sheet(section: SectionResult) -> XlsxSheet:
     header = ["Name", "Id"]
     kinds: list[str] = ["text", "text"]
-    compare = any(r.previous for r in section.rows)
+    compare = section.compared
     for c in section.columns:
         header.append(c.label)
         kinds.append(c.kind)
@@ -642,20 +644,21 @@ def _sheet(section: SectionResult) -> XlsxSheet:
                      note=section.error)
 
 
-def write_xlsx(report: Report, path: str | os.PathLike[str]) -> None:
+def write_xlsx(report: Report, path: str | os.PathLike[str], *, source: str = "") -> None:
     """Write the report as an Excel workbook: one sheet per section (needs the ``excel`` extra).
 
     Numbers are numbers: counts as integers, durations as Excel durations
     (``[h]:mm:ss``), rates and changes with percent formats; names and ids
     are formula-safe text; each sheet has a frozen header, column widths and
-    the total on its last line.
+    the total on its last line; printed, each sheet is one page wide. A first
+    sheet, ``Report``, names the ``source`` and the periods.
 
     Raises:
         ModuleNotFoundError: openpyxl is not installed.
     """
     sheets = [_sheet(s) for s in report.sections]
     summary = XlsxSheet(
-        title="Report", header=["", ""], kinds=["text", "text"],
+        title="Report", header=["salesmetrics report", source], kinds=["text", "text"],
         rows=[["Period start", report.period.start.isoformat()],
               ["Period end", report.period.end.isoformat()],
               *([["Compared with", f"{report.previous.start.isoformat()} to "
@@ -813,7 +816,7 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
             progress.close()
     if args.format == "xlsx":
         try:
-            write_xlsx(report, args.output)
+            write_xlsx(report, args.output, source=source)
         except OSError as exc:
             return _fail(str(exc))
         return 0

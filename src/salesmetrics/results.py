@@ -221,6 +221,9 @@ class XlsxSheet:
     note: str | None = None
 
 
+#: Widths of the text Excel shows for numbers with a format (``123:45:06``, ``+17%``, a date-time).
+_SHOWN_WIDTH = {"duration": 10, "instant": 17, "rate": 7, "change": 6, "points": 10}
+
 _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
@@ -262,13 +265,14 @@ def write_xlsx_sheets(sheets: Sequence[XlsxSheet], path: str | os.PathLike[str])
     """
     require("openpyxl", "excel")
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     used: set[str] = set()
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", size=11, bold=True)  # the default font, bold
+    right = Alignment(horizontal="right")
     for sheet in sheets:
         ws = book.create_sheet(_sheet_title(sheet.title, used))
         widths = [len(str(h)) for h in sheet.header]
@@ -287,13 +291,21 @@ def write_xlsx_sheets(sheets: Sequence[XlsxSheet], path: str | os.PathLike[str])
                     cell.number_format = XLSX_FORMATS[kind]
                 if strong:
                     cell.font = bold
-                shown = len(str(value)) if isinstance(stored, str) else 10 if kind in (
-                    "duration", "instant") else len(f"{stored:,}") if isinstance(
-                    stored, int | float) else 0
+                if r == 1 and sheet.kinds[c - 1] != "text":
+                    cell.alignment = right  # a number's header sits over it
+                shown = (len(str(value)) if isinstance(stored, str)
+                         else _SHOWN_WIDTH[kind] if kind in _SHOWN_WIDTH
+                         else len(f"{stored:,}") if isinstance(stored, int | float) else 0)
                 widths[c - 1] = max(widths[c - 1], shown)
         if sheet.note:
             ws.cell(row=len(lines) + 2, column=1, value=safe_cell(sheet.note)).data_type = "s"
         ws.freeze_panes = "B2" if len(sheet.header) > 1 else "A2"
+        # printed: landscape, one page wide, the header repeated on every page
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_title_rows = "1:1"
         for c, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(c)].width = min(max(w, 6) + 2, 60)
     book.save(os.fspath(path))

@@ -48,6 +48,8 @@ def test_numbers_are_numbers_with_their_formats(book: object) -> None:
     assert isinstance(count.value, int) and count.number_format == "#,##0"
     assert ws.freeze_panes == "B2"
     assert ws.column_dimensions["A"].width >= len("Online (overnight)")
+    assert ws.cell(row=1, column=mean).alignment.horizontal == "right"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
 
 
 def test_rates_and_their_change_in_points(book: object) -> None:
@@ -74,6 +76,8 @@ def test_instants_are_datetimes_in_local_time(book: object) -> None:
     header = [c.value for c in ws[1]]
     last = ws.cell(row=2, column=header.index("Last activity") + 1)
     assert isinstance(last.value, datetime) and last.number_format == "yyyy-mm-dd hh:mm"
+    letter = last.column_letter
+    assert ws.column_dimensions[letter].width >= len("2026-03-15 22:43")
 
 
 def test_text_cells_never_start_a_formula(tmp_path: Path) -> None:
