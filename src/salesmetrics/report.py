@@ -43,7 +43,6 @@ from salesmetrics.results import (
     XlsxSheet,
     csv_text,
     require,
-    safe_cell,
     to_jsonable,
     write_xlsx_sheets,
 )
@@ -498,6 +497,49 @@ def _fit(widths: Sequence[int], first: int, width: int) -> list[list[int]]:
     return chunks
 
 
+#: The widest a name is shown in the text report (longer ones end with ``…``).
+_NAME_WIDTH = 32
+
+
+def _char_width(c: str) -> int:
+    if unicodedata.combining(c):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
+def _text_width(text: str) -> int:
+    """The columns a text takes in a terminal (wide characters 2, combining marks 0).
+
+    >>> _text_width("Léa"), _text_width("Le\u0301a"), _text_width("東京")
+    (3, 3, 4)
+    """
+    return sum(_char_width(c) for c in text)
+
+
+def _terminal_text(text: str, width: int) -> str:
+    """A name made safe and short for a terminal: control characters shown as ``?``
+    (no escape sequence reaches the terminal), cut to ``width`` columns with ``…``.
+
+    >>> _terminal_text("Paris\x1b[31m", 32), _terminal_text("Win back deactivated accounts", 12)
+    ('Paris?[31m', 'Win back de…')
+    """
+    clean = "".join("?" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+    if _text_width(clean) <= width:
+        return clean
+    out, used = "", 0
+    for c in clean:
+        if used + _char_width(c) > width - 1:
+            break
+        out += c
+        used += _char_width(c)
+    return out + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns."""
+    return text + " " * max(width - _text_width(text), 0)
+
+
 def _title(section: SectionResult) -> str:
     return (f"{section.title} (by {section.by.replace('_', ' ')})" if section.by
             else section.title)
@@ -507,7 +549,8 @@ def _table(section: SectionResult, width: int) -> str:
     label = (section.by or "group").replace("_", " ").capitalize()
     lines = section.lines
     compare = section.compared
-    name_w = min(max(len(n) for n in [label, *(r.name for r in lines)]), 32)
+    names = [_terminal_text(r.name, _NAME_WIDTH) for r in lines]
+    name_w = max(_text_width(n) for n in [label, *names])
     # every column: its values and (when comparing) its changes, in their own cells
     values = [[format_value(c, r.values.get(c.key)) for r in lines] for c in section.columns]
     changes = [[_change_text(c, r) for r in lines] if compare and c.kind != "instant" else []
@@ -520,7 +563,7 @@ def _table(section: SectionResult, width: int) -> str:
     out = []
     for n, chunk in enumerate(chunks):
         out.append(_title(section) + (f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else ""))
-        head = "  " + label.ljust(name_w)
+        head = "  " + _pad(label, name_w)
         for i in chunk:
             head += "  " + section.columns[i].label.rjust(value_w[i])
             head += " " + _CHANGE.rjust(change_w[i]) if change_w[i] else ""
@@ -529,8 +572,7 @@ def _table(section: SectionResult, width: int) -> str:
         for j, row in enumerate(lines):
             if row.group is None:
                 out.append(rule)
-            name = row.name if len(row.name) <= name_w else row.name[:name_w - 1] + "…"
-            text = "  " + name.ljust(name_w)
+            text = "  " + _pad(names[j], name_w)
             for i in chunk:
                 text += "  " + values[i][j].rjust(value_w[i])
                 text += " " + changes[i][j].rjust(change_w[i]) if change_w[i] else ""
@@ -549,7 +591,8 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
     its own column (relative for counts and durations, in percentage points
     for rates).
     """
-    head = [f"salesmetrics report{': ' + str(source) if source else ''}",
+    source = _terminal_text(source, width - len("salesmetrics report: "))
+    head = [f"salesmetrics report{': ' + source if source else ''}",
             f"Period:   {_when(report.period.start)} to {_when(report.period.end)}"]
     if report.as_of is not None:
         head.append(f"As of:    {_when(report.as_of)}")
@@ -563,7 +606,7 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
                                  width=width, subsequent_indent="  ") + "\n")
     for section in report.sections:
         if section.by is not None and section.error:
-            out.append(f"{_title(section)}\n  {section.error}\n")
+            out.append(f"{_title(section)}\n  {_terminal_text(section.error, 10**6)}\n")
         elif section.by is not None:
             out.append(_table(section, width))
     return "\n".join(out)
@@ -825,7 +868,7 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     elif args.format == "csv":
         text = report_csv(report)
     else:
-        text = render_table(report, source=str(safe_cell(source)))
+        text = render_table(report, source=source)
     if args.output is None:
         (out or sys.stdout).write(text)
         return 0

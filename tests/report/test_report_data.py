@@ -155,3 +155,23 @@ def test_changes() -> None:
     ("duration", 7200, "2h 00m"), ("instant", "2026-03-15T07:57:02+01:00", "Sun 15 Mar 07:57")])
 def test_values(kind: Any, value: Any, text: str) -> None:
     assert format_value(Column("k", kind, "K"), value) == text
+
+
+_NAMES = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
+                 max_size=60)
+
+
+@given(st.lists(_NAMES, min_size=1, max_size=3), st.sampled_from([120, 90]))
+def test_any_names_fit_the_width_and_send_no_control_character(
+        names: list[str], width: int) -> None:
+    from salesmetrics.report import _text_width
+
+    data: dict[str, Any] = {
+        "teams": [{"id": f"T{i}", "name": n} for i, n in enumerate(names)],
+        "threads": [{"id": f"t{i}", "team": f"T{i}"} for i in range(len(names))],
+        "messages": [{"thread": f"t{i}", "at": "2026-03-10T10:00:00+01:00", "direction": "in"}
+                     for i in range(len(names))]}
+    report = build_report(from_dict(data), period=EXAMPLE_PERIOD)
+    text = render_table(report, source="data\x1b]0;title\x07.json", width=width)
+    assert max(_text_width(line) for line in text.splitlines()) <= width
+    assert not any(c != "\n" and (ord(c) < 32 or 0x7F <= ord(c) < 0xA0) for c in text)
