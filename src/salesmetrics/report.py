@@ -715,7 +715,19 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], *, source: str = ""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``report`` arguments to an argparse (sub)parser."""
+    """Add the ``report`` arguments (and its help text) to an argparse (sub)parser."""
+    parser.description = ("Every metric of a dataset over a period, beside the period before "
+                          "it: text tables for a person, or JSON, CSV and Excel with the raw "
+                          "numbers.")
+    parser.epilog = (
+        "examples:\n"
+        "  salesmetrics report --example\n"
+        "  salesmetrics report data.json --period 2026-03-09T00:00:00+01:00 "
+        "2026-03-16T00:00:00+01:00 --by user\n"
+        "  salesmetrics report data.json --period ... --format xlsx -o report.xlsx\n\n"
+        "exit status: 0 written; 2 bad usage or an unreadable or invalid dataset;\n"
+        f"  {EXIT_NO_DATA} no data in the dataset or the period (a warning says which)")
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("file", nargs="?", default=None,
                         help="dataset: a .json file, a .jsonl file or a folder of CSVs")
     parser.add_argument("--example", action="store_true",
@@ -725,7 +737,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="ISO 8601 instants with an offset; the period is [START, END)")
     parser.add_argument("--as-of", dest="as_of", default=None,
                         help="read data up to this instant (default: everything)")
-    parser.add_argument("--by", choices=("team", "user"), default="team")
+    parser.add_argument("--by", choices=("team", "user"), default="team",
+                        help="rows per team (default) or per person")
     parser.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
                         help="table (default), json, csv, or xlsx (needs --output)")
     parser.add_argument("--output", "-o", default=None, metavar="FILE",
