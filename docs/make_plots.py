@@ -36,7 +36,7 @@ def main(out: Path = OUT) -> list[Path]:
 
     # four weeks of replies, Tukey fences, targets of 15 minutes and 1 hour
     month = type(week)(week.previous().start, week.start + timedelta(weeks=3))
-    times = response_time(ds, period=month, outliers=Tukey(k=1.5))
+    times = response_time(ds, period=month, by="team", outliers=Tukey(k=1.5))
     save(plot.response_times(times, fences=Tukey(k=1.5), targets=[900, 3600], names=teams),
          "response_times.png")
 

@@ -35,7 +35,7 @@ def texts(ax: Any) -> list[str]:
 
 
 def test_response_times_draw_each_reply_fences_excluded_and_targets(tmp_path: Path) -> None:
-    result = response_time(DS, period=EXAMPLE_PERIOD, outliers=Tukey(k=1.5))
+    result = response_time(DS, period=EXAMPLE_PERIOD, by="team", outliers=Tukey(k=1.5))
     ax = plot.response_times(result, fences=Tukey(k=1.5), targets=[900, 3600], names=TEAMS)
     png(ax, tmp_path, "rt.png")
     assert [t.get_text() for t in ax.get_yticklabels()] == [

@@ -27,20 +27,20 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("page", ["report.md", "plots.md"])
-def test_python_snippets_run_in_order(page: str, workdir: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
-    if page == "plots.md":
-        pytest.importorskip("matplotlib")
-    if page == "report.md":
-        pytest.importorskip("openpyxl")
+def test_python_snippets_run_in_order_and_write_only_to_temporary_folders(
+        page: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib" if page == "plots.md" else "openpyxl")
+    root = DOCS.parent
+    monkeypatch.chdir(root)  # as a reader of the repository runs them
+    before = sorted(p.name for p in root.iterdir())
     namespace: dict[str, object] = {}
     snippets = blocks(page, "python")
     assert snippets
     for code in snippets:
         exec(compile(code, f"{page} snippet", "exec"), namespace)
     capsys.readouterr()
-    if page == "report.md":
-        assert (workdir / "report.xlsx").stat().st_size > 0
+    assert sorted(p.name for p in root.iterdir()) == before
 
 
 def test_shell_snippets_of_the_report_page_run(workdir: Path,
