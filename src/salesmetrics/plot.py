@@ -504,7 +504,7 @@ def weekly_trend(
 
     ax.xaxis.set_major_formatter(DateFormatter("%d %b", tz=start.tzinfo))  # type: ignore[no-untyped-call]
     ax.set_xticks([_num(t) for t in starts])
-    if column is not None and column.kind == "duration":
+    if column is not None and column.kind == "seconds":
         _duration_axis(ax.yaxis)
     elif column is not None and column.kind == "rate":
         from matplotlib.ticker import PercentFormatter

@@ -83,7 +83,7 @@ EXIT_NO_DATA = 3
 #: The width the text report fits in.
 DEFAULT_WIDTH = 120
 
-Kind = Literal["count", "duration", "rate", "instant"]
+Kind = Literal["count", "seconds", "rate", "instant"]
 
 
 @attrs.frozen
@@ -91,7 +91,7 @@ class Column:
     """One number of a section: the result's key, its kind and its header.
 
     ``kind`` decides how it is shown and exported: ``count`` (an integer),
-    ``duration`` (seconds, shown as ``1h 05m``), ``rate`` (a fraction, shown
+    ``seconds`` (a duration, shown as ``1h 05m``), ``rate`` (a fraction, shown
     as a percentage; its change is in percentage points) or ``instant``
     (an ISO 8601 text, no change).
     """
@@ -125,20 +125,20 @@ SECTIONS: tuple[ReportSection, ...] = (
                  ("answered_by_any", "By anyone")),
         Column("rate", "rate", "Rate"))),
     ReportSection("Response time (business hours)", "response_time", "team", None, (
-        Column("count", "count", "Replies"), Column("mean", "duration", "Mean"),
-        Column("median", "duration", "Median"), Column("p90", "duration", "90th pct"),
+        Column("count", "count", "Replies"), Column("mean", "seconds", "Mean"),
+        Column("median", "seconds", "Median"), Column("p90", "seconds", "90th pct"),
         Column("excluded", "count", "Excluded"))),
     ReportSection("Customer reply to outbound conversations", "outbound_reply", "team", None, (
         *_counts(("conversations", "Outbound"), ("replied", "Replied")),
-        Column("rate", "rate", "Rate"), Column("mean_time", "duration", "Mean wait"),
-        Column("median_time", "duration", "Median wait"))),
+        Column("rate", "rate", "Rate"), Column("mean_time", "seconds", "Mean wait"),
+        Column("median_time", "seconds", "Median wait"))),
     ReportSection("New customers", "new_customers", "team", None,
                   _counts(("inbound", "Inbound"), ("outbound", "Outbound"))),
     ReportSection("Connected customers", "connected_customers", "team", None,
                   _counts(("count", "Customers"))),
     ReportSection("Lead response time", "lead_response_time", "team", "assignee", (
         *_counts(("leads", "Leads"), ("responded", "Responded")),
-        Column("mean", "duration", "Mean"), Column("median", "duration", "Median"),
+        Column("mean", "seconds", "Mean"), Column("median", "seconds", "Median"),
         Column("within_24h", "count", "In 24h"), Column("within_24h_rate", "rate", "In 24h %"))),
     ReportSection("Lead conversion", "lead_conversion", "type", "assignee", (
         *_counts(("leads", "Leads"), ("converted", "Converted")),
@@ -148,7 +148,7 @@ SECTIONS: tuple[ReportSection, ...] = (
         *_counts(("sms_sent", "SMS sent"), ("new_conversations", "New conv."),
                  ("sms_received", "SMS recv."), ("calls_made", "Calls"),
                  ("calls_answered", "Answered")),
-        Column("avg_call_seconds", "duration", "Avg call"),
+        Column("avg_call_seconds", "seconds", "Avg call"),
         *_counts(("leads_created", "Leads"), ("opportunities_created", "Opport."),
                  ("closed_won", "Won"), ("notes", "Notes"), ("emails", "Emails"),
                  ("appointments", "Appts")),
@@ -293,7 +293,7 @@ def format_value(column: Column, value: Any) -> str:
     """
     if value is None:
         return "N/A"
-    if column.kind == "duration":
+    if column.kind == "seconds":
         return format_duration(value)
     if column.kind == "rate":
         return f"{value:.0%}"
@@ -358,7 +358,7 @@ def column_of(metric: str, key: str) -> Column | None:
     """The report's column for a metric's result key (None when the report does not show it).
 
     >>> column_of("response_time", "median")
-    Column(key='median', kind='duration', label='Median')
+    Column(key='median', kind='seconds', label='Median')
     """
     for section in SECTIONS:
         if section.metric == metric:

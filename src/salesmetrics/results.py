@@ -195,7 +195,7 @@ def require(module: str, extra: str) -> None:
 #: Excel number formats by kind of value (durations are stored as days).
 XLSX_FORMATS: Mapping[str, str] = {
     "count": "#,##0",
-    "duration": "[h]:mm:ss",
+    "seconds": "[h]:mm:ss",
     "rate": "0.0%",
     "change": "+0%;-0%;0%",
     "points": '+0.0" pts";-0.0" pts";0" pts"',
@@ -207,8 +207,8 @@ XLSX_FORMATS: Mapping[str, str] = {
 class XlsxSheet:
     """One worksheet: a header, rows of cells, how each column is shown, an optional total.
 
-    ``kinds`` names each column's kind: ``text``, ``count``, ``duration``
-    (seconds), ``rate`` (a fraction), ``change`` (a relative change as a
+    ``kinds`` names each column's kind: ``text``, ``count``, ``seconds``
+    (a duration, shown as ``[h]:mm:ss``), ``rate`` (a fraction), ``change`` (a relative change as a
     fraction), ``points`` (a difference of fractions, shown in percentage
     points) or ``instant`` (a datetime, shown in its own local time).
     """
@@ -222,7 +222,7 @@ class XlsxSheet:
 
 
 #: Widths of the text Excel shows for numbers with a format (``123:45:06``, ``+17%``, a date-time).
-_SHOWN_WIDTH = {"duration": 10, "instant": 17, "rate": 7, "change": 6, "points": 10}
+_SHOWN_WIDTH = {"seconds": 10, "instant": 17, "rate": 7, "change": 6, "points": 10}
 
 _BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -243,7 +243,7 @@ def _xlsx_value(kind: str, value: Any) -> Any:
         return None
     if kind == "text" or isinstance(value, str):
         return safe_cell(str(value))
-    if kind == "duration":
+    if kind == "seconds":
         return value / 86400
     if kind == "points":
         return value * 100

@@ -152,7 +152,7 @@ def test_changes() -> None:
 
 @pytest.mark.parametrize(("kind", "value", "text"), [
     ("count", 1234, "1,234"), ("rate", 0.5, "50%"), ("rate", None, "N/A"),
-    ("duration", 7200, "2h 00m"), ("instant", "2026-03-15T07:57:02+01:00", "Sun 15 Mar 07:57")])
+    ("seconds", 7200, "2h 00m"), ("instant", "2026-03-15T07:57:02+01:00", "Sun 15 Mar 07:57")])
 def test_values(kind: Any, value: Any, text: str) -> None:
     assert format_value(Column("k", kind, "K"), value) == text
 
