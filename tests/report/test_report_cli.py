@@ -149,3 +149,18 @@ def test_xlsx_without_openpyxl_says_how_to_install_it(
     assert (code, out) == (2, "")
     assert "pip install 'salesmetrics[excel]'" in err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_as_of_is_in_the_header_and_the_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--example", "--as-of", "2026-03-12T12:00:00+01:00")
+    assert code == 0 and "As of:    Thu 12 Mar 2026 12:00 (UTC+01:00)" in out
+    code, out, _ = run(capsys, "--example", "--as-of", "2026-03-12T12:00:00+01:00",
+                       "--format", "json", "--no-compare")
+    doc = json.loads(out)
+    assert doc["as_of"] == "2026-03-12T12:00:00+01:00" and doc["previous_period"] is None
+    assert all(row["previous"] == {} for s in doc["sections"] for row in s["rows"])
+
+
+def test_a_bad_instant_names_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--example", "--period", "monday", "2026-03-16T00:00:00Z")
+    assert code == 2 and "--period START" in err
