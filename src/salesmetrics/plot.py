@@ -101,11 +101,21 @@ def _duration_ticks(ax: Axes) -> None:
     _duration_axis(ax.xaxis)
 
 
+def _duration_steps(axis: Any, top: float) -> None:
+    """Ticks every round duration (5m, 15m, 1h, 1d …) on a linear seconds axis up to ``top``."""
+    from matplotlib.ticker import MultipleLocator
+
+    step = next((v for v in _NICE_SECONDS if v >= top / 6), _NICE_SECONDS[-1])
+    axis.set_major_locator(MultipleLocator(step))
+    _duration_axis(axis)
+
+
 def _short_duration(seconds: float) -> str:
     """``15m``, ``1h``, ``2d``: a round duration's short form (tick labels)."""
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{int(seconds // size)}{unit}"
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}" if seconds % size == 0 else format_duration(
+                seconds)
     return format_duration(seconds)
 
 
@@ -324,7 +334,7 @@ def ranking(
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.18)
     if duration:
-        _duration_axis(ax.xaxis)
+        _duration_steps(ax.xaxis, top * 1.18)
     elif percent:
         from matplotlib.ticker import PercentFormatter
 
@@ -477,7 +487,8 @@ def weekly_trend(
     """A metric's ``key`` week by week from ``start``, one line per group.
 
     Each week ``[start + i weeks, start + (i + 1) weeks)`` is computed like a
-    report section (the metric's published definition); N/A weeks are gaps.
+    report section (the metric's published definition); N/A weeks are gaps,
+    and a group that is N/A every week has no line.
 
     Args:
         dataset: the data.
@@ -497,6 +508,8 @@ def weekly_trend(
     ax = _axes(ax, (9, 4))
     column = column_of(metric, key)
     for group, values in series.items():
+        if all(v is None for v in values):
+            continue  # N/A every week: nothing to draw
         label = "all" if by is None else group_name(dataset, by, group)
         ax.plot([_num(t) for t in starts], [math.nan if v is None else v for v in values], marker="o",
                 label=label)
@@ -504,13 +517,13 @@ def weekly_trend(
 
     ax.xaxis.set_major_formatter(DateFormatter("%d %b", tz=start.tzinfo))  # type: ignore[no-untyped-call]
     ax.set_xticks([_num(t) for t in starts])
+    ax.set_ylim(bottom=0)
     if column is not None and column.kind == "seconds":
-        _duration_axis(ax.yaxis)
+        _duration_steps(ax.yaxis, ax.get_ylim()[1])
     elif column is not None and column.kind == "rate":
         from matplotlib.ticker import PercentFormatter
 
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_ylim(bottom=0)
     ax.set_xlabel("week starting")
     label = column.label if column is not None else key
     ax.set_ylabel(label)

@@ -161,3 +161,17 @@ def test_importing_plot_and_report_loads_neither_matplotlib_nor_openpyxl() -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60).stdout
     assert out.strip() == "[]"
+
+
+def test_duration_axes_tick_at_round_durations() -> None:
+    ax = plot.weekly_trend(DS, "lead_response_time", "median",
+                           start=EXAMPLE_PERIOD.start - timedelta(weeks=1), weeks=4)
+    lo, hi = ax.get_ylim()
+    locs = [v for v in ax.yaxis.get_majorticklocs() if lo <= v <= hi]
+    assert locs[:5] == [0, 900, 1800, 2700, 3600]
+    label = ax.yaxis.get_major_formatter()
+    assert [label(v, 0) for v in (0, 900, 3600, 4500)] == ["0", "15m", "1h", "1h 15m"]
+    assert [line.get_label() for line in ax.get_lines()] == ["Montréal Centre", "Paris Opéra"]
+    rows = rank({"a": 3000.0, "b": 5000.0}, higher_is_better=False)
+    ax = plot.ranking(rows, duration=True)
+    assert "50m 00s  " in texts(ax) and "1h 23m  " in texts(ax)
