@@ -163,3 +163,14 @@ def test_python_dash_m(tmp_path: Path) -> None:
                           env={"PYTHONPATH": str(src)}, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "1 passed, 0 failed\n"
+
+
+def test_version_and_report_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import metadata
+
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out == f"salesmetrics {metadata.version('salesmetrics')}\n"
+    assert cli.main(["report", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "--format {table,json,csv,xlsx}" in text and "salesmetrics report --example" in text
+    assert "3 no data" in text

@@ -8,11 +8,11 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
-from salesmetrics.examples import generate, main, write
+from salesmetrics.examples import example_path, generate, main, write
 from salesmetrics.load import from_dict, load, load_json, load_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "store_network.json"
+EXAMPLE = example_path()
 
 
 def test_same_seed_same_dataset_and_different_seed_differs() -> None:
@@ -103,3 +103,8 @@ def test_the_bundled_example_loads_and_is_what_its_command_writes() -> None:
     buf = io.StringIO()
     write(buf, format="json", seed=0, messages=2000, weeks=4, start=date(2026, 3, 2))
     assert buf.getvalue() == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_the_example_is_package_data_and_examples_points_to_it() -> None:
+    assert EXAMPLE.parent == ROOT / "src" / "salesmetrics" / "data"
+    assert (ROOT / "examples" / "store_network.json").resolve() == EXAMPLE.resolve()

@@ -9,9 +9,12 @@ Commands:
   check (its result or ``{"error": ...}``); exit 0 whenever it could compute.
 * ``salesmetrics spec schema``: print the JSON Schema of the case format.
 * ``salesmetrics spec list``: list the shipped case files and their names.
-* ``salesmetrics report ...``: the dataset report (:mod:`salesmetrics.report`).
+* ``salesmetrics report FILE --period START END`` (or ``--example``): the
+  dataset report (:mod:`salesmetrics.report`), as text tables, JSON, CSV or Excel.
+* ``salesmetrics --version``: print the installed version.
 
-Exit codes: 0 success, 1 a check failed, 2 bad usage or an unreadable file.
+Exit codes: 0 success, 1 a check failed, 2 bad usage or an unreadable file,
+3 ``report`` found no data in the dataset or the period (a warning on stderr).
 
 >>> main(["spec", "run", str(fixtures_path() / "no-such-topic")])
 2
@@ -52,10 +55,23 @@ def _report_module() -> ModuleType | None:
         raise
 
 
+def _version() -> str:
+    """The installed distribution's version (the package's own when not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(_PROG)
+    except metadata.PackageNotFoundError:
+        from salesmetrics import __version__
+
+        return __version__
+
+
 def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
     """The argument parser; the ``report`` command takes ``report``'s own arguments if given."""
     parser = argparse.ArgumentParser(
         prog=_PROG, description="Sales and customer-messaging team metrics.")
+    parser.add_argument("--version", action="version", version=f"{_PROG} {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     spec = commands.add_parser("spec", help="conformance cases: run, compute, schema, list",

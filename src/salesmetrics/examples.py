@@ -32,6 +32,13 @@ True
 >>> from salesmetrics.load import from_dict
 >>> from_dict(data).messages[0].at.isoformat()[:10] >= "2026-03-02"
 True
+
+The package ships one dataset made by this generator (``--seed 0 --messages
+2000 --weeks 4``): :func:`example_path` is its file and :data:`EXAMPLE_PERIOD`
+its second week, the period ``salesmetrics report --example`` reports on.
+
+>>> example_path().name, EXAMPLE_PERIOD.start.isoformat()
+('store_network.json', '2026-03-09T00:00:00+01:00')
 """
 
 from __future__ import annotations
@@ -45,14 +52,35 @@ import random
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from importlib import resources
+from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-__all__ = ["DEFAULT_START", "generate", "iter_records", "main", "write"]
+from salesmetrics.period import Period
+
+__all__ = ["DEFAULT_START", "EXAMPLE_PERIOD", "example_path", "generate", "iter_records", "main",
+           "write"]
 
 #: The first day of the default example (a Monday).
 DEFAULT_START = date(2026, 3, 2)
+
+_PARIS_WINTER = timezone(timedelta(hours=1))
+
+#: The bundled example's second week, Monday to Monday in Paris time: the
+#: default period of ``salesmetrics report --example``.
+EXAMPLE_PERIOD = Period(datetime(2026, 3, 9, tzinfo=_PARIS_WINTER),
+                        datetime(2026, 3, 16, tzinfo=_PARIS_WINTER))
+
+
+def example_path() -> Path:
+    """The bundled example dataset (``store_network.json``), installed with the package.
+
+    Three stores over four weeks from Monday 2 March 2026, as written by
+    ``python -m salesmetrics.examples --seed 0 --messages 2000 --weeks 4``.
+    """
+    return Path(str(resources.files("salesmetrics") / "data" / "store_network.json"))
 
 _SECTIONS = (
     "calendars", "teams", "users", "customers", "threads", "messages", "thread_events",

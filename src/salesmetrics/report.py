@@ -1,67 +1,379 @@
-"""``salesmetrics report``: every implemented metric of a dataset as tables.
+"""``salesmetrics report``: every implemented metric of a dataset, for a manager to read.
 
-The report computes each metric over ``--period`` (and the previous period of
-the same length, shown beside each number as a variation), grouped by team or
-by user, and prints aligned text tables, JSON or CSV (cells never start a
-spreadsheet formula). It goes through the same adapters as the conformance
-runner, so the numbers are exactly those the fixtures specify.
+Computing and rendering are separate. :func:`build_report` computes every
+section of :data:`SECTIONS` over a period (and the previous period of the same
+length), grouped by team or by user, and returns plain data: a
+:class:`Report` of :class:`SectionResult` with rows of raw numbers (seconds,
+fractions, counts), the section's total (the metric computed without
+grouping) and the previous period's values. The sections, their columns and
+their units come from the metric table (:mod:`salesmetrics.metrics.table`),
+and each metric is computed once per period by its own function. :func:`render_table` turns a report into text tables that fit a
+terminal (names instead of ids, ``1h 05m`` durations, percentages, the change
+in its own column); :func:`report_json`, :func:`report_csv` and
+:func:`write_xlsx` export it with numbers as numbers.
 
->>> from salesmetrics.report import format_change
+>>> format_duration(45), format_duration(3900), format_duration(311_000)
+('45s', '1h 05m', '3d 14h')
 >>> format_change(12, 10), format_change(3, 3), format_change(1, 0), format_change(None, 2)
-('+20%', '=', '', '')
+('+20%', '=', 'new', '')
+>>> format_points(0.75, 0.70), format_points(0.5, None)
+('+5 pts', '')
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Mapping, Sequence
+import textwrap
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import IO, Any, Literal
+
+import attrs
 
 from salesmetrics._time import parse_instant
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.metrics.table import TABLE, ReportSection
+from salesmetrics.metrics import Result
+from salesmetrics.metrics.table import TABLE, Metric
 from salesmetrics.period import Period
-from salesmetrics.results import csv_text, safe_cell, to_jsonable
-from salesmetrics.spec.check import Check
-from salesmetrics.spec.registry import NotImplementedMetric, adapter_for
+from salesmetrics.results import (
+    XlsxSheet,
+    csv_text,
+    require,
+    to_jsonable,
+    write_xlsx_sheets,
+)
 
-__all__ = ["SECTIONS", "add_arguments", "build_report", "format_change", "run"]
+__all__ = [
+    "EXIT_NO_DATA",
+    "SECTIONS",
+    "Column",
+    "Report",
+    "ReportRow",
+    "ReportSection",
+    "SectionResult",
+    "add_arguments",
+    "build_report",
+    "column_of",
+    "compute_metric",
+    "compute_result",
+    "format_change",
+    "format_duration",
+    "format_points",
+    "format_value",
+    "group_name",
+    "has_data",
+    "period_has_data",
+    "points_change",
+    "relative_change",
+    "render_table",
+    "report_csv",
+    "report_json",
+    "run",
+    "write_xlsx",
+]
+
+#: Exit status of ``salesmetrics report`` when the dataset, or the period, has no data.
+EXIT_NO_DATA = 3
+
+#: The width the text report fits in.
+DEFAULT_WIDTH = 120
+
+Kind = Literal["count", "seconds", "rate", "instant"]
 
 
-#: The report's sections, in table order: every metric of the table with a report section.
-SECTIONS: tuple[tuple[str, ReportSection], ...] = tuple(
-    (m.name, m.report) for m in TABLE.values() if m.report is not None)
+@attrs.frozen
+class Column:
+    """One number of a section: the result's key, its kind and its header.
+
+    ``kind`` decides how it is shown and exported: ``count`` (an integer),
+    ``seconds`` (a duration, shown as ``1h 05m``), ``rate`` (a fraction, shown
+    as a percentage; its change is in percentage points) or ``instant``
+    (an ISO 8601 text, no change).
+    """
+
+    key: str
+    kind: Kind
+    label: str
+
+
+@attrs.frozen
+class ReportSection:
+    """One table of the report: a metric, its grouping for each ``--by``, its columns."""
+
+    title: str
+    metric: str
+    by_team: str | None
+    by_user: str | None
+    columns: tuple[Column, ...]
+
+
+def _column(metric: Metric, key: str, label: str) -> Column:
+    unit = metric.field(key).unit
+    if unit not in ("count", "seconds", "rate", "instant"):
+        raise ValueError(f"{metric.name}.{key}: a report column is a number or an instant")
+    kind: Kind = unit
+    return Column(key, kind, label)
+
+
+#: The report's sections, derived from the metric table (every metric with a report section).
+SECTIONS: tuple[ReportSection, ...] = tuple(
+    ReportSection(m.report.title, m.name, m.report.by_team, m.report.by_user,
+                  tuple(_column(m, key, label) for key, label in m.report.columns))
+    for m in TABLE.values() if m.report is not None)
+
+
+@attrs.frozen
+class ReportRow:
+    """One line of a section: a group (None for the total), its name, its numbers.
+
+    ``values`` and ``previous`` map each column key to the raw number (or
+    None for N/A); ``previous`` is empty when the report does not compare.
+    """
+
+    group: str | None
+    name: str
+    values: Mapping[str, Any]
+    previous: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class SectionResult:
+    """A computed section: its rows (one per group), its total, or the error that stopped it."""
+
+    title: str
+    metric: str
+    by: str | None
+    columns: tuple[Column, ...]
+    rows: tuple[ReportRow, ...] = ()
+    total: ReportRow | None = None
+    error: str | None = None
+
+    @property
+    def lines(self) -> tuple[ReportRow, ...]:
+        """The rows, then the total (when there is one)."""
+        return self.rows + ((self.total,) if self.total is not None else ())
+
+    @property
+    def compared(self) -> bool:
+        """Whether the lines carry the previous period's numbers."""
+        return any(r.previous for r in self.lines)
+
+
+@attrs.frozen
+class Report:
+    """Every section over a period; ``previous`` is the compared period (None: no comparison)."""
+
+    period: Period
+    previous: Period | None
+    as_of: datetime | None
+    by: str
+    sections: tuple[SectionResult, ...]
+
+
+# -- formatting ----------------------------------------------------------------
+
+
+def format_duration(seconds: float | None) -> str:
+    """A duration for a person: ``45s``, ``12m 05s``, ``1h 05m``, ``3d 14h``; ``N/A`` for None."""
+    if seconds is None:
+        return "N/A"
+    s = round(seconds)
+    sign = "-" if s < 0 else ""
+    s = abs(s)
+    if s < 60:
+        return f"{sign}{s}s"
+    if s < 3600:
+        return f"{sign}{s // 60}m {s % 60:02d}s"
+    if s < 86400:
+        return f"{sign}{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{sign}{s // 86400}d {s % 86400 // 3600}h"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def relative_change(current: Any, previous: Any) -> float | None:
+    """``(current - previous) / previous``; None when it has no meaning (previous 0 or N/A).
+
+    >>> relative_change(12, 10), relative_change(0, 0), relative_change(3, 0)
+    (0.2, 0.0, None)
+    """
+    if not _is_number(current) or not _is_number(previous):
+        return None
+    if current == previous:
+        return 0.0
+    if previous == 0:
+        return None
+    return float((current - previous) / previous)
+
+
+def points_change(current: Any, previous: Any) -> float | None:
+    """A rate's change: ``current - previous`` (fractions; 0.05 is 5 percentage points)."""
+    if not _is_number(current) or not _is_number(previous):
+        return None
+    return float(current - previous)
 
 
 def format_change(current: Any, previous: Any) -> str:
-    """The variation of a number against the previous period, as text.
+    """The relative change against the previous period: ``+20%``, ``=`` (unchanged), ``new``, or empty.
 
-    ``=`` when equal; a signed percentage otherwise; empty when it has no
-    meaning (previous 0 or N/A, or not numbers).
+    ``new`` when the previous period had 0, empty when either is N/A.
     """
-    numeric = (int, float)
-    if (not isinstance(current, numeric) or not isinstance(previous, numeric)
-            or isinstance(current, bool) or isinstance(previous, bool)):
+    change = relative_change(current, previous)
+    if change is None:
+        return "new" if _is_number(previous) and previous == 0 and _is_number(current) else ""
+    if current == previous:
+        return "="
+    return f"{change:+.0%}" if round(change * 100) else "0%"
+
+
+def format_points(current: Any, previous: Any) -> str:
+    """A rate's change in percentage points: ``+5 pts``, ``=`` (unchanged), or empty."""
+    change = points_change(current, previous)
+    if change is None:
         return ""
     if current == previous:
         return "="
-    if previous == 0:
+    points = round(change * 100)
+    return f"{points:+d} pts" if points else "0 pts"
+
+
+def _change_text(column: Column, row: ReportRow) -> str:
+    if column.kind == "instant" or not row.previous:
         return ""
-    return f"{(current - previous) / previous:+.0%}"
+    current, previous = row.values.get(column.key), row.previous.get(column.key)
+    if column.kind == "rate":
+        return format_points(current, previous)
+    return format_change(current, previous)
 
 
-def _cell(value: Any) -> str:
+def format_value(column: Column, value: Any) -> str:
+    """A raw number as the report shows it (``N/A`` for None).
+
+    >>> format_value(Column("rate", "rate", "Rate"), 0.7115), format_value(Column("n", "count", "N"), 1234)
+    ('71%', '1,234')
+    """
     if value is None:
         return "N/A"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.3f}" if abs(value) < 1 and value != 0 else f"{value:,.1f}"
-    return str(value)
+    if column.kind == "seconds":
+        return format_duration(value)
+    if column.kind == "rate":
+        return f"{value:.0%}"
+    if column.kind == "instant":
+        return datetime.fromisoformat(value).strftime("%a %d %b %H:%M") if isinstance(
+            value, str) else str(value)
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{value:,.0f}" if _is_number(value) else str(value)
+
+
+# -- computing -----------------------------------------------------------------
+
+
+def group_name(dataset: Dataset, grouping: str | None, group: str) -> str:
+    """A group's name for a person: a team's name, a user's first and last name, a smart list's name.
+
+    The id when the record has no name (or the grouping has none, such as a lead type).
+    """
+    if grouping == "team":
+        team = dataset.teams_by_id.get(group)
+        return team.name if team is not None and team.name else group
+    if grouping in ("user", "assignee", "responder"):
+        user = dataset.users_by_id.get(group)
+        if user is None:
+            return group
+        full = " ".join(p for p in (user.first_name, user.last_name) if p)
+        return full or group
+    if grouping == "smart_list":
+        smart = dataset.smart_lists_by_id.get(group)
+        return smart.name if smart is not None and smart.name else group
+    return group
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical order for people: accents ignored (Émile between Chloé and Hugo)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_TOTAL_NAMES = {"team": "All teams", "user": "All users", "assignee": "All leads",
+                "type": "All types", "smart_list": "All lists"}
+
+Progress = Callable[[int, int, str], None]
+
+
+def compute_result(dataset: Dataset, metric: str, /, *, period: Period,
+                   as_of: datetime | None = None, by: str | None = None) -> Result[Any, Any]:
+    """One metric of the table computed over a period: its :class:`~salesmetrics.Result`.
+
+    Raises:
+        SalesmetricsError: the metric's errors (an unknown ``by``, …).
+        KeyError: ``metric`` is not a metric of the table counted over a period.
+    """
+    m = TABLE[metric]
+    if m.function is None or m.takes != "period":
+        raise KeyError(metric)
+    kwargs: dict[str, Any] = {"period": period, "by": by}
+    if m.reads_as_of:
+        kwargs["as_of"] = as_of
+    result: Result[Any, Any] = m.function(dataset, **kwargs)
+    return result
+
+
+def compute_metric(dataset: Dataset, metric: str, /, *, period: Period,
+                   as_of: datetime | None = None, by: str | None = None) -> Any:
+    """One metric's result as the case format shapes it (``{group: {key: value}}`` with ``by``).
+
+    Raises:
+        SalesmetricsError: the metric's errors (an unknown ``by``, …).
+    """
+    return to_jsonable(compute_result(dataset, metric, period=period, as_of=as_of,
+                                      by=by).summary())
+
+
+def column_of(metric: str, key: str) -> Column | None:
+    """The report's column for a metric's result key (None when the report does not show it).
+
+    >>> column_of("response_time", "median")
+    Column(key='median', kind='seconds', label='Median')
+    """
+    for section in SECTIONS:
+        if section.metric == metric:
+            return next((c for c in section.columns if c.key == key), None)
+    return None
+
+
+def _pick(values: Any, columns: Sequence[Column]) -> dict[str, Any]:
+    values = values if isinstance(values, Mapping) else {}
+    return {c.key: values.get(c.key) for c in columns}
+
+
+def _section(dataset: Dataset, section: ReportSection, grouping: str, period: Period,
+             previous: Period | None, as_of: datetime | None) -> SectionResult:
+    # one computation per period: the grouped result's overall is the total
+    now = compute_result(dataset, section.metric, period=period, as_of=as_of, by=grouping)
+    current, total = to_jsonable(now.summary()), to_jsonable(now.overall)
+    before: Any = {}
+    before_total: Any = {}
+    if previous is not None:
+        then = compute_result(dataset, section.metric, period=previous, as_of=as_of,
+                              by=grouping)
+        before, before_total = to_jsonable(then.summary()), to_jsonable(then.overall)
+    cols = section.columns
+    rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(current[group], cols),
+                      _pick(before.get(group), cols) if previous is not None else {})
+            for group in current]
+    rows.sort(key=lambda r: (_sort_key(r.name), r.group or ""))
+    total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), _pick(total, cols),
+                          _pick(before_total, cols) if previous is not None else {})
+    return SectionResult(section.title, section.metric, grouping, cols, tuple(rows), total_row)
 
 
 def build_report(
@@ -71,143 +383,492 @@ def build_report(
     as_of: datetime | None = None,
     by: str = "team",
     compare: bool = True,
-) -> list[dict[str, Any]]:
-    """Compute every report section: a list of ``{title, metric, by, rows, error}``.
+    progress: Progress | None = None,
+) -> Report:
+    """Compute every report section over ``period`` (and the previous period when comparing).
 
-    Each row is ``{group, <column>: value, <column>_previous: value}``; a section
-    whose metric is not implemented or failed carries its error message instead.
+    Each section's rows hold the raw numbers per group (seconds, fractions,
+    counts), its total is the metric computed without grouping, and each row
+    carries the previous period's numbers. A section whose metric is not
+    implemented, not available for ``by``, or refused the data carries its
+    error instead.
+
+    Args:
+        dataset: the data.
+        period: the reported period.
+        as_of: read the data up to this instant (default: everything).
+        by: ``"team"`` or ``"user"``: which grouping of each section.
+        compare: also compute the previous period of the same length.
+        progress: called as ``progress(done, total, title)`` before each
+            section (``title`` is the one being computed) and once at the end
+            (``done == total``, ``title`` empty).
+
+    >>> from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    >>> from salesmetrics.load import load
+    >>> report = build_report(load(example_path()), period=EXAMPLE_PERIOD)
+    >>> rate = report.sections[1]
+    >>> rate.title, [row.name for row in rate.rows], rate.total.name
+    ('Response rate', ['Montréal Centre', 'Online (overnight)', 'Paris Opéra'], 'All teams')
+    >>> rate.rows[0].values["rate"], rate.rows[0].previous["rate"]
+    (0.7105263157894737, 0.6363636363636364)
     """
-    out: list[dict[str, Any]] = []
-    for metric, section in SECTIONS:
+    if by not in ("team", "user"):
+        raise SalesmetricsError("invalid_option", "by", f"by must be 'team' or 'user', not {by!r}")
+    previous = period.previous() if compare else None
+    out: list[SectionResult] = []
+    for i, section in enumerate(SECTIONS):
+        if progress is not None:
+            progress(i, len(SECTIONS), section.title)
         grouping = section.by_team if by == "team" else section.by_user
-        entry: dict[str, Any] = {"title": section.title, "metric": metric,
-                                 "by": grouping, "columns": list(section.columns),
-                                 "rows": [], "error": None}
-        out.append(entry)
         if grouping is None:
-            entry["error"] = f"not available by {by}"
-            continue
-        try:
-            adapter = adapter_for(metric)
-            current = adapter(dataset, Check(metric, period=period, as_of=as_of, by=grouping))
-            previous = (adapter(dataset, Check(metric, period=period.previous(), as_of=as_of,
-                                               by=grouping))
-                        if compare else {})
-        except NotImplementedMetric:
-            entry["error"] = f"not implemented: {metric}"
-            continue
-        except SalesmetricsError as exc:
-            entry["error"] = str(exc)
-            continue
-        current = to_jsonable(current)
-        previous = to_jsonable(previous)
-        for group in sorted(current):
-            values = current[group]
-            before = previous.get(group, {}) if isinstance(previous, Mapping) else {}
-            row: dict[str, Any] = {"group": group}
-            for col in section.columns:
-                row[col] = values.get(col)
-                if compare:
-                    row[f"{col}_previous"] = before.get(col)
-            entry["rows"].append(row)
-    return out
+            out.append(SectionResult(section.title, section.metric, None, section.columns,
+                                     error=f"not available by {by}"))
+        else:
+            try:
+                out.append(_section(dataset, section, grouping, period, previous, as_of))
+            except SalesmetricsError as exc:
+                out.append(SectionResult(section.title, section.metric, grouping,
+                                         section.columns, error=str(exc)))
+    if progress is not None:
+        progress(len(SECTIONS), len(SECTIONS), "")
+    return Report(period, previous, as_of, by, tuple(out))
 
 
-def _render_table(entry: Mapping[str, Any], compare: bool) -> str:
-    title = f"{entry['title']} (by {entry['by']})" if entry["by"] else entry["title"]
-    if entry["error"]:
-        return f"{title}\n  {entry['error']}\n"
-    columns: list[str] = entry["columns"]
-    header = [entry["by"] or "group", *columns]
-    lines = [header]
-    for row in entry["rows"]:
-        cells = [str(row["group"])]
-        for col in columns:
-            text = _cell(row[col])
-            if compare and col != "last_activity":
-                change = format_change(row[col], row.get(f"{col}_previous"))
-                if change:
-                    text = f"{text} ({change})"
-            cells.append(text)
-        lines.append(cells)
-    widths = [max(len(r[i]) for r in lines) for i in range(len(header))]
-    rendered = [title]
-    for j, r in enumerate(lines):
-        rendered.append("  " + "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths,
-                                                                                strict=True))
-        ))
-        if j == 0:
-            rendered.append("  " + "  ".join("-" * w for w in widths))
-    if not entry["rows"]:
-        rendered.append("  (no groups)")
-    return "\n".join(rendered) + "\n"
+def has_data(dataset: Dataset) -> bool:
+    """Whether the dataset holds anything a metric counts (messages, leads, activities, sessions)."""
+    return bool(dataset.messages or dataset.leads or dataset.activities or dataset.sessions)
+
+
+def period_has_data(dataset: Dataset, period: Period) -> bool:
+    """Whether anything happened in the period: a message, event, lead, activity or session."""
+    if any(period.contains(m.at) for m in dataset.messages):
+        return True
+    if any(period.contains(e.at) for e in dataset.thread_events):
+        return True
+    if any(period.contains(lead.received_at) for lead in dataset.leads):
+        return True
+    if any(period.contains(a.at) for a in dataset.activities):
+        return True
+    return any(s.start < period.end and (s.end is None or s.end > period.start)
+               for s in dataset.sessions)
+
+
+# -- text tables -----------------------------------------------------------------
+
+
+#: The header of every change column of the text report.
+_CHANGE = "change"
+
+
+def _when(t: datetime) -> str:
+    offset = t.isoformat()[19:].lstrip(".0123456789") or "+00:00"
+    return f"{t:%a %d %b %Y %H:%M} (UTC{offset})".replace("UTC+00:00", "UTC")
+
+
+def _fit(widths: Sequence[int], first: int, width: int) -> list[list[int]]:
+    """Split column indexes into chunks whose lines (``first`` + columns) fit ``width``."""
+    chunks: list[list[int]] = [[]]
+    used = first
+    for i, w in enumerate(widths):
+        if chunks[-1] and used + w > width:
+            chunks.append([])
+            used = first
+        chunks[-1].append(i)
+        used += w
+    return chunks
+
+
+#: The widest a name is shown in the text report (longer ones end with ``…``).
+_NAME_WIDTH = 32
+
+
+def _char_width(c: str) -> int:
+    if unicodedata.combining(c):
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
+def _text_width(text: str) -> int:
+    """The columns a text takes in a terminal (wide characters 2, combining marks 0).
+
+    >>> _text_width("Léa"), _text_width("Le\u0301a"), _text_width("東京")
+    (3, 3, 4)
+    """
+    return sum(_char_width(c) for c in text)
+
+
+def _terminal_text(text: str, width: int) -> str:
+    """A name made safe and short for a terminal: control characters shown as ``?``
+    (no escape sequence reaches the terminal), cut to ``width`` columns with ``…``.
+
+    >>> _terminal_text("Paris\x1b[31m", 32), _terminal_text("Win back deactivated accounts", 12)
+    ('Paris?[31m', 'Win back de…')
+    """
+    clean = "".join("?" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+    if _text_width(clean) <= width:
+        return clean
+    out, used = "", 0
+    for c in clean:
+        if used + _char_width(c) > width - 1:
+            break
+        out += c
+        used += _char_width(c)
+    return out + "…"
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns."""
+    return text + " " * max(width - _text_width(text), 0)
+
+
+def _title(section: SectionResult) -> str:
+    return (f"{section.title} (by {section.by.replace('_', ' ')})" if section.by
+            else section.title)
+
+
+def _table(section: SectionResult, width: int) -> str:
+    label = (section.by or "group").replace("_", " ").capitalize()
+    lines = section.lines
+    compare = section.compared
+    names = [_terminal_text(r.name, _NAME_WIDTH) for r in lines]
+    name_w = max(_text_width(n) for n in [label, *names])
+    # every column: its values and (when comparing) its changes, in their own cells
+    values = [[format_value(c, r.values.get(c.key)) for r in lines] for c in section.columns]
+    changes = [[_change_text(c, r) for r in lines] if compare and c.kind != "instant" else []
+               for c in section.columns]
+    value_w = [max(len(c.label), *(len(v) for v in vs))
+               for c, vs in zip(section.columns, values, strict=True)]
+    change_w = [max(len(_CHANGE), *(len(x) for x in xs)) if xs else 0 for xs in changes]
+    spans = [2 + vw + (1 + cw if cw else 0) for vw, cw in zip(value_w, change_w, strict=True)]
+    chunks = _fit(spans, 2 + name_w, width)
+    out = []
+    for n, chunk in enumerate(chunks):
+        out.append(_title(section) + (f" ({n + 1}/{len(chunks)})" if len(chunks) > 1 else ""))
+        head = "  " + _pad(label, name_w)
+        for i in chunk:
+            head += "  " + section.columns[i].label.rjust(value_w[i])
+            head += " " + _CHANGE.rjust(change_w[i]) if change_w[i] else ""
+        rule = "  " + "-" * (len(head) - 2)
+        out += [head.rstrip(), rule]
+        for j, row in enumerate(lines):
+            if row.group is None:
+                out.append(rule)
+            text = "  " + _pad(names[j], name_w)
+            for i in chunk:
+                text += "  " + values[i][j].rjust(value_w[i])
+                text += " " + changes[i][j].rjust(change_w[i]) if change_w[i] else ""
+            out.append(text.rstrip())
+        if not section.rows:
+            out.append("  (no groups)")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH) -> str:
+    """The report as text tables no wider than ``width`` (wide sections are split).
+
+    Names replace ids, durations read ``1h 05m``, rates are percentages; each
+    section ends with its total; the change against the previous period has
+    its own column (relative for counts and durations, in percentage points
+    for rates).
+    """
+    source = _terminal_text(source, width - len("salesmetrics report: "))
+    head = [f"salesmetrics report{': ' + source if source else ''}",
+            f"Period:   {_when(report.period.start)} to {_when(report.period.end)}"]
+    if report.as_of is not None:
+        head.append(f"As of:    {_when(report.as_of)}")
+    if report.previous is not None:
+        head.append(f"Compared: {_when(report.previous.start)} to {_when(report.previous.end)}")
+        head.append("          change: counts and durations in %, rates in percentage points (pts)")
+    out = ["\n".join(head), ""]
+    unavailable = [s.title for s in report.sections if s.by is None and s.error]
+    if unavailable:
+        out.append(textwrap.fill(f"Not available by {report.by}: {', '.join(unavailable)}.",
+                                 width=width, subsequent_indent="  ") + "\n")
+    for section in report.sections:
+        if section.by is not None and section.error:
+            out.append(f"{_title(section)}\n  {_terminal_text(section.error, 10**6)}\n")
+        elif section.by is not None:
+            out.append(_table(section, width))
+    return "\n".join(out)
+
+
+# -- exports ---------------------------------------------------------------------
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as JSON-able data: periods as ISO 8601, raw numbers, rows, totals, previous values."""
+    def period(p: Period | None) -> dict[str, str] | None:
+        return None if p is None else {"start": p.start.isoformat(), "end": p.end.isoformat()}
+
+    return {"period": period(report.period), "previous_period": period(report.previous),
+            "as_of": report.as_of.isoformat() if report.as_of else None, "by": report.by,
+            "sections": [to_jsonable(s) for s in report.sections]}
+
+
+_CSV_COLUMNS = ("section", "by", "group", "name", "key", "kind", "value", "previous", "change",
+                "change_points")
+
+
+def _long_rows(report: Report) -> Iterable[dict[str, Any]]:
+    for section in report.sections:
+        for row in section.lines:
+            for c in section.columns:
+                value, before = row.values.get(c.key), row.previous.get(c.key)
+                numeric = c.kind != "instant"
+                yield {"section": section.metric, "by": section.by,
+                       "group": "" if row.group is None else row.group, "name": row.name,
+                       "key": c.key, "kind": c.kind, "value": value, "previous": before,
+                       "change": relative_change(value, before) if numeric else None,
+                       "change_points": points_change(value, before) if c.kind == "rate"
+                       else None}
+
+
+def report_csv(report: Report) -> str:
+    """The report as one long CSV table: a line per section, group (the total has none) and number.
+
+    Columns: ``section, by, group, name, key, kind, value, previous, change,
+    change_points``; numbers are numbers (durations in seconds, rates as
+    fractions), ``change`` is the relative change as a fraction (0.17 is
+    +17%), ``change_points`` a rate's difference (0.05 is 5 points); every
+    text cell is formula-safe.
+    """
+    return csv_text(_long_rows(report), _CSV_COLUMNS)
+
+
+def _sheet(section: SectionResult) -> XlsxSheet:
+    header = ["Name", "Id"]
+    kinds: list[str] = ["text", "text"]
+    compare = section.compared
+    for c in section.columns:
+        header.append(c.label)
+        kinds.append(c.kind)
+        if compare and c.kind != "instant":
+            header += [f"{c.label} before", f"{c.label} change" if c.kind != "rate"
+                       else f"{c.label} change (pts)"]
+            kinds += [c.kind, "points" if c.kind == "rate" else "change"]
+
+    def line(row: ReportRow) -> list[Any]:
+        cells: list[Any] = [row.name, row.group or ""]
+        for c in section.columns:
+            value = row.values.get(c.key)
+            if c.kind == "instant":
+                cells.append(datetime.fromisoformat(value) if isinstance(value, str) else None)
+                continue
+            cells.append(value)
+            if compare:
+                before = row.previous.get(c.key)
+                cells += [before, points_change(value, before) if c.kind == "rate"
+                          else relative_change(value, before)]
+        return cells
+
+    return XlsxSheet(title=section.title, header=header, kinds=kinds,
+                     rows=[line(r) for r in section.rows],
+                     total=line(section.total) if section.total is not None else None,
+                     note=section.error)
+
+
+def write_xlsx(report: Report, path: str | os.PathLike[str], *, source: str = "") -> None:
+    """Write the report as an Excel workbook: one sheet per section (needs the ``excel`` extra).
+
+    Numbers are numbers: counts as integers, durations as Excel durations
+    (``[h]:mm:ss``), rates and changes with percent formats; names and ids
+    are formula-safe text; each sheet has a frozen header, column widths and
+    the total on its last line; printed, each sheet is one page wide. A first
+    sheet, ``Report``, names the ``source`` and the periods.
+
+    Raises:
+        ModuleNotFoundError: openpyxl is not installed.
+    """
+    sheets = [_sheet(s) for s in report.sections]
+    summary = XlsxSheet(
+        title="Report", header=["salesmetrics report", source], kinds=["text", "text"],
+        rows=[["Period start", report.period.start.isoformat()],
+              ["Period end", report.period.end.isoformat()],
+              *([["Compared with", f"{report.previous.start.isoformat()} to "
+                  f"{report.previous.end.isoformat()}"]] if report.previous else []),
+              *([["As of", report.as_of.isoformat()]] if report.as_of else []),
+              ["By", report.by]])
+    write_xlsx_sheets([summary, *sheets], path)
+
+
+# -- command line ------------------------------------------------------------------
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``report`` arguments to an argparse (sub)parser."""
-    parser.add_argument("file", help="dataset: a .json file, a .jsonl file or a folder of CSVs")
-    parser.add_argument("--period", nargs=2, metavar=("START", "END"), required=True,
+    """Add the ``report`` arguments (and its help text) to an argparse (sub)parser."""
+    parser.description = ("Every metric of a dataset over a period, beside the period before "
+                          "it: text tables for a person, or JSON, CSV and Excel with the raw "
+                          "numbers.")
+    parser.epilog = (
+        "examples:\n"
+        "  salesmetrics report --example\n"
+        "  salesmetrics report data.json --period 2026-03-09T00:00:00+01:00 "
+        "2026-03-16T00:00:00+01:00 --by user\n"
+        "  salesmetrics report data.json --period ... --format xlsx -o report.xlsx\n\n"
+        "exit status: 0 written; 2 bad usage or an unreadable or invalid dataset;\n"
+        f"  {EXIT_NO_DATA} no data in the dataset or the period (a warning says which)")
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("file", nargs="?", default=None,
+                        help="dataset: a .json file, a .jsonl file or a folder of CSVs")
+    parser.add_argument("--example", action="store_true",
+                        help="report on the example dataset shipped with the package "
+                             "(default period: its second week)")
+    parser.add_argument("--period", nargs=2, metavar=("START", "END"), default=None,
                         help="ISO 8601 instants with an offset; the period is [START, END)")
     parser.add_argument("--as-of", dest="as_of", default=None,
                         help="read data up to this instant (default: everything)")
-    parser.add_argument("--by", choices=("team", "user"), default="team")
-    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument("--by", choices=("team", "user"), default="team",
+                        help="rows per team (default) or per person")
+    parser.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table",
+                        help="table (default), json, csv, or xlsx (needs --output)")
+    parser.add_argument("--output", "-o", default=None, metavar="FILE",
+                        help="write the report to FILE instead of standard output")
+    parser.add_argument("--lenient", action="store_true",
+                        help="load what is valid, list every skipped record on stderr")
     parser.add_argument("--no-compare", dest="compare", action="store_false",
                         help="do not compute the previous period")
 
 
-def _load(path: str) -> Dataset:
-    from salesmetrics import load as loaders
+class _TerminalProgress:
+    """``sections done / total`` on a terminal's stderr, shown only once a run lasts."""
 
-    loader = getattr(loaders, "load", None)
-    if loader is not None:
-        result = loader(path)
-        return result[0] if isinstance(result, tuple) else result  # type: ignore[no-any-return]
-    return loaders.load_json(path)
+    def __init__(self, stream: IO[str], *, after: float = 0.5) -> None:
+        self.stream = stream
+        self.start = time.monotonic()
+        self.after = after
+        self.shown = False
+
+    def note(self, text: str) -> None:
+        """Show a step before the sections start (``loading …``)."""
+        self.stream.write(f"\r\x1b[Ksalesmetrics report: {text}")
+        self.stream.flush()
+        self.shown = True
+
+    def __call__(self, done: int, total: int, title: str) -> None:
+        if not self.shown and time.monotonic() - self.start < self.after:
+            return
+        self.shown = True
+        bar = "#" * (20 * done // total)
+        doing = f", computing {title}…" if title else ""
+        self.stream.write(f"\r\x1b[Ksalesmetrics report: [{bar:<20}] {done}/{total} "
+                          f"sections done{doing}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Clear the line (when something was shown)."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
 
 
-def run(args: argparse.Namespace, out: Any = None) -> int:
-    """Run the report for parsed arguments; return the exit code."""
-    out = out or sys.stdout
+def _fail(message: str) -> int:
+    print(f"salesmetrics report: {message}", file=sys.stderr)
+    return 2
+
+
+def _load(args: argparse.Namespace) -> tuple[Dataset, str]:
+    from salesmetrics.load import load
+
+    if args.example:
+        from salesmetrics.examples import example_path
+
+        path: str = str(example_path())
+        source = "the bundled example (store_network.json)"
+    else:
+        path = source = args.file
+    if not args.lenient:
+        return load(path), source
+    dataset, skipped = load(path, strict=False)
+    for s in skipped.skipped:
+        print(f"salesmetrics report: skipped {s.path}: {s.code}: {s.message}", file=sys.stderr)
+    if skipped.skipped:
+        print(f"salesmetrics report: {len(skipped.records)} record(s) skipped, "
+              "the report counts the rest", file=sys.stderr)
+    return dataset, source
+
+
+def _period(args: argparse.Namespace) -> Period:
+    if args.period is None:
+        if args.example:
+            from salesmetrics.examples import EXAMPLE_PERIOD
+
+            return EXAMPLE_PERIOD
+        raise SalesmetricsError("invalid_period", "--period",
+                                "give --period START END (ISO 8601 instants with an offset)")
+    return Period(parse_instant(args.period[0], "--period START"),
+                  parse_instant(args.period[1], "--period END"))
+
+
+def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    """Run the report for parsed arguments; return the exit status.
+
+    0: the report was written; 2: bad usage or an unreadable or invalid
+    dataset; 3 (:data:`EXIT_NO_DATA`): the dataset, or the period, has no
+    data (a warning on stderr, no report).
+    """
+    if args.example == (args.file is not None):
+        return _fail("give a dataset FILE or --example (one of them)")
+    if args.format == "xlsx":
+        if args.output is None:
+            return _fail("--format xlsx writes a binary file: give --output FILE.xlsx")
+        try:
+            require("openpyxl", "excel")
+        except ModuleNotFoundError as exc:
+            return _fail(f"--format xlsx: {exc}")
+    progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
-        period = Period(parse_instant(args.period[0], "--period START"),
-                        parse_instant(args.period[1], "--period END"))
+        period = _period(args)
         as_of = parse_instant(args.as_of, "--as-of") if args.as_of else None
-        dataset = _load(args.file)
+        if progress is not None:
+            progress.note("loading the dataset…")
+        try:
+            dataset, source = _load(args)
+        finally:
+            if progress is not None:
+                progress.close()
     except SalesmetricsError as exc:
-        print(f"salesmetrics report: {exc}", file=sys.stderr)
         errors: Sequence[SalesmetricsError] = getattr(exc, "errors", ())
         for more in list(errors)[1:10]:
             print(f"  {more}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     except OSError as exc:
-        print(f"salesmetrics report: {exc}", file=sys.stderr)
-        return 2
-    report = build_report(dataset, period=period, as_of=as_of, by=args.by,
-                          compare=args.compare)
+        return _fail(str(exc))
+    if not has_data(dataset):
+        print(f"salesmetrics report: warning: {source} has no data "
+              "(no messages, leads, activities or sessions); no report written", file=sys.stderr)
+        return EXIT_NO_DATA
+    if not period_has_data(dataset, period):
+        print(f"salesmetrics report: warning: nothing happened from {period.start.isoformat()} "
+              f"to {period.end.isoformat()} in {source} (no message, event, lead, activity or "
+              "session); check --period; no report written", file=sys.stderr)
+        return EXIT_NO_DATA
+    progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        report = build_report(dataset, period=period, as_of=as_of, by=args.by,
+                              compare=args.compare, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if args.format == "xlsx":
+        try:
+            write_xlsx(report, args.output, source=source)
+        except OSError as exc:
+            return _fail(str(exc))
+        return 0
     if args.format == "json":
-        json.dump({"period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
-                   "as_of": as_of.isoformat() if as_of else None, "by": args.by,
-                   "sections": report}, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        text = json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "csv":
-        rows = []
-        for entry in report:
-            for row in entry["rows"]:
-                for col in entry["columns"]:
-                    rows.append({"section": entry["metric"], "by": entry["by"],
-                                 "group": row["group"], "key": col, "value": row[col],
-                                 "previous": row.get(f"{col}_previous"),
-                                 "change": format_change(row[col], row.get(f"{col}_previous"))})
-        out.write(csv_text(rows, ["section", "by", "group", "key", "value", "previous",
-                                  "change"]))
+        text = report_csv(report)
     else:
-        out.write(f"salesmetrics report: {safe_cell(args.file)}\n"
-                  f"period [{period.start.isoformat()}, {period.end.isoformat()})"
-                  + (f", as of {as_of.isoformat()}" if as_of else "")
-                  + (" — variation against the previous period in brackets\n\n"
-                     if args.compare else "\n\n"))
-        for entry in report:
-            out.write(_render_table(entry, args.compare) + "\n")
+        text = render_table(report, source=source)
+    if args.output is None:
+        (out or sys.stdout).write(text)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        return _fail(str(exc))
     return 0

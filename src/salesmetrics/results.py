@@ -23,6 +23,7 @@ import csv
 import enum
 import io
 import math
+import os
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -32,13 +33,16 @@ import attrs
 
 __all__ = [
     "RowsExport",
+    "XlsxSheet",
     "csv_text",
     "mean",
     "median",
     "percentile",
     "rate",
+    "require",
     "safe_cell",
     "to_jsonable",
+    "write_xlsx_sheets",
 ]
 
 
@@ -165,3 +169,143 @@ class RowsExport:
     def csv(self: _HasRows) -> str:
         """The drill-down rows (``to_rows()``) as CSV text with a header."""
         return csv_text(self.to_rows())
+
+
+def require(module: str, extra: str) -> None:
+    """Check that an optional dependency is installed, before a long computation needs it.
+
+    Raises:
+        ModuleNotFoundError: it is not, with the ``pip install`` line of its extra.
+
+    >>> require("json", "none")
+    >>> require("no_such_module_here", "plot")
+    Traceback (most recent call last):
+    ...
+    ModuleNotFoundError: this needs no_such_module_here: pip install 'salesmetrics[plot]'
+    """
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ModuleNotFoundError(f"this needs {module}: pip install 'salesmetrics[{extra}]'",
+                                  name=module)
+
+
+# -- Excel ---------------------------------------------------------------------
+
+#: Excel number formats by kind of value (durations are stored as days).
+XLSX_FORMATS: Mapping[str, str] = {
+    "count": "#,##0",
+    "seconds": "[h]:mm:ss",
+    "rate": "0.0%",
+    "change": "+0%;-0%;0%",
+    "points": '+0.0" pts";-0.0" pts";0" pts"',
+    "instant": "yyyy-mm-dd hh:mm",
+}
+
+
+@attrs.frozen
+class XlsxSheet:
+    """One worksheet: a header, rows of cells, how each column is shown, an optional total.
+
+    ``kinds`` names each column's kind: ``text``, ``count``, ``seconds``
+    (a duration, shown as ``[h]:mm:ss``), ``rate`` (a fraction), ``change`` (a relative change as a
+    fraction), ``points`` (a difference of fractions, shown in percentage
+    points) or ``instant`` (a datetime, shown in its own local time).
+    """
+
+    title: str
+    header: Sequence[str]
+    kinds: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    total: Sequence[Any] | None = None
+    note: str | None = None
+
+
+#: Widths of the text Excel shows for numbers with a format (``123:45:06``, ``+17%``, a date-time).
+_SHOWN_WIDTH = {"seconds": 10, "instant": 17, "rate": 7, "change": 6, "points": 10}
+
+_BAD_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = title.translate(_BAD_TITLE).strip()[:31] or "Sheet"
+    name, n = base, 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(name.casefold())
+    return name
+
+
+def _xlsx_value(kind: str, value: Any) -> Any:
+    """A cell's value as stored: text formula-safe, durations in days, points as points."""
+    if value is None:
+        return None
+    if kind == "text" or isinstance(value, str):
+        return safe_cell(str(value))
+    if kind == "seconds":
+        return value / 86400
+    if kind == "points":
+        return value * 100
+    if kind == "instant" and isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no offsets: the local time as recorded
+    return value
+
+
+def write_xlsx_sheets(sheets: Sequence[XlsxSheet], path: str | os.PathLike[str]) -> None:
+    """Write sheets to an Excel workbook (needs openpyxl: the ``excel`` extra).
+
+    Every text cell goes through :func:`safe_cell` and is stored as text;
+    numbers stay numbers with the number format of their kind; the header is
+    bold and frozen, the total (if any) bold on the last line, columns sized
+    to their content.
+
+    Raises:
+        ModuleNotFoundError: openpyxl is not installed (the message says how to install it).
+    """
+    require("openpyxl", "excel")
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    used: set[str] = set()
+    bold = Font(name="Calibri", size=11, bold=True)  # the default font, bold
+    right = Alignment(horizontal="right")
+    for sheet in sheets:
+        ws = book.create_sheet(_sheet_title(sheet.title, used))
+        widths = [len(str(h)) for h in sheet.header]
+        lines: list[tuple[Sequence[Any], bool]] = [(sheet.header, True)]
+        lines += [(row, False) for row in sheet.rows]
+        if sheet.total is not None:
+            lines.append((sheet.total, True))
+        for r, (cells, strong) in enumerate(lines, start=1):
+            for c, value in enumerate(cells, start=1):
+                kind = "text" if r == 1 else sheet.kinds[c - 1]
+                stored = _xlsx_value(kind, value)
+                cell = ws.cell(row=r, column=c, value=stored)
+                if isinstance(stored, str):
+                    cell.data_type = "s"  # text, never a formula
+                elif kind in XLSX_FORMATS and stored is not None:
+                    cell.number_format = XLSX_FORMATS[kind]
+                if strong:
+                    cell.font = bold
+                if r == 1 and sheet.kinds[c - 1] != "text":
+                    cell.alignment = right  # a number's header sits over it
+                shown = (len(str(value)) if isinstance(stored, str)
+                         else _SHOWN_WIDTH[kind] if kind in _SHOWN_WIDTH
+                         else len(f"{stored:,}") if isinstance(stored, int | float) else 0)
+                widths[c - 1] = max(widths[c - 1], shown)
+        if sheet.note:
+            ws.cell(row=len(lines) + 2, column=1, value=safe_cell(sheet.note)).data_type = "s"
+        ws.freeze_panes = "B2" if len(sheet.header) > 1 else "A2"
+        # printed: landscape, one page wide, the header repeated on every page
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_title_rows = "1:1"
+        for c, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = min(max(w, 6) + 2, 60)
+    book.save(os.fspath(path))

@@ -54,11 +54,14 @@ def test_registry_report_and_docs_are_derived_from_the_table() -> None:
         m = TABLE[name]
         assert (spec.needs_period, spec.by, spec.options, spec.required) == (
             m.takes == "period", m.by, m.option_names, m.required)
-    assert [name for name, _ in SECTIONS] == [m.name for m in TABLE.values() if m.report]
-    for name, section in SECTIONS:
-        assert set(section.columns) <= {f.name for f in TABLE[name].fields}
+    assert [s.metric for s in SECTIONS] == [m.name for m in TABLE.values() if m.report]
+    for section in SECTIONS:
+        m = TABLE[section.metric]
+        assert section.title == m.report.title  # type: ignore[union-attr]
+        for c in section.columns:
+            assert c.kind == m.field(c.key).unit, (m.name, c.key)
         for grouping in (section.by_team, section.by_user):
-            assert grouping is None or grouping in TABLE[name].by
+            assert grouping is None or grouping in m.by
     doc = (ROOT / "docs" / "metric-table.md").read_text(encoding="utf-8")
     assert markdown_table() in doc, "regenerate docs/metric-table.md from markdown_table()"
 

@@ -117,12 +117,16 @@ class Option:
 
 @attrs.frozen
 class ReportSection:
-    """How the report shows a metric: its title, its grouping per ``--by``, its columns."""
+    """How the report shows a metric: its title, its grouping per ``--by``, its columns.
+
+    ``columns`` are ``(result field, header)`` pairs; how a column is shown
+    and exported follows the field's unit.
+    """
 
     title: str
     by_team: str | None
     by_user: str | None
-    columns: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
 
 
 @attrs.frozen
@@ -188,24 +192,20 @@ _METRICS: tuple[Metric, ...] = (
            _counts("total", "previously_started", "new_inbound", "new_outbound",
                    "existing_customers"),
            (_GAP,), conversations,
-           report=ReportSection("Conversations", "team", None,
-                                ("total", "previously_started", "new_inbound", "new_outbound",
-                                 "existing_customers")),
+           report=ReportSection("Conversations", "team", None, (("total", "Total"), ("previously_started", "Ongoing"), ("new_inbound", "New in"), ("new_outbound", "New out"), ("existing_customers", "Returning"),)),
            partial=conversation_partial, finish=finish_conversations),
     Metric("response_rate", "2.2", "share of contacts their own team answered",
            "period", _TEAM,
            (*_counts("contacts", "answered", "answered_by_any"), Field("rate", "rate", "higher")),
            (_GAP,), response_rate,
-           report=ReportSection("Response rate", "team", None,
-                                ("contacts", "answered", "answered_by_any", "rate")),
+           report=ReportSection("Response rate", "team", None, (("contacts", "Contacts"), ("answered", "Answered"), ("answered_by_any", "By anyone"), ("rate", "Rate"),)),
            partial=response_rate_partial, finish=finish_response_rate),
     Metric("response_time", "2.3", "first human reply time of new inbound conversations",
            "period", _TEAM,
            (Field("count", "count", "higher"), *_TIMES, Field("p90", "seconds", "lower"),
             Field("excluded", "count"), Field("excluded_values", "list")),
            (_OUTLIERS, _CLOCK_BUSINESS, _GAP), response_time,
-           report=ReportSection("Response time (business hours)", "team", None,
-                                ("count", "mean", "median", "p90", "excluded")),
+           report=ReportSection("Response time (business hours)", "team", None, (("count", "Replies"), ("mean", "Mean"), ("median", "Median"), ("p90", "90th pct"), ("excluded", "Excluded"),)),
            partial=response_time_partial, finish=finish_response_time),
     Metric("outbound_reply", "2.4", "customer reply rate and time of new outbound conversations",
            "period", _TEAM,
@@ -213,19 +213,17 @@ _METRICS: tuple[Metric, ...] = (
             Field("mean_time", "seconds", "lower"), Field("median_time", "seconds", "lower"),
             Field("p90_time", "seconds", "lower")),
            (_CLOCK_WALL, _GAP), outbound_reply,
-           report=ReportSection("Customer reply to outbound conversations", "team", None,
-                                ("conversations", "replied", "rate", "mean_time",
-                                 "median_time")),
+           report=ReportSection("Customer reply to outbound conversations", "team", None, (("conversations", "Outbound"), ("replied", "Replied"), ("rate", "Rate"), ("mean_time", "Mean wait"), ("median_time", "Median wait"),)),
            partial=outbound_reply_partial, finish=finish_outbound_reply),
     Metric("new_customers", "2.5", "threads whose first message is in the period",
            "period", _TEAM,
            (*_counts("inbound", "outbound"), Field("by_channel", "counts")),
            (), new_customers,
-           report=ReportSection("New customers", "team", None, ("inbound", "outbound")),
+           report=ReportSection("New customers", "team", None, (("inbound", "Inbound"), ("outbound", "Outbound"),)),
            partial=new_customers_partial, finish=finish_new_customers),
     Metric("connected_customers", "2.5", "threads started before the period end, by holder",
            "period", _TEAM, _counts("count"), (), connected_customers,
-           report=ReportSection("Connected customers", "team", None, ("count",)),
+           report=ReportSection("Connected customers", "team", None, (("count", "Customers"),)),
            partial=connected_customers_partial, finish=finish_connected_customers),
     Metric("ranking", "2.6", "teams ranked by one result key of a metric", "period", (),
            (Field("team", "text"), Field("value", "count"), Field("rank", "count", "lower"),
@@ -277,9 +275,7 @@ _METRICS: tuple[Metric, ...] = (
             _KINDS, Option("buckets", "up to five [from_hours, to_hours) buckets", ()),
             _CATEGORIES),
            lead_response_time,
-           report=ReportSection("Lead response time", "team", "assignee",
-                                ("leads", "responded", "mean", "median", "within_24h",
-                                 "within_24h_rate")),
+           report=ReportSection("Lead response time", "team", "assignee", (("leads", "Leads"), ("responded", "Responded"), ("mean", "Mean"), ("median", "Median"), ("within_24h", "In 24h"), ("within_24h_rate", "In 24h %"),)),
            partial=lead_response_time_partial, finish=finish_lead_response_time),
     Metric("lead_dashboard", "4", "leads received, responded in a window, mean time", "period",
            (), (*_counts("received", "responded", "responded_in_window"), *_TIMES),
@@ -294,13 +290,12 @@ _METRICS: tuple[Metric, ...] = (
            (*_counts("leads", "converted"), Field("rate", "rate", "higher"),
             *_counts("orders", "sales"), Field("lead_ids", "list")),
            (), lead_conversion,
-           report=ReportSection("Lead conversion", "type", "assignee",
-                                ("leads", "converted", "rate", "orders", "sales")),
+           report=ReportSection("Lead conversion", "type", "assignee", (("leads", "Leads"), ("converted", "Converted"), ("rate", "Rate"), ("orders", "Orders"), ("sales", "Sales"),)),
            partial=lead_conversion_partial, finish=finish_lead_conversion),
     Metric("lost_leads", "5", "leads lost, by reason", "period", ("type",),
            (Field("count", "count", "lower"), Field("by_status", "counts")),
            (), lost_leads,
-           report=ReportSection("Lost leads", "type", "type", ("count",)),
+           report=ReportSection("Lost leads", "type", "type", (("count", "Lost"),)),
            partial=lost_leads_partial, finish=finish_lost_leads),
     Metric("rep_activity", "6", "Statflo's activity report per user", "period", ("user",),
            (Field("first_name", "text"), Field("last_name", "text"), Field("code", "text"),
@@ -318,11 +313,7 @@ _METRICS: tuple[Metric, ...] = (
             Option("brand", "only items of customers of this brand"),
             _GAP),
            rep_activity,
-           report=ReportSection("Rep activity", "user", "user",
-                                ("sms_sent", "new_conversations", "sms_received", "calls_made",
-                                 "calls_answered", "avg_call_seconds", "leads_created",
-                                 "opportunities_created", "closed_won", "notes", "emails",
-                                 "appointments", "last_activity")),
+           report=ReportSection("Rep activity", "user", "user", (("sms_sent", "SMS sent"), ("new_conversations", "New conv."), ("sms_received", "SMS recv."), ("calls_made", "Calls"), ("calls_answered", "Answered"), ("avg_call_seconds", "Avg call"), ("leads_created", "Leads"), ("opportunities_created", "Opport."), ("closed_won", "Won"), ("notes", "Notes"), ("emails", "Emails"), ("appointments", "Appts"), ("last_activity", "Last activity"),)),
            partial=rep_activity_partial, finish=finish_rep_activity),
     Metric("inactive_users", "6", "users inactive for N days at an instant", "instant", (),
            (Field("user", "text"),),
@@ -333,8 +324,7 @@ _METRICS: tuple[Metric, ...] = (
            (*_counts("accounts", "attempted"), Field("rate", "rate", "higher"),
             Field("users", "counts")),
            (), smart_list_progress,
-           report=ReportSection("Smart list progress", "smart_list", "user",
-                                ("accounts", "attempted", "rate")),
+           report=ReportSection("Smart list progress", "smart_list", "user", (("accounts", "Accounts"), ("attempted", "Attempted"), ("rate", "Rate"),)),
            partial=smart_list_progress_partial, finish=finish_smart_list_progress),
 )
 
