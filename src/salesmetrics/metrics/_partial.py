@@ -163,6 +163,30 @@ class Result(Generic[S, R]):
         cols = [a.name for a in attrs.fields(type(self.rows[0]))] if self.rows else None  # type: ignore[arg-type]
         return csv_text(self.to_rows(), cols)
 
+    def to_frame(self) -> Any:
+        """One row per group as a pandas DataFrame, typed (see :mod:`salesmetrics.frames`)."""
+        from salesmetrics.frames import to_frame
+
+        return to_frame(self)
+
+    def rows_frame(self) -> Any:
+        """The drill-down rows as a pandas DataFrame, typed (see :mod:`salesmetrics.frames`)."""
+        from salesmetrics.frames import rows_frame
+
+        return rows_frame(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table of the groups, for notebooks (the rows are only counted)."""
+        from salesmetrics.frames import html_table
+
+        return html_table(self)
+
+    def __repr__(self) -> str:
+        """One line: metric, grouping, how many groups and drill-down rows."""
+        from salesmetrics.frames import short_repr
+
+        return short_repr(self)
+
 
 def group_keys(dataset_teams: Iterable[str], tallies: Mapping[str, Tally]) -> list[str]:
     """Every team of the dataset plus any group met in the data, sorted."""
