@@ -14,7 +14,7 @@ from _sql_helpers import example_data, naive_utc, report_of, write_tables
 
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import from_dict, from_dict_lenient, from_sql, load
-from salesmetrics.load._sql import MISSING, cell_value
+from salesmetrics.load._sql import MISSING, TABLES, cell_value
 
 
 def _script(sql: str) -> sqlite3.Connection:
@@ -274,3 +274,41 @@ def test_numpy_scalars_and_pandas_missing_values() -> None:
     assert cell_value(pd.NaT, "instant", None) is MISSING
     ts = cell_value(pd.Timestamp("2026-03-02T09:00:00+01:00"), "instant", None)
     assert type(ts) is datetime and ts == datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+
+class _Cursor:
+    """A minimal DB-API cursor over canned results (the catalog query fails)."""
+
+    def __init__(self, results: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> None:
+        self.results = results
+        self.description: list[tuple[str, ...]] | None = None
+        self.rows: list[tuple[Any, ...]] = []
+
+    def execute(self, query: str) -> None:
+        if query not in self.results:
+            raise RuntimeError(f"no such table in {query!r}")
+        columns, self.rows = self.results[query]
+        self.description = [(c, None, None, None, None, None, None) for c in columns]
+
+    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        batch, self.rows = self.rows[:size], self.rows[size:]
+        return batch
+
+
+class _Connection:
+    def __init__(self, results: dict[str, tuple[list[str], list[tuple[Any, ...]]]]) -> None:
+        self.results = results
+
+    def cursor(self) -> _Cursor:
+        return _Cursor(self.results)
+
+
+def test_any_db_api_connection_reads_with_queries_and_says_when_the_catalog_fails() -> None:
+    con = _Connection({"SELECT id FROM t": (["id"], [(1,), (2,)])})
+    queries: dict[str, str | None] = {name: None for name in TABLES}
+    ds = from_sql(con, queries={**queries, "teams": "SELECT id FROM t"})
+    assert [t.id for t in ds.teams] == ["1", "2"]
+    with pytest.raises(SalesmetricsError) as info:
+        from_sql(con)
+    assert (info.value.code, info.value.path) == ("invalid_value", "connection")
+    assert "queries=" in info.value.message

@@ -322,31 +322,23 @@ def finish_tables(
 
 # -- databases ------------------------------------------------------------------
 
-# (module prefix of the connection class, catalog query listing the tables and views)
-_CATALOGS: tuple[tuple[str, str], ...] = (
-    ("sqlite3", "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"),
-    ("psycopg", "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = ANY (current_schemas(false))"),
-    ("pg8000", "SELECT table_name FROM information_schema.tables "
-               "WHERE table_schema = ANY (current_schemas(false))"),
-    ("MySQLdb", "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = DATABASE()"),
-    ("pymysql", "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = DATABASE()"),
-    ("mysql", "SELECT table_name FROM information_schema.tables "
-              "WHERE table_schema = DATABASE()"),
-    ("mariadb", "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = DATABASE()"),
-)
 _STANDARD_CATALOG = "SELECT table_name FROM information_schema.tables"
+_PG_CATALOG = _STANDARD_CATALOG + " WHERE table_schema = ANY (current_schemas(false))"
+_MYSQL_CATALOG = _STANDARD_CATALOG + " WHERE table_schema = DATABASE()"
+
+# the catalog query listing the tables and views, by the connection class's top module
+_CATALOGS = {
+    "sqlite3": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')",
+    "psycopg": _PG_CATALOG, "psycopg2": _PG_CATALOG, "pg8000": _PG_CATALOG,
+    "MySQLdb": _MYSQL_CATALOG, "pymysql": _MYSQL_CATALOG, "mysql": _MYSQL_CATALOG,
+    "mariadb": _MYSQL_CATALOG,
+}
 
 
 def _catalog_query(connection: Any) -> str:
-    module = type(connection).__module__
-    for prefix, query in _CATALOGS:
-        if module == prefix or module.startswith(prefix + "."):
-            return query
-    return _STANDARD_CATALOG
+    driver = getattr(connection, "driver_connection", None) or connection  # SQLAlchemy's
+    top = type(driver).__module__.split(".")[0]
+    return _CATALOGS.get(top, _STANDARD_CATALOG)
 
 
 def _run(connection: Any, query: str, path: str) -> list[dict[str, Any]]:
@@ -384,8 +376,12 @@ def _run(connection: Any, query: str, path: str) -> list[dict[str, Any]]:
 
 def _tables_present(connection: Any) -> set[str]:
     query = _catalog_query(connection)
-    rows = _run(connection, query, "connection")
-    return {str(next(iter(r.values()))).lower() for r in rows if r}
+    try:
+        rows = _run(connection, query, "connection")
+    except SalesmetricsError as exc:
+        raise SalesmetricsError(exc.code, exc.path, f"{exc.message} (listing the tables; "
+                                "to read no catalog, give every section in queries=)") from exc
+    return {str(next(iter(r.values()))) for r in rows if r}
 
 
 @overload
