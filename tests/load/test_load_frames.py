@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from _load_helpers import RECORD_SECTIONS, error_places, records, small_dataset
 from _sql_helpers import example_data, report_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import from_dict, from_dict_lenient, from_frames, load
@@ -152,18 +154,39 @@ def _full(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{c: r.get(c) for c in columns} for r in rows]
 
 
-def test_polars_frames_and_arrow_tables_load_too() -> None:
+def _plain_tables(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The sections as lists of records, conversions in their own table."""
+    plain: dict[str, list[dict[str, Any]]] = {
+        s: [{k: v for k, v in r.items() if k != "conversions"} for r in data[s]]
+        for s in RECORD_SECTIONS if data.get(s)}
+    plain["conversions"] = [{"lead": lead["id"], **c} for lead in data["leads"]
+                            for c in lead.get("conversions") or ()]
+    return plain
+
+
+def test_lists_of_records_load_too() -> None:
     data = small_dataset()
-    expected = records(from_dict(data))
-    plain = {s: [{k: v for k, v in r.items() if k != "conversions"} for r in data[s]]
-             for s in RECORD_SECTIONS if data.get(s)}
-    conversions = [{"lead": lead["id"], **c} for lead in data["leads"]
-                   for c in lead.get("conversions") or ()]
-    assert records(from_frames({**plain, "conversions": conversions},
-                               calendars=data["calendars"])) == expected
-    for module, make in (("polars", lambda m, rows: m.DataFrame(rows, infer_schema_length=None)),
-                         ("pyarrow", lambda m, rows: m.Table.from_pylist(_full(rows)))):
-        lib = pytest.importorskip(module)
-        frames = {s: make(lib, rows) for s, rows in plain.items()}
-        frames["conversions"] = make(lib, conversions)
-        assert records(from_frames(frames, calendars=data["calendars"])) == expected, module
+    assert records(from_frames(_plain_tables(data), calendars=data["calendars"])) == records(
+        from_dict(data))
+
+
+@pytest.mark.parametrize("module", ["polars", "pyarrow"])
+def test_polars_frames_and_arrow_tables_load_too(module: str) -> None:
+    lib = pytest.importorskip(module, reason=f"{module} is not installed (optional)")
+    data = small_dataset()
+    if module == "polars":
+        frames = {s: lib.DataFrame(rows, infer_schema_length=None)
+                  for s, rows in _plain_tables(data).items()}
+    else:
+        frames = {s: lib.Table.from_pylist(_full(rows)) for s, rows in _plain_tables(data).items()}
+    assert records(from_frames(frames, calendars=data["calendars"])) == records(from_dict(data))
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**31), typed=st.booleans())
+def test_frames_of_any_generated_dataset_load_as_its_dict(seed: int, typed: bool) -> None:
+    from salesmetrics.examples import generate
+
+    data = generate(seed=seed, messages=30, weeks=1)
+    assert records(from_frames(_frames(data, typed=typed), calendars=data["calendars"])) == (
+        records(from_dict(data)))

@@ -35,8 +35,8 @@ def frame_rows(frame: Any, name: str) -> list[dict[str, Any]]:
         if any(n is not None for n in frame.index.names):
             frame = frame.reset_index()
         columns = [str(c) for c in frame.columns]
-        return [dict(zip(columns, row, strict=True))
-                for row in frame.itertuples(index=False, name=None)]
+        values = [frame.iloc[:, j].tolist() for j in range(len(columns))]  # column by column
+        return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
     if hasattr(frame, "iter_rows") and hasattr(frame, "columns"):  # polars
         columns = [str(c) for c in frame.columns]
         return [dict(zip(columns, row, strict=True)) for row in frame.iter_rows()]

@@ -53,6 +53,7 @@ MISSING = _Missing.MISSING
 #: The tables read by default: every CSV-folder section, ``conversions`` and ``calendars``.
 TABLES = (*CSV_SECTIONS, "conversions", "calendars")
 
+_TEXT_KINDS = frozenset({"id", "str", "ref", "enum", None})
 _CONVERSION_KINDS = {"lead": "ref", "kind": "enum", "at": "instant"}
 
 _NAIVE_HINT = ("; the value has no offset: pass naive_timezone= (the IANA zone the "
@@ -175,6 +176,8 @@ def cell_value(value: Any, kind: str | None, naive_timezone: tzinfo | None) -> A
     >>> cell_value(datetime(2026, 3, 2, 9), "instant", ZoneInfo("Europe/Paris")).isoformat()
     '2026-03-02T09:00:00+01:00'
     """
+    if type(value) is str and kind in _TEXT_KINDS:
+        return value
     value = _plain(value)
     if value is MISSING:
         return [] if kind == "refs" else MISSING
