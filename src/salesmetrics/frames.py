@@ -10,7 +10,7 @@ annotation                    column dtype
 ============================  =========================================
 ``int``                       ``Int64`` (nullable integers)
 ``float``                     ``float64`` (durations in seconds, rates as fractions)
-``datetime``                  ``datetime64[ns, UTC]``
+``datetime``                  ``datetime64[ns, UTC]`` (``[us, UTC]`` past 2262)
 ``bool``                      ``boolean``
 ``str``, a string enum        ``string``
 anything else                 ``object`` (mappings, tuples: the values as they are)
@@ -48,7 +48,7 @@ import html
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -63,6 +63,7 @@ __all__ = ["html_table", "rows_frame", "short_repr", "to_frame", "unit_of"]
 #: How many groups :func:`html_table` shows before saying how many more there are.
 HTML_MAX_GROUPS = 50
 
+_TIME_WIDE = "datetime64[us, UTC]"
 _INT, _FLOAT, _TIME, _BOOL, _STR, _OBJ = (
     "Int64", "float64", "datetime64[ns, UTC]", "boolean", "string", "object")
 
@@ -126,7 +127,11 @@ def _columns(cls: type) -> list[tuple[str, str]]:
 
 def _column(pd: Any, values: list[Any], dtype: str) -> Any:
     if dtype == _TIME:
-        return pd.Series(pd.to_datetime(values, utc=True)).astype(_TIME).array
+        try:
+            return pd.Series(pd.to_datetime(values, utc=True)).astype(_TIME).array
+        except (OverflowError, pd.errors.OutOfBoundsDatetime):  # beyond 1677..2262
+            utc = [None if v is None else v.astimezone(UTC) for v in values]
+            return pd.Series(utc, dtype=_TIME_WIDE).array
     if dtype == _STR:
         values = [v.value if isinstance(v, enum.Enum) else v for v in values]
     if dtype == _OBJ:

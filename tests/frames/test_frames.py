@@ -192,3 +192,13 @@ def test_to_frame_and_the_html_table_read_any_result_shaped_object(network: Any)
                                    rows=result.rows)
     assert to_frame(shaped).equals(result.to_frame())  # type: ignore[arg-type]
     assert html_table(shaped).replace("SimpleNamespace", "response_rate") == html_table(result)  # type: ignore[arg-type]
+
+
+def test_instants_beyond_the_nanosecond_range_are_kept_at_microseconds() -> None:
+    ds = from_dict({"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
+                    "messages": [{"thread": "t", "at": "2500-03-02T09:00:00+01:00",
+                                  "direction": "in"}]})
+    far = Period(datetime(2500, 3, 1, tzinfo=UTC), datetime(2500, 3, 8, tzinfo=UTC))
+    column = metrics.response_rate(ds, period=far).rows_frame()["opened_at"]
+    assert str(column.dtype) == "datetime64[us, UTC]"
+    assert column[0].to_pydatetime() == datetime(2500, 3, 2, 8, tzinfo=UTC)
