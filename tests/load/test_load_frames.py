@@ -136,6 +136,18 @@ def test_something_other_than_a_frame_is_refused_at_its_section() -> None:
     assert (info.value.code, info.value.path) == ("invalid_value", "frames")
 
 
+def test_a_column_used_twice_is_refused_not_half_read() -> None:
+    twice = pd.DataFrame([["A", "x", "y"]], columns=["id", "name", "name"])
+    with pytest.raises(SalesmetricsError) as info:
+        from_frames({"teams": twice})
+    assert (info.value.code, info.value.path) == ("invalid_value", "teams")
+    clash = pd.DataFrame({"id": ["A"], "name": ["x"]}).set_index("name")
+    clash["name"] = ["y"]
+    with pytest.raises(SalesmetricsError) as info:
+        from_frames({"teams": clash})
+    assert "'name' is used twice" in info.value.message
+
+
 def test_a_calendars_frame_and_smart_list_members_as_lists() -> None:
     frames = {
         "calendars": pd.DataFrame({"id": ["c"], "definition": ['{"timezone": "Europe/Paris"}']}),

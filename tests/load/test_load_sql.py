@@ -161,6 +161,9 @@ def test_a_failing_query_and_an_unknown_name_are_errors_at_queries() -> None:
         from_sql(con, queries={"message": "SELECT 1"})
     assert (info.value.code, info.value.path) == ("invalid_option", "queries.message")
     with pytest.raises(SalesmetricsError) as info:
+        from_sql(con, queries="SELECT 1")  # type: ignore[arg-type]
+    assert (info.value.code, info.value.path) == ("invalid_option", "queries")
+    with pytest.raises(SalesmetricsError) as info:
         from_sql(con, queries={"teams": "SELECT 1 AS id, 2 AS id"})
     assert (info.value.code, info.value.path) == ("invalid_value", "queries.teams")
 

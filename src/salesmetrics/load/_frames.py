@@ -32,21 +32,33 @@ def frame_rows(frame: Any, name: str) -> list[dict[str, Any]]:
         SalesmetricsError: ``invalid_value`` at ``name`` for anything else.
     """
     if hasattr(frame, "itertuples") and hasattr(frame, "columns"):  # pandas
-        if any(n is not None for n in frame.index.names):
-            frame = frame.reset_index()
-        columns = [str(c) for c in frame.columns]
+        named = [str(n) for n in frame.index.names if n is not None]
+        columns = _unique([*named, *(str(c) for c in frame.columns)], name)
+        if named:
+            frame = frame.reset_index(level=[n for n in frame.index.names if n is not None])
         values = [frame.iloc[:, j].tolist() for j in range(len(columns))]  # column by column
         return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
     if hasattr(frame, "iter_rows") and hasattr(frame, "columns"):  # polars
-        columns = [str(c) for c in frame.columns]
+        columns = _unique([str(c) for c in frame.columns], name)
         return [dict(zip(columns, row, strict=True)) for row in frame.iter_rows()]
     if hasattr(frame, "to_pylist") and hasattr(frame, "column_names"):  # pyarrow
+        _unique([str(c) for c in frame.column_names], name)
         return [dict(row) for row in frame.to_pylist()]
     if isinstance(frame, list | tuple) and all(isinstance(r, Mapping) for r in frame):
         return [dict(r) for r in frame]
     raise SalesmetricsError("invalid_value", name,
                             f"a pandas or polars DataFrame, an Arrow table or a list of "
                             f"records, not {type(frame).__name__}")
+
+
+def _unique(columns: list[str], name: str) -> list[str]:
+    """The column names, refused at ``name`` when one is used twice (a value would be lost)."""
+    seen: set[str] = set()
+    for col in columns:
+        if col in seen:
+            raise SalesmetricsError("invalid_value", name, f"column {col!r} is used twice")
+        seen.add(col)
+    return columns
 
 
 @overload

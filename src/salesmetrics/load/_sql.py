@@ -458,6 +458,9 @@ def from_sql(
     salesmetrics.errors.DatasetError: messages[0].at: naive instant '2026-03-02 09:00:00', add an offset; the value has no offset: pass naive_timezone= (the IANA zone the timestamps are written in, e.g. 'UTC') or store it with its offset
     """
     zone_of(naive_timezone)
+    if queries is not None and not isinstance(queries, Mapping):
+        raise SalesmetricsError("invalid_option", "queries",
+                                "queries is a mapping: section name -> SQL (or None)")
     queries = dict(queries or {})
     for name in queries:
         if name not in TABLES:
