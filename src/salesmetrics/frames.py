@@ -5,16 +5,13 @@ one row for the overall result when a metric is not grouped; :func:`rows_frame`
 gives the drill-down rows. Columns are typed from the attrs annotations of the
 summary (or row) class, whatever the metric:
 
-============================  =========================================
-annotation                    column dtype
-============================  =========================================
-``int``                       ``Int64`` (nullable integers)
-``float``                     ``float64`` (durations in seconds, rates as fractions)
-``datetime``                  ``datetime64[ns, UTC]`` (``[us, UTC]`` past 2262)
-``bool``                      ``boolean``
-``str``, a string enum        ``string``
-anything else                 ``object`` (mappings, tuples: the values as they are)
-============================  =========================================
+* ``int``: ``Int64`` (nullable integers);
+* ``float``: ``float64`` (durations in seconds, rates as fractions);
+* ``datetime``: ``datetime64[ns, UTC]`` (``datetime64[us, UTC]`` for a column
+  with an instant outside 1677–2262);
+* ``bool``: ``boolean``;
+* ``str`` and string enums: ``string``;
+* anything else (mappings, tuples): ``object``, the values as they are.
 
 N/A (``None``) is missing (``<NA>``, ``NaN``, ``NaT``). pandas is an optional
 extra (``pip install 'salesmetrics[pandas]'``), imported when a frame is made.
@@ -28,7 +25,7 @@ extra (``pip install 'salesmetrics[pandas]'``), imported when a frame is made.
 ...                  {"thread": "t", "at": "2026-03-02T09:05:00+00:00", "direction": "out"}]})
 >>> week = Period(datetime.fromisoformat("2026-03-02T00:00:00+00:00"),
 ...               datetime.fromisoformat("2026-03-09T00:00:00+00:00"))
->>> result = response_rate(ds, period=week)
+>>> result = response_rate(ds, period=week, by="team")
 >>> to_frame(result)  # doctest: +NORMALIZE_WHITESPACE
       contacts  answered  answered_by_any  rate
 team
@@ -45,6 +42,7 @@ from __future__ import annotations
 
 import enum
 import html
+import importlib
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -187,12 +185,14 @@ def rows_frame(result: Result[Any, Any]) -> pd.DataFrame:
 _SECONDS_NAMES = ("mean", "median", "p90", "p50", "p95", "mean_time", "median_time")
 
 
-def unit_of(name: str, dtype: str) -> str:
-    """The unit a summary field is in, from its name: ``s`` (durations), ``%`` (rates) or ``""``.
+def unit_of(name: str, dtype: str, metric: str | None = None) -> str:
+    """The unit a summary field is in: ``s`` (durations), ``%`` (rates) or ``""``.
 
-    Durations are ``*seconds*``, ``*_time`` and the statistics of a time
-    (``mean``, ``median``, ``p90``); rates are ``rate``, ``*_rate`` and
-    ``share``, fractions shown as percentages.
+    The metric table's unit of the field when the table declares it
+    (``seconds``, ``rate``); otherwise from its name: durations are
+    ``*seconds*``, ``*_time`` and the statistics of a time (``mean``,
+    ``median``, ``p90``); rates are ``rate``, ``*_rate`` and ``share``,
+    fractions shown as percentages.
 
     >>> unit_of("avg_call_seconds", "float64"), unit_of("within_24h_rate", "float64")
     ('s', '%')
@@ -201,11 +201,23 @@ def unit_of(name: str, dtype: str) -> str:
     """
     if dtype not in (_INT, _FLOAT):
         return ""
+    declared = _declared_unit(metric, name) if metric else None
+    if declared is not None:
+        return {"seconds": "s", "rate": "%"}.get(declared, "")
     if name in ("rate", "share") or name.endswith(("_rate", "_share")):
         return "%" if dtype == _FLOAT else ""
     if "seconds" in name or name.endswith("_time") or name in _SECONDS_NAMES:
         return "s"
     return ""
+
+
+def _declared_unit(metric: str, name: str) -> str | None:
+    """The unit the metric table declares for a result field (None: no table or no entry)."""
+    try:
+        table = importlib.import_module("salesmetrics.metrics.table").TABLE
+        return str(table[metric].field(name).unit)
+    except Exception:  # no table in this version, or no entry for the metric or field
+        return None
 
 
 def _cell(value: Any, unit: str) -> str:
@@ -251,7 +263,8 @@ def html_table(result: Result[Any, Any]) -> str:
     esc = html.escape
     cls = _summary_class(result)
     fields = _columns(cls) if attrs.has(cls) else []
-    units = [unit_of(name, dtype) for name, dtype in fields]
+    metric = getattr(result, "metric", type(result).__name__)
+    units = [unit_of(name, dtype, metric) for name, dtype in fields]
     heads = [esc(name) + (f" ({esc(unit)})" if unit else "") for (name, _), unit in
              zip(fields, units, strict=True)]
     lines = ['<table class="salesmetrics-result">']
@@ -259,7 +272,6 @@ def html_table(result: Result[Any, Any]) -> str:
     grouping = f"by {result.by}, {len(result.groups):,} groups" if result.by else "overall"
     n_excluded = len(getattr(result, "excluded", ()))
     excluded = f", {n_excluded:,} excluded" if n_excluded else ""
-    metric = getattr(result, "metric", type(result).__name__)
     lines.append(f"<caption>{esc(metric)}: {esc(grouping)}; {n_rows:,} drill-down "
                  f"row{'s' if n_rows != 1 else ''}{excluded} (<code>.rows</code>)</caption>")
     lines.append("<thead><tr><th>" + esc(result.by or "") + "</th>"

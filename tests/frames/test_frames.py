@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -96,7 +97,7 @@ def test_the_rows_frame_is_the_drill_down_typed(network: Any, name: str) -> None
 
 
 def test_instants_at_mixed_offsets_are_one_utc_datetime_column(network: Any) -> None:
-    result = metrics.response_time(network, period=MONTH)
+    result = metrics.response_time(network, period=MONTH, by="team")
     offsets = {r.start.utcoffset() for r in result.rows}
     assert len(offsets) > 1  # Paris, Montréal (both sides of daylight time) and UTC
     column = result.rows_frame()["start"]
@@ -105,13 +106,13 @@ def test_instants_at_mixed_offsets_are_one_utc_datetime_column(network: Any) -> 
 
 
 def test_column_dtypes_follow_the_annotations() -> None:
-    frame = metrics.response_time(load(EXAMPLE), period=MONTH).rows_frame()
+    frame = metrics.response_time(load(EXAMPLE), period=MONTH, by="team").rows_frame()
     dtypes = {k: str(v) for k, v in frame.dtypes.items()}
     assert dtypes["number"] == "Int64"
     assert dtypes["seconds"] == "float64"
     assert dtypes["reply_at"] == "datetime64[ns, UTC]"
     assert dtypes["thread"] == "string" and dtypes["restarted_by"] == "string"
-    rates = metrics.response_rate(load(EXAMPLE), period=MONTH).rows_frame()
+    rates = metrics.response_rate(load(EXAMPLE), period=MONTH, by="team").rows_frame()
     assert str(rates["answered"].dtype) == "boolean"
 
 
@@ -127,16 +128,16 @@ def test_dtype_of_an_annotation(annotation: Any, dtype: str) -> None:
 
 def test_an_empty_grouping_keeps_typed_columns() -> None:
     ds = from_dict({})
-    frame = metrics.response_rate(ds, period=MONTH).to_frame()
+    frame = metrics.response_rate(ds, period=MONTH, by="team").to_frame()
     assert frame.empty and list(frame.columns) == ["contacts", "answered", "answered_by_any",
                                                    "rate"]
     assert str(frame["contacts"].dtype) == "Int64"
-    assert metrics.response_rate(ds, period=MONTH).rows_frame().shape == (0, 0)
+    assert metrics.response_rate(ds, period=MONTH, by="team").rows_frame().shape == (0, 0)
 
 
 def test_na_is_missing_in_the_frame() -> None:
     ds = from_dict({"teams": [{"id": "A"}]})
-    frame = metrics.response_time(ds, period=MONTH).to_frame()
+    frame = metrics.response_time(ds, period=MONTH, by="team").to_frame()
     assert frame.loc["A", "count"] == 0
     assert pd.isna(frame.loc["A", "mean"])
 
@@ -145,19 +146,19 @@ def test_na_is_missing_in_the_frame() -> None:
 
 
 def test_the_repr_is_one_short_line(network: Any) -> None:
-    result = metrics.response_time(network, period=MONTH)
+    result = metrics.response_time(network, period=MONTH, by="team")
     text = repr(result)
     assert text == f"Result(metric='response_time', by='team', groups=3, rows={len(result.rows)})"
 
 
 def test_the_html_table_shows_groups_with_units_and_counts_the_rows(network: Any) -> None:
-    result = metrics.response_time(network, period=MONTH)
+    result = metrics.response_time(network, period=MONTH, by="team")
     page = result._repr_html_()
     assert "<th>mean (s)</th>" in page and "<th>count</th>" in page
     assert f"{len(result.rows):,} drill-down rows" in page
     assert page.count("<tr>") == 1 + len(result.groups) + 1  # header, groups, overall
     assert result.rows[0].thread not in page
-    rates = metrics.response_rate(network, period=MONTH)._repr_html_()
+    rates = metrics.response_rate(network, period=MONTH, by="team")._repr_html_()
     assert "<th>rate (%)</th>" in rates and "%</td>" in rates
 
 
@@ -186,8 +187,19 @@ def test_unit_of_a_field(name: str, dtype: str, unit: str) -> None:
     assert unit_of(name, dtype) == unit
 
 
+def test_a_unit_the_metric_table_declares_wins_over_the_name(monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    field = types.SimpleNamespace(unit="seconds")
+    table = {"response_rate": types.SimpleNamespace(field=lambda name: field)}
+    monkeypatch.setitem(sys.modules, "salesmetrics.metrics.table",
+                        types.SimpleNamespace(TABLE=table))
+    assert unit_of("contacts", "Int64", "response_rate") == "s"
+    assert unit_of("contacts", "Int64", "another_metric") == ""
+    assert unit_of("rate", "float64", "another_metric") == "%"
+
+
 def test_to_frame_and_the_html_table_read_any_result_shaped_object(network: Any) -> None:
-    result = metrics.response_rate(network, period=MONTH)
+    result = metrics.response_rate(network, period=MONTH, by="team")
     shaped = types.SimpleNamespace(by=result.by, groups=result.groups, overall=result.overall,
                                    rows=result.rows)
     assert to_frame(shaped).equals(result.to_frame())  # type: ignore[arg-type]

@@ -148,21 +148,6 @@ class Result(Generic[S, R]):
     rows: tuple[R, ...]
     excluded: tuple[Any, ...] = ()
 
-    def summary(self) -> Any:
-        """The FIXTURES.md result shape: ``{group: summary}`` with ``by``, else the overall one."""
-        if self.by is not None:
-            return {k: to_jsonable(v) for k, v in self.groups.items()}
-        return to_jsonable(self.overall)
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The drill-down rows as JSON-able dicts."""
-        return [to_jsonable(r) for r in self.rows]
-
-    def csv(self) -> str:
-        """The drill-down rows as CSV text (formula-safe cells)."""
-        cols = [a.name for a in attrs.fields(type(self.rows[0]))] if self.rows else None  # type: ignore[arg-type]
-        return csv_text(self.to_rows(), cols)
-
     def to_frame(self) -> Any:
         """One row per group as a pandas DataFrame, typed (see :mod:`salesmetrics.frames`)."""
         from salesmetrics.frames import to_frame
@@ -186,6 +171,21 @@ class Result(Generic[S, R]):
         from salesmetrics.frames import short_repr
 
         return short_repr(self)
+
+    def summary(self) -> Any:
+        """The FIXTURES.md result shape: ``{group: summary}`` with ``by``, else the overall one."""
+        if self.by is not None:
+            return {k: to_jsonable(v) for k, v in self.groups.items()}
+        return to_jsonable(self.overall)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The drill-down rows as JSON-able dicts."""
+        return [to_jsonable(r) for r in self.rows]
+
+    def csv(self) -> str:
+        """The drill-down rows as CSV text (formula-safe cells)."""
+        cols = [a.name for a in attrs.fields(type(self.rows[0]))] if self.rows else None  # type: ignore[arg-type]
+        return csv_text(self.to_rows(), cols)
 
 
 def group_keys(dataset_teams: Iterable[str], tallies: Mapping[str, Tally]) -> list[str]:
