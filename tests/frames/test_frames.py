@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 import sys
 import types
@@ -37,6 +38,19 @@ RESULT_METRICS: dict[str, Callable[..., Any]] = {
     "connected_customers": lambda ds, by: metrics.connected_customers(ds, period=MONTH, by=by),
     "waiting": lambda ds, by: metrics.waiting(ds, at=AT, by=by),
 }
+
+
+def _table_metrics() -> dict[str, Any]:
+    """The period metrics of the metric table that need no option (none where there is no table)."""
+    try:
+        table = importlib.import_module("salesmetrics.metrics.table").TABLE
+    except ImportError:
+        return {}
+    return {m.name: m for m in table.values()
+            if m.takes == "period" and m.function is not None and not m.required and m.by}
+
+
+TABLE_METRICS = _table_metrics()
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +108,18 @@ def test_the_rows_frame_is_the_drill_down_typed(network: Any, name: str) -> None
     result = RESULT_METRICS[name](network, "team")
     frame = result.rows_frame()
     _check_frame(frame, list(result.rows))
+
+
+@pytest.mark.skipif(not TABLE_METRICS, reason="no metric table in this version")
+@pytest.mark.parametrize("name", sorted(TABLE_METRICS) or ["none"])
+def test_every_metric_of_the_table_gives_typed_frames(network: Any, name: str) -> None:
+    metric = TABLE_METRICS[name]
+    result = metric.function(network, period=MONTH, by=metric.by[0])
+    frame = result.to_frame()
+    assert frame.index.name == metric.by[0]
+    _check_frame(frame, list(result.groups.values()))
+    _check_frame(result.rows_frame(), list(result.rows))
+    assert f"{len(result.rows):,} drill-down row" in result._repr_html_()
 
 
 def test_instants_at_mixed_offsets_are_one_utc_datetime_column(network: Any) -> None:
