@@ -169,6 +169,30 @@ class Result(Generic[S, R]):
     rows: tuple[R, ...]
     excluded: tuple[Any, ...] = ()
 
+    def to_frame(self) -> Any:
+        """One row per group as a pandas DataFrame, typed (see :mod:`salesmetrics.frames`)."""
+        from salesmetrics.frames import to_frame
+
+        return to_frame(self)
+
+    def rows_frame(self) -> Any:
+        """The drill-down rows as a pandas DataFrame, typed (see :mod:`salesmetrics.frames`)."""
+        from salesmetrics.frames import rows_frame
+
+        return rows_frame(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML table of the groups, for notebooks (the rows are only counted)."""
+        from salesmetrics.frames import html_table
+
+        return html_table(self)
+
+    def __repr__(self) -> str:
+        """One line: metric, grouping, how many groups and drill-down rows."""
+        from salesmetrics.frames import short_repr
+
+        return short_repr(self)
+
     def summary(self) -> Any:
         """The FIXTURES.md result shape: ``{group: summary}`` with ``by``, else the overall one."""
         if self.by is not None:
