@@ -232,7 +232,8 @@ def outbound_reply_partial(
             inbound = c.first_inbound
             if inbound is not None:
                 b.add(team, "replied")
-                seconds = clock.elapsed(dataset.calendar_of_team(team), c.start, inbound.at)
+                seconds = dataset.calendar_history_of_team(team).elapsed(
+                    clock, c.start, inbound.at)
                 b.value(team, "times", seconds)
             rows.append(OutboundRow(
                 thread=c.thread, number=c.number, start=c.start, team=team,

@@ -261,7 +261,8 @@ def response_time_partial(
                     **base, seconds=None, status=NO_REPLY,
                     why="no human reply in the conversation"))
                 continue
-            seconds = clock.elapsed(dataset.calendar_of_team(reply.team), c.clock_start, reply.at)
+            seconds = dataset.calendar_history_of_team(reply.team).elapsed(
+                clock, c.clock_start, reply.at)
             b.value(reply.team, "seconds", seconds)
             why = f"{clock.name} clock on team {reply.team}'s calendar, reply {reply.ref}"
             if restarted is not None:
