@@ -178,6 +178,7 @@ class OutboundRow:
     number: int
     start: datetime
     team: str
+    user: str | None
     replied: bool
     first_inbound: str | None
     first_inbound_at: datetime | None
@@ -217,36 +218,44 @@ def outbound_reply_partial(
     clock: Clock = WALL,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+    by: str | None = "team",
 ) -> Partial[OutboundRow]:
-    """The mergeable partial aggregate of :func:`outbound_reply`."""
+    """The mergeable partial aggregate of :func:`outbound_reply` (by team, or by ``"user"``)."""
     check_gap(gap_seconds)
-    b = _Builder(teams_of(dataset))
+    check_by(by, ("team", "user"))
+    b = _Builder((u.id for u in dataset.users) if by == "user" else teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
         for c in tl.conversations:
             if c.is_inbound or not period.contains(c.start):
                 continue
             team = c.first_team
-            b.add(team, "conversations")
+            user = c.first.user if c.first.is_human_outbound else None
+            group = user if by == "user" else team
+            if group is not None:
+                b.add(group, "conversations")
             seconds = None
             inbound = c.first_inbound
             if inbound is not None:
-                b.add(team, "replied")
                 seconds = dataset.calendar_history_of_team(team).elapsed(
                     clock, c.start, inbound.at)
-                b.value(team, "times", seconds)
+                if group is not None:
+                    b.add(group, "replied")
+                    b.value(group, "times", seconds)
             rows.append(OutboundRow(
-                thread=c.thread, number=c.number, start=c.start, team=team,
+                thread=c.thread, number=c.number, start=c.start, team=team, user=user,
                 replied=inbound is not None,
                 first_inbound=None if inbound is None else item_ref(inbound),
                 first_inbound_at=None if inbound is None else inbound.at, seconds=seconds))
-    return make_partial("outbound_reply", b, rows)
+    return make_partial("outbound_reply by user" if by == "user" else "outbound_reply", b, rows)
 
 
 def finish_outbound_reply(partial: Partial[OutboundRow], /, *, by: str | None = "team"
                           ) -> Result[OutboundReply, OutboundRow]:
     """The final :func:`outbound_reply` result of a (merged) partial aggregate."""
-    check_by(by)
+    check_by(by, ("team", "user"))
+    if (by == "user") != partial.metric.endswith(" by user"):
+        raise ValueError(f"a {partial.metric} partial cannot be finished by {by!r}")
     groups = {k: OutboundReply.of(t) for k, t in partial.tallies.items()} if by else {}
     return Result("outbound_reply", by, groups, OutboundReply.of(partial.overall()),
                   partial.rows)
@@ -272,10 +281,16 @@ def outbound_reply(
         rate = len(replied) / len(convs)          # None when no conversation
         times = [clock.elapsed(cal(team), c.start, c.first_inbound.at) for c in replied]
 
+    With ``by="user"`` (v1.1, 7.5) a conversation counts for the user who
+    sent its first message (an automated one has no user, so it is in no
+    group); every user of the dataset appears. The calendar is always that
+    of the team of the first message (with its history).
+
     Raises:
-        ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
+        ValueError: ``gap_seconds`` not positive.
+        SalesmetricsError: ``invalid_option`` for an unknown ``by``.
     """
-    check_by(by)
+    check_by(by, ("team", "user"))
     return finish_outbound_reply(outbound_reply_partial(
         dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
-        message_team=message_team), by=by)
+        message_team=message_team, by=by), by=by)
