@@ -35,6 +35,7 @@ from salesmetrics.metrics.leads import (
     lead_dashboard,
     lead_response_time,
 )
+from salesmetrics.metrics.profiles import ProfileComparison, ProfileRow, compare_profiles
 from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
 from salesmetrics.metrics.responses import (
     conversation_response,
@@ -56,6 +57,8 @@ __all__ = [
     "LeadResponseTime",
     "LostLeads",
     "Partial",
+    "ProfileComparison",
+    "ProfileRow",
     "RankRow",
     "RepActivity",
     "RepFilters",
@@ -63,6 +66,7 @@ __all__ = [
     "SmartListProgress",
     "Tally",
     "colleagues",
+    "compare_profiles",
     "connected_customers",
     "connected_customers_partial",
     "conversation_partial",
