@@ -27,14 +27,20 @@ True
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import attrs
 
 from salesmetrics.calendars._calendar import Calendar
-from salesmetrics.calendars._clocks import WALL, Clock, DeferredStartClock, WallClock
+from salesmetrics.calendars._clocks import (
+    WALL,
+    BusinessClock,
+    Clock,
+    DeferredStartClock,
+    WallClock,
+)
 
 __all__ = ["CalendarHistory", "Piece", "first_opening", "measure_pieces"]
 
@@ -111,6 +117,24 @@ class CalendarHistory:
         out.append((start, b, cal))
         return out
 
+    def _business(self, a: datetime, b: datetime) -> float:
+        """Business seconds across the changes, on epoch seconds (no piece list)."""
+        if a.tzinfo is None or b.tzinfo is None:
+            raise ValueError("business_seconds needs aware datetimes, not a naive datetime")
+        ta, tb = a.timestamp(), b.timestamp()
+        sign = 1.0
+        if tb < ta:
+            ta, tb, sign = tb, ta, -1.0
+        epochs = self._epochs
+        i = bisect_right(epochs, ta)
+        j = bisect_left(epochs, tb)
+        cal = self.base if i == 0 else self.changes[i - 1][1]
+        total, start = 0.0, ta
+        for k in range(i, j):
+            total += cal.business_seconds_epoch(start, epochs[k])
+            start, cal = epochs[k], self.changes[k][1]
+        return sign * (total + cal.business_seconds_epoch(start, tb))
+
     def next_opening(self, t: datetime, *, until: datetime | None = None) -> datetime | None:
         """The first instant ``t' >= t`` (up to ``until``) at which the calendar in force is open.
 
@@ -137,6 +161,8 @@ class CalendarHistory:
         """
         if not self.changes:
             return clock.elapsed(self.base, a, b)
+        if isinstance(clock, BusinessClock):
+            return self._business(a, b)
         if b < a and not isinstance(clock, DeferredStartClock):
             return -measure_pieces(clock, self.pieces(b, a))
         return measure_pieces(clock, self.pieces(a, b))
