@@ -331,6 +331,8 @@ class ResponseRules:
 
     def resolved(self) -> ResponseRules:
         """Every rule set: the defaults filled in."""
+        if None not in (self.start, self.stop, self.status, self.calendar):
+            return self
         return ResponseRules(**{k: (getattr(self, k) or RESPONSE_RULES[k][0])
                                 for k in RESPONSE_RULES})
 

@@ -148,3 +148,17 @@ def test_loaded_history_reaches_the_dataset(tmp_path: object) -> None:
     assert (folder / "calendar_history.csv").read_text().splitlines()[0] == "team,from,calendar"
     again = load_csv_dir(folder)
     assert again.teams == ds.teams
+
+
+def test_every_error_of_a_history_is_collected() -> None:
+    from salesmetrics.errors import DatasetError
+
+    data = _data([{"from": "2026-06-01T00:00:00Z", "calendar": "nope"},
+                  {"from": "2026-06-01T00:00:00Z", "calendar": "s"},
+                  {"from": "2026-05-01T00:00:00Z", "calendar": "s"}])
+    with pytest.raises(DatasetError) as info:
+        from_dict(data)
+    assert [(e.code, e.path) for e in info.value.errors] == [
+        ("unknown_reference", "teams[0].calendar_history[0].calendar"),
+        ("invalid_value", "teams[0].calendar_history[1].from"),
+        ("invalid_value", "teams[0].calendar_history[2].from")]

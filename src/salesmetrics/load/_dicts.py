@@ -296,6 +296,9 @@ def _load_section(
             except SalesmetricsError:
                 try:  # the same conversion fails again, now naming the field's path
                     _convert(value, kind, join_path(rpath, name), ids)
+                except DatasetError as many:  # a nested list reports each of its errors
+                    for exc in many.errors:
+                        errors.add_error(exc)
                 except SalesmetricsError as exc:
                     errors.add_error(exc)
         rid = values.get("id")
@@ -408,17 +411,47 @@ def _conversions(value: Any, path: str) -> tuple[Conversion, ...]:
 
 def _calendar_history(value: Any, path: str, ids: dict[str, set[str]]
                       ) -> tuple[CalendarChange, ...]:
-    """A team's ``calendar_history``: ``{from, calendar}`` entries, ``from`` strictly increasing."""
+    """A team's ``calendar_history``: ``{from, calendar}`` entries, ``from`` strictly increasing.
+
+    Every entry's errors are collected (a :class:`DatasetError` when there are
+    several): an instant not after the last valid one before it is an
+    ``invalid_value`` at its ``from``.
+    """
     out: list[CalendarChange] = []
-    for ipath, item in _entries(value, path, "calendar_history entry", ("from", "calendar")):
-        since = parse_instant(item["from"], join_path(ipath, "from"))
-        if out and not since > out[-1].since:
-            raise SalesmetricsError(
-                "invalid_value", join_path(ipath, "from"),
-                f"{item['from']!r} is not after the entry before it: "
-                "calendar_history must be strictly increasing")
-        cal = _reference(item["calendar"], "calendars", join_path(ipath, "calendar"), ids)
-        out.append(CalendarChange(since=since, calendar=cal))
+    found: list[SalesmetricsError] = []
+    last: datetime | None = None
+    entries = _entries(value, path, "calendar_history entry", ("from", "calendar"))
+    while True:
+        try:
+            got = next(entries, None)
+        except SalesmetricsError as exc:  # a malformed entry ends the list's checks
+            found.append(exc)
+            break
+        if got is None:
+            break
+        ipath, item = got
+        since: datetime | None = None
+        try:
+            since = parse_instant(item["from"], join_path(ipath, "from"))
+            if last is not None and not since > last:
+                raise SalesmetricsError(
+                    "invalid_value", join_path(ipath, "from"),
+                    f"{item['from']!r} is not after the entry before it: "
+                    "calendar_history must be strictly increasing")
+            last = since
+        except SalesmetricsError as exc:
+            found.append(exc)
+        try:
+            cal = _reference(item["calendar"], "calendars", join_path(ipath, "calendar"), ids)
+        except SalesmetricsError as exc:
+            found.append(exc)
+            continue
+        if since is not None:
+            out.append(CalendarChange(since=since, calendar=cal))
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise DatasetError(found)
     return tuple(out)
 
 
