@@ -162,3 +162,27 @@ def test_every_error_of_a_history_is_collected() -> None:
         ("unknown_reference", "teams[0].calendar_history[0].calendar"),
         ("invalid_value", "teams[0].calendar_history[1].from"),
         ("invalid_value", "teams[0].calendar_history[2].from")]
+
+
+def test_json_lines_and_csv_rows_carry_a_history(tmp_path: object) -> None:
+    import pathlib
+
+    from salesmetrics.load import load_jsonl
+
+    lines = ['{"section": "calendars", "id": "s", "timezone": "UTC"}',
+             '{"section": "teams", "id": "A", "calendar_history": '
+             '[{"from": "2026-06-01T00:00:00Z", "calendar": "s"}]}']
+    ds = load_jsonl(lines)
+    assert ds.calendar_in_force("A", T0).timezone == "UTC"
+    folder = pathlib.Path(str(tmp_path))
+    (folder / "teams.csv").write_text("id\nA\n")
+    (folder / "calendars.json").write_text('{"s": {"timezone": "UTC"}}')
+    (folder / "calendar_history.csv").write_text(
+        "team,from,calendar\nA,2026-06-01T00:00:00Z,s\nZ,2026-07-01T00:00:00Z,s\n"
+        "A,2026-05-01T00:00:00Z,s\n")
+    with pytest.raises(SalesmetricsError) as info:
+        load_csv_dir(folder)
+    errors = getattr(info.value, "errors", (info.value,))
+    assert [(e.code, e.path) for e in errors] == [
+        ("unknown_reference", "calendar_history[1].team"),
+        ("invalid_value", "teams[0].calendar_history[1].from")]

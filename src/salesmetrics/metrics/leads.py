@@ -422,7 +422,7 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     Is equivalent to::
 
         rows = [(lead, first_response(lead)) for lead in leads received in period]
-        values = [clock.elapsed(calendar_of_team(lead.team), lead.received_at, r.at)
+        values = [calendar_history(lead.team).elapsed(clock, lead.received_at, r.at)
                   for lead, r in rows if r is not None]
         leads=len(rows), responded=len(values), mean(values), median(values),
         within_24h=count(v <= 86400 for v in values), buckets=[count(lo*3600 <= v < hi*3600)]
