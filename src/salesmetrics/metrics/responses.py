@@ -228,15 +228,17 @@ class FirstResponse:
     removed_by: ThreadEvent | None
     seconds: float | None
     calendar: str
+    stop_rule: str = "human_reply"
 
     @property
     def why(self) -> str:
         """A sentence saying how the value was read."""
+        reply = "reply" if self.stop_rule == "any_reply" else "human reply"
         if self.status == REMOVED and self.removed_by is not None:
-            return f"status change {item_ref(self.removed_by)} before the stop"
+            return f"status change {item_ref(self.removed_by)} before the first {reply}"
         if self.stop is None:
-            return "no reply that stops the clock in the conversation"
-        why = f"{self.calendar}, stop {self.stop.ref}"
+            return f"no {reply} in the conversation"
+        why = f"{self.calendar}, reply {self.stop.ref}"
         if self.restarted_by is not None:
             why += f", clock restarted by transfer {item_ref(self.restarted_by)}"
         return why
@@ -307,7 +309,7 @@ def conversation_response(
     user = stop.message.user if stop is not None and stop.message.is_human_outbound else None
     if removed is not None or stop is None:
         return FirstResponse(REMOVED if removed is not None else NO_REPLY, stop, team, user,
-                             start, restarted, removed, None, "")
+                             start, restarted, removed, None, "", r.stop or "human_reply")
     assert team is not None
     if r.calendar == "replying_team":
         seconds = dataset.calendar_history_of_team(team).elapsed(clock, start, stop.at)
@@ -318,7 +320,8 @@ def conversation_response(
     else:
         seconds = measure_pieces(clock, _holder_pieces(dataset, timeline, start, stop.at))
         how = f"{clock.name} clock on the calendars of the teams holding the thread"
-    return FirstResponse(COUNTED, stop, team, user, start, restarted, None, float(seconds), how)
+    return FirstResponse(COUNTED, stop, team, user, start, restarted, None, float(seconds), how,
+                         r.stop or "human_reply")
 
 
 @attrs.frozen
