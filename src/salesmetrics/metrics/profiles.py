@@ -152,7 +152,7 @@ def compare_profiles(
 
     Raises:
         KeyError: an unknown profile name.
-        ValueError: no profile given.
+        ValueError: no profile given, or a profile name given twice.
         SalesmetricsError: ``invalid_option`` for an unknown ``by`` or bad ``targets``.
     """
     check_by(by, ("team", "user"))
@@ -160,6 +160,8 @@ def compare_profiles(
     if not chosen:
         raise ValueError("give at least one profile")
     names = tuple(p.name for p in chosen)
+    if len(set(names)) != len(names):
+        raise ValueError(f"profiles named twice: {', '.join(names)}")
     results = {p.name: response_time(dataset, period=period, as_of=as_of, by=by,
                                      outliers=outliers, targets=targets,
                                      gap_seconds=gap_seconds, message_team=message_team,
