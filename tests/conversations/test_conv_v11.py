@@ -168,3 +168,23 @@ def test_lenient_loading_skips_a_team_with_a_bad_history_and_its_threads() -> No
     ds, report = from_dict_lenient(data)
     assert report.skipped[0].path == "teams[1].calendar_history[1].from"
     assert [t.id for t in ds.teams] == ["A"]
+
+
+@SETTINGS
+@given(datasets(), st.lists(st.integers(0, 40 * 1440), min_size=1, max_size=3, unique=True),
+       st.sampled_from(sorted(PROFILES)))
+def test_a_history_that_changes_nothing_changes_no_number(
+        raw: dict[str, Any], minutes: list[int], profile: str) -> None:
+    from conv_strategies import iso
+
+    changed = dict(raw)
+    changed["calendars"] = {**raw["calendars"], "copy": raw["calendars"]["store"]}
+    changed["teams"] = [
+        {**t, "calendar_history": [{"from": iso(m), "calendar": "copy"} for m in sorted(minutes)]}
+        if t.get("calendar") == "store" else t for t in raw["teams"]]
+    a, b = from_dict(raw), from_dict(changed)
+    for by in ("team", "user"):
+        assert response_time(a, period=PERIOD, profile=profile, by=by).summary() == \
+            response_time(b, period=PERIOD, profile=profile, by=by).summary()
+        assert reply_time(a, period=PERIOD, by=by).summary() == \
+            reply_time(b, period=PERIOD, by=by).summary()
