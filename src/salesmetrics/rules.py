@@ -363,7 +363,7 @@ STATUS_IGNORED = ResponseRules(status="ignored")
 REPLYING_TEAM = ResponseRules(calendar="replying_team")
 REPLYING_TEAM_AT_STOP = ResponseRules(calendar="replying_team_at_stop")
 HOLDING_TEAMS = ResponseRules(calendar="holding_teams")
-#: v1's reading (METRICS.md 2.3): every rule at its default.
+#: v1's reading (definitions 2.3): every rule at its default.
 DEFAULT_RESPONSE_RULES = ResponseRules().resolved()
 
 

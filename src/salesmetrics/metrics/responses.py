@@ -524,7 +524,7 @@ def response_time(
 ) -> Result[ResponseTime, ResponseTimeRow]:
     """First response time of new inbound conversations, per stopping team (or user).
 
-    Is equivalent to (METRICS.md 2.3, with the default rules)::
+    Is equivalent to (definitions 2.3, with the default rules)::
 
         for c in conversations if c.is_inbound and c.start in period:
             if c.first_reply and not any status event before it:
