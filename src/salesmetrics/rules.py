@@ -41,6 +41,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import Message
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "Tukey",
     "profile_named",
     "reading",
+    "to_rules",
 ]
 
 _SOURCES = ("message", "user")
@@ -403,24 +405,65 @@ def profile_named(name: str | None) -> Profile:
     >>> profile_named("freshdesk")
     Traceback (most recent call last):
     ...
-    KeyError: "unknown profile 'freshdesk'; known: instaply, zendesk, dbt_zendesk, dbt_hubspot"
+    salesmetrics.errors.SalesmetricsError: profile: unknown profile 'freshdesk'; known: instaply, zendesk, dbt_zendesk, dbt_hubspot
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``profile`` for an unknown name.
     """
     if name is None:
         return DEFAULT_PROFILE
-    try:
-        return PROFILES[name]
-    except KeyError:
-        raise KeyError(f"unknown profile {name!r}; known: {', '.join(PROFILES)}") from None
+    found = PROFILES.get(name) if isinstance(name, str) else None
+    if found is None:
+        raise SalesmetricsError("invalid_option", "profile",
+                                f"unknown profile {name!r}; known: {', '.join(PROFILES)}")
+    return found
 
 
-def reading(profile: Profile | str | None = None, rules: ResponseRules | None = None
+def to_rules(rules: ResponseRules | Mapping[str, str] | None) -> ResponseRules | None:
+    """Rules given as a bundle or as ``{rule: value}`` (a case file's ``rules``), checked.
+
+    >>> to_rules({"stop": "any_reply"}) == ANY_REPLY
+    True
+    >>> to_rules({"stop": "bot_reply"})
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: rules.stop: unknown stop rule 'bot_reply'; values: human_reply, any_reply
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``rules`` (not a mapping) or
+            ``rules.<rule>`` (an unknown rule or value).
+    """
+    if rules is None or isinstance(rules, ResponseRules):
+        return rules
+    if not isinstance(rules, Mapping):
+        raise SalesmetricsError("invalid_option", "rules",
+                                "rules is a mapping {rule: value}; rules: "
+                                + ", ".join(RESPONSE_RULES))
+    for key, value in rules.items():
+        allowed = RESPONSE_RULES.get(key) if isinstance(key, str) else None
+        if allowed is None:
+            raise SalesmetricsError("invalid_option", f"rules.{key}",
+                                    f"unknown rule {key!r}; rules: {', '.join(RESPONSE_RULES)}")
+        if value not in allowed:
+            raise SalesmetricsError("invalid_option", f"rules.{key}",
+                                    f"unknown {key} rule {value!r}; values: {', '.join(allowed)}")
+    return ResponseRules(**rules)
+
+
+def reading(profile: Profile | str | None = None,
+            rules: ResponseRules | Mapping[str, str] | None = None
             ) -> tuple[ResponseRules, str]:
     """The resolved rules and the clock name of a profile with explicit rules over it.
 
     >>> r, clock = reading("zendesk", ANY_REPLY)
     >>> r.start, r.stop, clock
     ('first_message', 'any_reply', 'business')
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``profile``, ``rules`` or
+            ``rules.<rule>``.
     """
     p = profile if isinstance(profile, Profile) else profile_named(profile)
-    merged = p.rules + rules if rules is not None else p.rules
+    explicit = to_rules(rules)
+    merged = p.rules + explicit if explicit is not None else p.rules
     return merged.resolved(), p.clock

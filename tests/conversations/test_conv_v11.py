@@ -81,10 +81,28 @@ def test_response_time_python_api_takes_profiles_rules_and_clock() -> None:
     assert by_profile["B"]["mean"] == 14400.0
     assert response_time(ds, period=WEEK, profile="dbt_zendesk", clock=WALL
                          ).summary()["B"]["mean"] == 5 * 3600.0
-    with pytest.raises(KeyError, match="unknown profile"):
-        response_time(ds, period=WEEK, profile="freshdesk")
-    with pytest.raises(SalesmetricsError, match="targets"):
-        response_time(ds, period=WEEK, targets=[-1])
+    assert response_time(ds, period=WEEK, profile="dbt_zendesk", clock="wall"
+                         ).summary()["B"]["mean"] == 5 * 3600.0
+    assert response_time(ds, period=WEEK, rules={"start": "first_message"}
+                         ).summary()["B"]["mean"] == 9000.0
+
+
+@pytest.mark.parametrize(("kwargs", "path"), [
+    ({"profile": "freshdesk"}, "profile"),
+    ({"profile": 3}, "profile"),
+    ({"rules": {"stop": "bot_reply"}}, "rules.stop"),
+    ({"rules": {"finish": "human_reply"}}, "rules.finish"),
+    ({"rules": "first_message"}, "rules"),
+    ({"clock": "lunar"}, "clock"),
+    ({"clock": 3}, "clock"),
+    ({"targets": [-1]}, "targets"),
+    ({"by": "planet"}, "by"),
+])
+def test_a_bad_parameter_is_invalid_option_naming_it(kwargs: dict[str, Any], path: str) -> None:
+    ds = from_dict(rules_data())
+    with pytest.raises(SalesmetricsError) as info:
+        response_time(ds, period=WEEK, **kwargs)
+    assert (info.value.code, info.value.path) == ("invalid_option", path)
 
 
 @given(st.lists(st.floats(0, 1e7, allow_nan=False), min_size=1, max_size=30))

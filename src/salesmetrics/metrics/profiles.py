@@ -151,9 +151,9 @@ def compare_profiles(
     every profile.
 
     Raises:
-        KeyError: an unknown profile name.
         ValueError: no profile given, or a profile name given twice.
-        SalesmetricsError: ``invalid_option`` for an unknown ``by`` or bad ``targets``.
+        SalesmetricsError: ``invalid_option`` at ``profile`` for an unknown name,
+            at ``by`` or ``targets``.
     """
     check_by(by, ("team", "user"))
     chosen = [p if isinstance(p, Profile) else profile_named(p) for p in profiles]

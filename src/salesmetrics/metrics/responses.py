@@ -19,7 +19,7 @@ v1.1 rules and profiles of 7.2) and reply time of every contact (7.3).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -75,6 +75,7 @@ __all__ = [
     "response_rate_partial",
     "response_time",
     "response_time_partial",
+    "to_clock",
 ]
 
 
@@ -394,6 +395,25 @@ def check_targets(targets: Sequence[float] | None) -> tuple[float, ...]:
     return tuple(out)
 
 
+def to_clock(clock: Clock | str) -> Clock:
+    """A clock, or the clock of a name.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``clock`` for an unknown name.
+    """
+    if not isinstance(clock, str):
+        if isinstance(clock, Clock):
+            return clock
+        raise SalesmetricsError("invalid_option", "clock",
+                                f"a clock is a Clock or its name, not {clock!r}")
+    try:
+        return clock_named(clock)
+    except KeyError:
+        raise SalesmetricsError("invalid_option", "clock",
+                                f"unknown clock {clock!r}; known: business, deferred_start, wall"
+                                ) from None
+
+
 def _grouped(metric: str, by: str | None) -> str:
     """The partial's name: grouping by user is its own aggregate (it never merges with teams)."""
     return f"{metric} by user" if by == "user" else metric
@@ -409,11 +429,11 @@ def response_time_partial(
     *,
     period: Period,
     as_of: datetime | None = None,
-    clock: Clock | None = None,
+    clock: Clock | str | None = None,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     profile: Profile | str | None = None,
-    rules: ResponseRules | None = None,
+    rules: ResponseRules | Mapping[str, str] | None = None,
     by: str | None = "team",
 ) -> Partial[ResponseTimeRow]:
     """The mergeable partial aggregate of :func:`response_time` (before outliers).
@@ -423,7 +443,7 @@ def response_time_partial(
     check_gap(gap_seconds)
     check_by(by, ("team", "user"))
     the_rules, clock_name = reading(profile, rules)
-    the_clock = clock if clock is not None else clock_named(clock_name)
+    the_clock = to_clock(clock if clock is not None else clock_name)
     b = _Builder(_groups_of(dataset, by))
     rows = []
     for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
@@ -514,12 +534,12 @@ def response_time(
     period: Period,
     as_of: datetime | None = None,
     by: str | None = "team",
-    clock: Clock | None = None,
+    clock: Clock | str | None = None,
     outliers: OutlierPolicy = NO_OUTLIERS,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     profile: Profile | str | None = None,
-    rules: ResponseRules | None = None,
+    rules: ResponseRules | Mapping[str, str] | None = None,
     targets: Sequence[float] | None = None,
 ) -> Result[ResponseTime, ResponseTimeRow]:
     """First response time of new inbound conversations, per stopping team (or user).
@@ -545,8 +565,9 @@ def response_time(
 
     Raises:
         ValueError: ``gap_seconds`` not positive.
-        KeyError: an unknown profile name.
-        SalesmetricsError: ``invalid_option`` for an unknown ``by`` or bad ``targets``.
+        SalesmetricsError: ``invalid_option`` naming the parameter: ``by``,
+            ``profile`` (unknown), ``rules`` / ``rules.<rule>`` (unknown rule
+            or value), ``clock`` (unknown name), ``targets``.
     """
     check_by(by, ("team", "user"))
     check_targets(targets)
@@ -591,12 +612,13 @@ def reply_time_partial(
     *,
     period: Period,
     as_of: datetime | None = None,
-    clock: Clock = BUSINESS,
+    clock: Clock | str = BUSINESS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     by: str | None = "team",
 ) -> Partial[ReplyTimeRow]:
     """The mergeable partial aggregate of :func:`reply_time` (before outliers)."""
     check_by(by, ("team", "user"))
+    clock = to_clock(clock)
     b = _Builder(_groups_of(dataset, by))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -647,7 +669,7 @@ def reply_time(
     period: Period,
     as_of: datetime | None = None,
     by: str | None = "team",
-    clock: Clock = BUSINESS,
+    clock: Clock | str = BUSINESS,
     outliers: OutlierPolicy = NO_OUTLIERS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     targets: Sequence[float] | None = None,
@@ -680,7 +702,8 @@ def reply_time(
     (2, 180.0, [1], [0.5])
 
     Raises:
-        SalesmetricsError: ``invalid_option`` for an unknown ``by`` or bad ``targets``.
+        SalesmetricsError: ``invalid_option`` naming the parameter: ``by``,
+            ``clock`` (unknown name), ``targets``.
     """
     check_by(by, ("team", "user"))
     check_targets(targets)

@@ -25,18 +25,7 @@ from salesmetrics import metrics
 from salesmetrics.calendars import Clock, clock_named
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.metrics.responses import check_targets
-from salesmetrics.rules import (
-    NO_OUTLIERS,
-    PROFILES,
-    RESPONSE_RULES,
-    Cap,
-    OutlierPolicy,
-    Profile,
-    ResponseRules,
-    Tukey,
-    profile_named,
-)
+from salesmetrics.rules import NO_OUTLIERS, Cap, OutlierPolicy, Tukey
 from salesmetrics.spec.check import Check
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS
 
@@ -115,60 +104,42 @@ def response_rate(dataset: Dataset, check: Check) -> Any:
                                  by=check.by).summary()
 
 
-def _profile(check: Check) -> Profile:
-    name = check.string("profile")
-    try:
-        return profile_named(name)
-    except KeyError:
-        raise check.error("profile", f"unknown profile {name!r}; known: "
-                          f"{', '.join(PROFILES)}") from None
+#: The parameters of the v1.1 duration metrics that a case file gives as options.
+_V11_OPTIONS = ("profile", "rules", "targets", "clock")
 
 
-def _rules(check: Check) -> ResponseRules | None:
-    raw = check.options.get("rules")
-    if raw is None:
-        return None
-    if not isinstance(raw, Mapping):
-        raise check.error("rules", "rules is an object {rule: value}; rules: "
-                          + ", ".join(RESPONSE_RULES))
-    for key, value in raw.items():
-        allowed = RESPONSE_RULES.get(str(key))
-        if allowed is None:
-            raise check.error(f"rules.{key}", f"unknown rule {key!r}; rules: "
-                              + ", ".join(RESPONSE_RULES))
-        if value not in allowed:
-            raise check.error(f"rules.{key}", f"unknown {key} rule {value!r}; values: "
-                              + ", ".join(allowed))
-    return ResponseRules.from_mapping({str(k): v for k, v in raw.items() if v is not None})
-
-
-def _targets(check: Check) -> tuple[float, ...] | None:
-    raw = check.options.get("targets")
-    if raw is None:
-        return None
-    try:
-        return check_targets(raw)
-    except SalesmetricsError as exc:
-        raise check.error("targets", exc.message) from None
+def _options_error(exc: SalesmetricsError) -> SalesmetricsError:
+    """A parameter's error (``rules.stop``) as the case file's place (``options.rules.stop``)."""
+    root = exc.path.split(".")[0]
+    if exc.code == "invalid_option" and root in _V11_OPTIONS:
+        return SalesmetricsError(exc.code, f"options.{exc.path}", exc.message)
+    return exc
 
 
 def response_time(dataset: Dataset, check: Check) -> Any:
     """``response_time``: options ``clock`` (the profile's), ``outliers``, ``gap_seconds``,
-    ``profile``, ``rules``, ``targets``."""
-    profile, rules, targets = _profile(check), _rules(check), _targets(check)
-    clock = _clock(check, profile.clock) if check.has("clock") else None
-    return metrics.response_time(
-        dataset, period=check.period_required(), as_of=check.as_of, by=check.by, clock=clock,
-        outliers=_outliers(check), gap_seconds=_gap(check), profile=profile, rules=rules,
-        targets=targets).summary()
+    ``profile``, ``rules``, ``targets`` (passed as given: the function validates them)."""
+    o = check.options
+    try:
+        return metrics.response_time(
+            dataset, period=check.period_required(), as_of=check.as_of, by=check.by,
+            clock=o.get("clock"), outliers=_outliers(check), gap_seconds=_gap(check),
+            profile=o.get("profile"), rules=o.get("rules"), targets=o.get("targets")).summary()
+    except SalesmetricsError as exc:
+        raise _options_error(exc) from None
 
 
 def reply_time(dataset: Dataset, check: Check) -> Any:
     """``reply_time``: options ``clock`` (business), ``outliers``, ``targets``."""
-    targets = _targets(check)
-    return metrics.reply_time(
-        dataset, period=check.period_required(), as_of=check.as_of, by=check.by,
-        clock=_clock(check, "business"), outliers=_outliers(check), targets=targets).summary()
+    o = check.options
+    try:
+        return metrics.reply_time(
+            dataset, period=check.period_required(), as_of=check.as_of, by=check.by,
+            clock="business" if o.get("clock") is None else o["clock"],
+            outliers=_outliers(check),
+            targets=o.get("targets")).summary()
+    except SalesmetricsError as exc:
+        raise _options_error(exc) from None
 
 
 def outbound_reply(dataset: Dataset, check: Check) -> Any:
