@@ -96,6 +96,9 @@ def test_response_time_python_api_takes_profiles_rules_and_clock() -> None:
     ({"clock": "lunar"}, "clock"),
     ({"clock": 3}, "clock"),
     ({"targets": [-1]}, "targets"),
+    ({"targets": [10**400]}, "targets"),
+    ({"targets": [float("nan")]}, "targets"),
+    ({"targets": {"a": 1}}, "targets"),
     ({"by": "planet"}, "by"),
 ])
 def test_a_bad_parameter_is_invalid_option_naming_it(kwargs: dict[str, Any], path: str) -> None:

@@ -384,11 +384,15 @@ def check_targets(targets: Sequence[float] | None) -> tuple[float, ...]:
     out: list[float] = []
     if ok:
         for t in targets:
-            if isinstance(t, bool) or not isinstance(t, int | float) or not t > 0 \
-                    or not math.isfinite(t):
+            try:
+                value = float(t) if not isinstance(t, bool) and isinstance(t, int | float) \
+                    else math.nan
+            except OverflowError:  # an int too large for a float
+                value = math.nan
+            if not (value > 0 and math.isfinite(value)):
                 ok = False
                 break
-            out.append(float(t))
+            out.append(value)
     if not ok:
         raise SalesmetricsError("invalid_option", "targets",
                                 f"targets is a list of one to five positive seconds, not {targets!r}")
