@@ -17,6 +17,11 @@ Peers (each optional: a peer that is not installed is skipped, and said so):
 pandas ``CustomBusinessHour``. Peers whose cost grows with the interval length
 are timed on the first ``--slow-n`` intervals only (said in the table).
 
+In aware mode, the same intervals are also measured through a team's
+:class:`CalendarHistory`: without changes (the fast path every team without
+history takes) and with 3 changes a year (summer hours from 1 April, shorter
+ones from 1 July, the base week from 1 September).
+
 Then: cost at fixed lengths (1 h, 1 day, 30 days, 365 days), DST, overnight and
 window-edge probes, and every peer's disagreements with salesmetrics, with one
 example each checked against a brute-force minute-by-minute oracle.
@@ -36,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_pkg
 
-from salesmetrics.calendars import Calendar, Holidays, Week
+from salesmetrics.calendars import BUSINESS, Calendar, CalendarHistory, Holidays, Week
 
 UTC = dt.UTC
 T_START = dt.datetime(2025, 1, 1, tzinfo=UTC)
@@ -247,6 +252,24 @@ def ours_single(cal: Calendar, iv: Sequence[Interval]) -> list[float]:
     return [bs(a, b) for a, b in iv]
 
 
+def three_changes_a_year(cal: Calendar) -> CalendarHistory:
+    """Summer hours from 1 April, shorter ones from 1 July, the base week again from 1 September."""
+    tz = ZoneInfo(cal.timezone)
+    summer = Calendar(cal.timezone, Week.weekdays(("08:00", "12:00"), ("13:00", "17:00"))) \
+        + Holidays("FR")
+    july = Calendar(cal.timezone, Week.weekdays(("09:00", "13:00"))) + Holidays("FR")
+    changes = []
+    for year in YEARS:
+        for month, c in ((4, summer), (7, july), (9, cal)):
+            changes.append((dt.datetime(year, month, 1, tzinfo=tz), c))
+    return CalendarHistory(cal, changes)
+
+
+def ours_history(history: CalendarHistory, iv: Sequence[Interval]) -> list[float]:
+    el = history.elapsed
+    return [el(BUSINESS, a, b) for a, b in iv]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", type=int, default=20_000, help="random intervals (default 20000)")
@@ -284,6 +307,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append((mode, "salesmetrics business_seconds_many (numpy)", len(intervals), sec))
         except ImportError:
             missing.append("numpy (salesmetrics numpy path)")
+
+        if mode == "aware":
+            for label, history in (("no history (fast path)", CalendarHistory(cal)),
+                                   ("history, 3 changes a year", three_changes_a_year(cal))):
+                sec, got = timed(lambda h=history: ours_history(h, intervals))
+                rows.append((mode, f"salesmetrics CalendarHistory.elapsed, {label}",
+                             len(intervals), sec))
+                if label.startswith("no history"):
+                    assert got == res["salesmetrics"], "the fast path must equal business_seconds"
 
         wc = peer_workclock(tz)
         if wc is None:

@@ -43,7 +43,7 @@ from salesmetrics.model import (
 )
 
 if TYPE_CHECKING:
-    from salesmetrics.calendars import Calendar
+    from salesmetrics.calendars import Calendar, CalendarHistory
 
 __all__ = ["Dataset"]
 
@@ -81,6 +81,7 @@ class Dataset:
 
     __slots__ = (
         "_derived",
+        "_histories",
         "activities",
         "activities_by_lead",
         "activities_by_user",
@@ -178,6 +179,7 @@ class Dataset:
                 leads_by_team[lead.team].append(lead)
         self.leads_by_team = {k: tuple(v) for k, v in leads_by_team.items()}
         self._derived: dict[Hashable, Any] = {}
+        self._histories: dict[str | None, CalendarHistory] = {}
 
     def __repr__(self) -> str:
         sizes = ", ".join(
@@ -202,6 +204,35 @@ class Dataset:
         if t is not None and t.calendar is not None and t.calendar in self.calendars:
             return self.calendars[t.calendar]
         return Calendar.always_open()
+
+    def calendar_history_of_team(self, team: str | None) -> CalendarHistory:
+        """A team's calendar over time: every duration measured on a team's calendar uses it.
+
+        The base is :meth:`calendar_of_team`; each ``calendar_history`` entry
+        is a change from its ``since`` instant on (v1.1). A team without
+        history gets a history without changes, whose measures are the
+        clocks' own on its calendar (the fast path). Built once per team.
+
+        >>> Dataset().calendar_history_of_team("A").changes
+        ()
+        """
+        got = self._histories.get(team)
+        if got is not None:
+            return got
+        from salesmetrics.calendars import Calendar, CalendarHistory
+
+        t = self.teams_by_id.get(team) if team is not None else None
+        changes = []
+        for change in (t.calendar_history if t is not None else ()):
+            cal = self.calendars.get(change.calendar, Calendar.always_open())
+            changes.append((change.since, cal))
+        history = CalendarHistory(self.calendar_of_team(team), changes)
+        self._histories[team] = history
+        return history
+
+    def calendar_in_force(self, team: str | None, at: datetime) -> Calendar:
+        """The calendar in force for a team at an instant (its history read at ``at``)."""
+        return self.calendar_history_of_team(team).in_force(at)
 
     def assignee_at(self, thread: str, at: datetime | None) -> str | None:
         """The user a thread is assigned to at an instant (None: at the end).

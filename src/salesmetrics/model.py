@@ -24,6 +24,7 @@ __all__ = [
     "AccountType",
     "Activity",
     "ActivityKind",
+    "CalendarChange",
     "Conversion",
     "ConversionKind",
     "Customer",
@@ -127,12 +128,25 @@ def _default_sender(direction: Direction) -> Sender:
 
 @attrs.frozen(kw_only=True)
 class Team:
-    """A store, team, business unit or dealership, with its calendar's id."""
+    """A store, team, business unit or dealership, with its calendar's id.
+
+    ``calendar_history``: the changes of its hours over time (v1.1), ``since``
+    strictly increasing; before the first one ``calendar`` is in force.
+    """
 
     id: str
     name: str | None = None
     calendar: str | None = None
     parent: str | None = None
+    calendar_history: tuple[CalendarChange, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen(kw_only=True)
+class CalendarChange:
+    """From ``since`` on, a team's hours are those of the calendar ``calendar`` (an id)."""
+
+    since: datetime
+    calendar: str
 
 
 @attrs.frozen(kw_only=True)

@@ -103,7 +103,9 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if attrs.has(type(value)):
-        return {k: to_jsonable(v) for k, v in attrs.asdict(value, recurse=False).items()}
+        # a field with metadata {"omit_none": True} appears only when set
+        return {a.name: to_jsonable(getattr(value, a.name)) for a in attrs.fields(type(value))
+                if not (a.metadata.get("omit_none") and getattr(value, a.name) is None)}
     if isinstance(value, Mapping):
         return {str(to_jsonable(k)): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

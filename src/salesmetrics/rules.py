@@ -16,6 +16,10 @@ arguments; the defaults are METRICS.md §2's rules.
   :data:`FIRST_MESSAGE_TEAM`.
 * Outlier policies for durations: :data:`NO_OUTLIERS` (default),
   :class:`Tukey` fences, :class:`Cap`.
+* First-response rules (v1.1): :class:`ResponseRules` bundles (``start``,
+  ``stop``, ``status``, ``calendar``) combined with ``+``, and the named
+  :data:`PROFILES` (``instaply`` default, ``zendesk``, ``dbt_zendesk``,
+  ``dbt_hubspot``), each with its clock.
 
 >>> DEFAULT_MESSAGE_TEAM
 MessageTeam(sources=('message', 'user'))
@@ -31,25 +35,40 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import Message
 
 if TYPE_CHECKING:
     from salesmetrics.timeline import Contact, Conversation
 
 __all__ = [
+    "ANY_REPLY",
     "DEFAULT_MESSAGE_TEAM",
+    "DEFAULT_PROFILE",
+    "DEFAULT_RESPONSE_RULES",
+    "FIRST_MESSAGE",
     "FIRST_MESSAGE_TEAM",
     "FIRST_REPLY_ELSE_HOLDER",
     "HOLDER_AT_CLOSE",
     "HOLDER_AT_OPEN",
     "HOLDER_ONLY",
+    "HOLDING_TEAMS",
+    "HUMAN_REPLY",
     "MESSAGE_FIELD",
     "NO_OUTLIERS",
+    "PROFILES",
+    "REPLYING_TEAM",
+    "REPLYING_TEAM_AT_STOP",
+    "RESPONSE_RULES",
+    "RESTART_AT_TRANSFER",
+    "STATUS_EXCLUDES",
+    "STATUS_IGNORED",
     "USER_TEAM",
     "Cap",
     "ContactTeam",
@@ -57,7 +76,12 @@ __all__ = [
     "NoOutliers",
     "OutlierPolicy",
     "OwnerRule",
+    "Profile",
+    "ResponseRules",
     "Tukey",
+    "profile_named",
+    "reading",
+    "to_rules",
 ]
 
 _SOURCES = ("message", "user")
@@ -256,3 +280,205 @@ class Cap:
 
 #: The default outlier policy: exclude nothing.
 NO_OUTLIERS = NoOutliers()
+
+
+# -- first response time rules and vendor profiles (v1.1) ---------------------
+
+#: Each first-response rule and its values, the default (v1's reading) first.
+RESPONSE_RULES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "start": ("restart_at_transfer", "first_message"),
+    "stop": ("human_reply", "any_reply"),
+    "status": ("excludes", "ignored"),
+    "calendar": ("replying_team", "replying_team_at_stop", "holding_teams"),
+})
+
+
+def _check_rule(inst: ResponseRules, attribute: attrs.Attribute[str | None],
+                value: str | None) -> None:
+    allowed = RESPONSE_RULES[attribute.name]
+    if value is not None and value not in allowed:
+        raise ValueError(f"unknown {attribute.name} rule {value!r}; known: {', '.join(allowed)}")
+
+
+def _rule_field() -> Any:
+    return attrs.field(default=None, validator=_check_rule, kw_only=True)
+
+
+@attrs.frozen
+class ResponseRules:
+    """A bundle of first-response rules (v1.1); a rule left None takes its default.
+
+    Rule constants are one-rule bundles that combine with ``+``, the right
+    one's rules overriding the left's (``FIRST_MESSAGE + ANY_REPLY``):
+
+    * ``start``: :data:`RESTART_AT_TRANSFER` (default: the clock restarts at
+      each transfer or escalation from the first message up to the stop) or
+      :data:`FIRST_MESSAGE` (never restarts);
+    * ``stop``: :data:`HUMAN_REPLY` (default: the first human outbound
+      message) or :data:`ANY_REPLY` (the first outbound message, automated
+      included);
+    * ``status``: :data:`STATUS_EXCLUDES` (default: a manual status change
+      before the stop removes the conversation) or :data:`STATUS_IGNORED`;
+    * ``calendar``: :data:`REPLYING_TEAM` (default: the stopping team's
+      calendar, its history cut into pieces), :data:`REPLYING_TEAM_AT_STOP`
+      (its calendar in force at the stop, for the whole interval) or
+      :data:`HOLDING_TEAMS` (each piece on the calendar in force for the team
+      holding the thread during it).
+
+    >>> FIRST_MESSAGE + ANY_REPLY
+    ResponseRules(start='first_message', stop='any_reply', status=None, calendar=None)
+    >>> (FIRST_MESSAGE + ANY_REPLY).resolved().start, ResponseRules().resolved().stop
+    ('first_message', 'human_reply')
+    >>> ResponseRules(stop="bot")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown stop rule 'bot'; known: human_reply, any_reply
+    """
+
+    start: str | None = _rule_field()
+    stop: str | None = _rule_field()
+    status: str | None = _rule_field()
+    calendar: str | None = _rule_field()
+
+    def __add__(self, other: object) -> ResponseRules:
+        if not isinstance(other, ResponseRules):
+            return NotImplemented
+        return ResponseRules(**{k: (v if v is not None else getattr(self, k))
+                                for k, v in attrs.asdict(other).items()})
+
+    def resolved(self) -> ResponseRules:
+        """Every rule set: the defaults filled in."""
+        if None not in (self.start, self.stop, self.status, self.calendar):
+            return self
+        return ResponseRules(**{k: (getattr(self, k) or RESPONSE_RULES[k][0])
+                                for k in RESPONSE_RULES})
+
+    def differs(self, other: ResponseRules) -> tuple[str, ...]:
+        """The names of the rules on which two bundles (resolved) differ."""
+        a, b = self.resolved(), other.resolved()
+        return tuple(k for k in RESPONSE_RULES if getattr(a, k) != getattr(b, k))
+
+    @classmethod
+    def from_mapping(cls, rules: Mapping[str, str]) -> ResponseRules:
+        """A bundle from ``{rule: value}``.
+
+        Raises:
+            ValueError: an unknown rule name or value.
+        """
+        for key in rules:
+            if key not in RESPONSE_RULES:
+                raise ValueError(f"unknown rule {key!r}; known: {', '.join(RESPONSE_RULES)}")
+        return cls(**rules)
+
+
+RESTART_AT_TRANSFER = ResponseRules(start="restart_at_transfer")
+FIRST_MESSAGE = ResponseRules(start="first_message")
+HUMAN_REPLY = ResponseRules(stop="human_reply")
+ANY_REPLY = ResponseRules(stop="any_reply")
+STATUS_EXCLUDES = ResponseRules(status="excludes")
+STATUS_IGNORED = ResponseRules(status="ignored")
+REPLYING_TEAM = ResponseRules(calendar="replying_team")
+REPLYING_TEAM_AT_STOP = ResponseRules(calendar="replying_team_at_stop")
+HOLDING_TEAMS = ResponseRules(calendar="holding_teams")
+#: v1's reading (definitions 2.3): every rule at its default.
+DEFAULT_RESPONSE_RULES = ResponseRules().resolved()
+
+
+@attrs.frozen
+class Profile:
+    """A named whole reading of first response time: its rules, its clock and whose it is."""
+
+    name: str
+    rules: ResponseRules
+    clock: str
+    source: str
+
+
+PROFILES: Mapping[str, Profile] = MappingProxyType({p.name: p for p in (
+    Profile("instaply", DEFAULT_RESPONSE_RULES, "business",
+            "Instaply's statistics guide (the default reading)"),
+    Profile("zendesk", FIRST_MESSAGE + HUMAN_REPLY + STATUS_IGNORED + REPLYING_TEAM_AT_STOP,
+            "business", "Zendesk Support first reply time: one event, on the schedule in "
+            "force at the event; bot replies do not count"),
+    Profile("dbt_zendesk", FIRST_MESSAGE + HUMAN_REPLY + STATUS_IGNORED + HOLDING_TEAMS,
+            "business", "Fivetran dbt_zendesk first_reply_time_business_minutes: summed over "
+            "every schedule the ticket held"),
+    Profile("dbt_hubspot", FIRST_MESSAGE + ANY_REPLY + STATUS_IGNORED + REPLYING_TEAM,
+            "wall", "Fivetran dbt_hubspot first_response_time_seconds: first incoming to "
+            "first outgoing message"),
+)})
+"""The named profiles: ``instaply`` (default), ``zendesk``, ``dbt_zendesk``, ``dbt_hubspot``."""
+
+DEFAULT_PROFILE = PROFILES["instaply"]
+
+
+def profile_named(name: str | None) -> Profile:
+    """The profile of a name (None: the default, ``instaply``).
+
+    >>> profile_named("dbt_hubspot").clock
+    'wall'
+    >>> profile_named("freshdesk")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: profile: unknown profile 'freshdesk'; known: instaply, zendesk, dbt_zendesk, dbt_hubspot
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``profile`` for an unknown name.
+    """
+    if name is None:
+        return DEFAULT_PROFILE
+    found = PROFILES.get(name) if isinstance(name, str) else None
+    if found is None:
+        raise SalesmetricsError("invalid_option", "profile",
+                                f"unknown profile {name!r}; known: {', '.join(PROFILES)}")
+    return found
+
+
+def to_rules(rules: ResponseRules | Mapping[str, str] | None) -> ResponseRules | None:
+    """Rules given as a bundle or as ``{rule: value}`` (a case file's ``rules``), checked.
+
+    >>> to_rules({"stop": "any_reply"}) == ANY_REPLY
+    True
+    >>> to_rules({"stop": "bot_reply"})
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: rules.stop: unknown stop rule 'bot_reply'; values: human_reply, any_reply
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``rules`` (not a mapping) or
+            ``rules.<rule>`` (an unknown rule or value).
+    """
+    if rules is None or isinstance(rules, ResponseRules):
+        return rules
+    if not isinstance(rules, Mapping):
+        raise SalesmetricsError("invalid_option", "rules",
+                                "rules is a mapping {rule: value}; rules: "
+                                + ", ".join(RESPONSE_RULES))
+    for key, value in rules.items():
+        allowed = RESPONSE_RULES.get(key) if isinstance(key, str) else None
+        if allowed is None:
+            raise SalesmetricsError("invalid_option", f"rules.{key}",
+                                    f"unknown rule {key!r}; rules: {', '.join(RESPONSE_RULES)}")
+        if value not in allowed:
+            raise SalesmetricsError("invalid_option", f"rules.{key}",
+                                    f"unknown {key} rule {value!r}; values: {', '.join(allowed)}")
+    return ResponseRules(**rules)
+
+
+def reading(profile: Profile | str | None = None,
+            rules: ResponseRules | Mapping[str, str] | None = None
+            ) -> tuple[ResponseRules, str]:
+    """The resolved rules and the clock name of a profile with explicit rules over it.
+
+    >>> r, clock = reading("zendesk", ANY_REPLY)
+    >>> r.start, r.stop, clock
+    ('first_message', 'any_reply', 'business')
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``profile``, ``rules`` or
+            ``rules.<rule>``.
+    """
+    p = profile if isinstance(profile, Profile) else profile_named(profile)
+    explicit = to_rules(rules)
+    merged = p.rules + explicit if explicit is not None else p.rules
+    return merged.resolved(), p.clock

@@ -99,7 +99,7 @@ def item_ref(item: Message | ThreadEvent) -> str:
 
 @attrs.frozen
 class Reply:
-    """A human outbound message and the team it speaks for."""
+    """An outbound message (a human reply, or automated for `any_reply`) and its team."""
 
     message: Message
     team: str
@@ -127,6 +127,13 @@ class Conversation:
     the first message and the first reply (it removes the conversation from
     response time); ``holder_at_end``: the team holding the thread at
     ``as_of`` (the last visible transfer's target).
+
+    For the first-response rules (v1.1): ``first_outbound`` is its first
+    outbound message, automated included (with the team it speaks for), and
+    ``events`` the transfers, escalations and status changes walked while it
+    was the thread's latest conversation, each as ``(k, event)``: the event
+    comes after the conversation's first ``k`` messages (walk order), so it
+    is before the message at index ``s`` exactly when ``k <= s``.
     """
 
     thread: str
@@ -140,6 +147,8 @@ class Conversation:
     clock_start: datetime
     restarted_by: ThreadEvent | None
     removed_by: ThreadEvent | None
+    first_outbound: Reply | None = None
+    events: tuple[tuple[int, ThreadEvent], ...] = ()
 
     @property
     def first(self) -> Message:
@@ -268,8 +277,8 @@ class Timeline:
 
 
 class _ConvBuilder:
-    __slots__ = ("clock_start", "first_inbound", "first_reply", "first_team",
-                 "holder_at_start", "messages", "removed_by", "restarted_by")
+    __slots__ = ("clock_start", "events", "first_inbound", "first_outbound", "first_reply",
+                 "first_team", "holder_at_start", "messages", "removed_by", "restarted_by")
 
     def __init__(self, first_team: str, holder: str, start: datetime) -> None:
         self.messages: list[Message] = []
@@ -280,6 +289,8 @@ class _ConvBuilder:
         self.clock_start = start
         self.restarted_by: ThreadEvent | None = None
         self.removed_by: ThreadEvent | None = None
+        self.first_outbound: Reply | None = None
+        self.events: list[tuple[int, ThreadEvent]] = []
 
 
 class _ContactBuilder:
@@ -362,7 +373,11 @@ def thread_timeline(
                     open_contact = _ContactBuilder(m, holder)
                 else:
                     open_contact.messages += 1
-            elif m.is_human_outbound:
+            else:
+                if conv.first_outbound is None:
+                    conv.first_outbound = Reply(m, team)
+                if not m.is_human_outbound:
+                    continue
                 if conv.first_reply is None:
                     conv.first_reply = Reply(m, team)
                 if open_contact is not None:
@@ -372,6 +387,9 @@ def thread_timeline(
             continue
         e = events[pos]
         current = convs[-1] if convs else None
+        if current is not None and (e.type is EventType.STATUS
+                                    or (e.moves_thread and e.to_team is not None)):
+            current.events.append((len(current.messages), e))
         if e.moves_thread and e.to_team is not None:
             holder = e.to_team
             moves.append((e.at, holder))
@@ -399,6 +417,7 @@ def thread_timeline(
             holder_at_start=c.holder_at_start, holder_at_end=holder, first_reply=c.first_reply,
             first_inbound=c.first_inbound, clock_start=c.clock_start,
             restarted_by=c.restarted_by, removed_by=c.removed_by,
+            first_outbound=c.first_outbound, events=tuple(c.events),
         )
         for i, c in enumerate(convs)
     )

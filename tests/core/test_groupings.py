@@ -16,7 +16,8 @@ WEEK = Period(datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("metric", [
-    metrics.conversations, metrics.response_rate, metrics.response_time,
+    metrics.conversations, metrics.response_rate, metrics.response_time, metrics.reply_time,
+    metrics.compare_profiles,
     metrics.outbound_reply, metrics.new_customers, metrics.connected_customers,
     metrics.lead_response_time, metrics.lead_conversion, metrics.lost_leads,
 ])

@@ -237,6 +237,6 @@ def test_instants_beyond_the_nanosecond_range_are_kept_at_microseconds() -> None
                     "messages": [{"thread": "t", "at": "2500-03-02T09:00:00+01:00",
                                   "direction": "in"}]})
     far = Period(datetime(2500, 3, 1, tzinfo=UTC), datetime(2500, 3, 8, tzinfo=UTC))
-    column = metrics.response_rate(ds, period=far).rows_frame()["opened_at"]
+    column = metrics.response_rate(ds, period=far, by="team").rows_frame()["opened_at"]
     assert str(column.dtype) == "datetime64[us, UTC]"
     assert column[0].to_pydatetime() == datetime(2500, 3, 2, 8, tzinfo=UTC)

@@ -2,7 +2,8 @@
 
 METRICS.md §3: a :class:`Calendar` (a :class:`Week` in an IANA timezone,
 ``+`` :class:`Holidays`, ``-`` :class:`Closed` dates, ``+`` :class:`Special`
-dates) and the clocks ``wall``, ``business`` and ``deferred_start``.
+dates) and the clocks ``wall``, ``business`` and ``deferred_start``; a team's
+:class:`CalendarHistory` measures them across its changes of hours.
 
 >>> from datetime import datetime
 >>> store = Calendar("Europe/Paris", Week.every_day(("09:00", "19:00")))
@@ -24,6 +25,7 @@ from salesmetrics.calendars._clocks import (
     WallClock,
     clock_named,
 )
+from salesmetrics.calendars._history import CalendarHistory, Piece, measure_pieces
 from salesmetrics.calendars._holidays import Holidays
 from salesmetrics.calendars._ranges import TimeRange, Week
 
@@ -34,13 +36,16 @@ __all__ = [
     "WALL",
     "BusinessClock",
     "Calendar",
+    "CalendarHistory",
     "Clock",
     "Closed",
     "DeferredStartClock",
     "Holidays",
+    "Piece",
     "Special",
     "TimeRange",
     "WallClock",
     "Week",
     "clock_named",
+    "measure_pieces",
 ]

@@ -279,22 +279,71 @@ class Calendar:
             return True
         return self._compiled.is_open(_epoch(t, "t"))
 
-    def next_opening(self, t: datetime.datetime) -> datetime.datetime | None:
+    def next_opening(self, t: datetime.datetime, *,
+                     until: datetime.datetime | None = None) -> datetime.datetime | None:
         """The first open instant at or after ``t``: ``t`` itself when open.
 
         Returns None when the calendar never opens again (an empty week and no
-        later special date). The result is in the calendar's timezone (``t``
-        unchanged when open).
+        later special date), or does not open before ``until`` when given (the
+        search never looks past ``until``). The result is in the calendar's
+        timezone (``t`` unchanged when open).
+
+        >>> cal = Calendar("UTC", Week()) + Special("9990-01-04", ("09:00", "10:00"))
+        >>> t = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        >>> cal.next_opening(t).isoformat()
+        '9990-01-04T09:00:00+00:00'
+        >>> cal.next_opening(t, until=t + datetime.timedelta(days=1)) is None
+        True
         """
         tt = _epoch(t, "t")
         if self._always:
             return t
-        found = self._compiled.next_opening(tt, self._last_search_year(t))
-        if found is None:
+        tu = None if until is None else _epoch(until, "until")
+        if tu is not None and tu < tt:
+            return None
+        if self.week.is_empty:
+            found = self._next_special_opening(tt, t, tu)
+        else:
+            last = self._last_search_year(t)
+            if tu is not None:
+                last = min(last, self._compiled.year_of(tu))
+            found = self._compiled.next_opening(tt, last)
+        if found is None or (tu is not None and found > tu):
             return None
         if found == tt:
             return t
         return datetime.datetime.fromtimestamp(found, self.tz)
+
+    def _next_special_opening(self, tt: float, t: datetime.datetime,
+                              tu: float | None) -> float | None:
+        """:meth:`next_opening` of a calendar with an empty week: only special dates open.
+
+        Walks the special dates with ranges from the day before ``t`` (an
+        overnight range runs into the next day), without compiling the years
+        between them, so a lone special date centuries away costs nothing.
+        """
+        from salesmetrics.calendars._engine import _local_epoch
+        from salesmetrics.calendars._ranges import DAY
+
+        tz = self.tz
+        first_day = t.astimezone(tz).date() - datetime.timedelta(days=1)
+        best: float | None = None
+        for sp in self.special:
+            if sp.date < first_day or not sp.ranges:
+                continue
+            day_start = _local_epoch(sp.date, 0, tz)
+            if best is not None and day_start > best:
+                break
+            if tu is not None and day_start > tu + DAY:
+                break
+            for r in sp.ranges:
+                s = _local_epoch(sp.date, r.start, tz)
+                e = _local_epoch(sp.date, r.end + (DAY if r.overnight else 0), tz)
+                if e > s and e > tt:
+                    cand = max(s, tt)
+                    if best is None or cand < best:
+                        best = cand
+        return best
 
     def _last_search_year(self, t: datetime.datetime) -> int:
         years = [s.date.year for s in self.special if s.ranges]

@@ -100,8 +100,11 @@ class DeferredStartClock:
     Reynolds: "leads received outside business hours start counting at the
     beginning of business hours the next day". Equivalent to::
 
-        start = calendar.next_opening(a)
+        start = calendar.next_opening(a, until=b)
         0.0 if start is None else max(0.0, (b - start).total_seconds())
+
+    The search for the opening never looks past ``b``: a calendar that
+    opens only after ``b`` (or never) gives 0.
 
     Raises:
         ValueError: ``b`` is before ``a``.
@@ -124,7 +127,7 @@ class DeferredStartClock:
             raise ValueError("clocks need aware datetimes, not a naive datetime")
         if b.timestamp() < a.timestamp():
             raise ValueError("the deferred_start clock needs a <= b")
-        start = calendar.next_opening(a)
+        start = calendar.next_opening(a, until=b)
         if start is None:
             return 0.0
         return max(0.0, b.timestamp() - start.timestamp())

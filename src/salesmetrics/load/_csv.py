@@ -7,6 +7,9 @@ Layout of the folder (every file optional):
   and ``smart_lists``: a header row of field names, then one record per row;
 * ``conversions.csv``: lead conversions, columns ``lead``, ``kind``, ``at``;
   each row is appended to its lead's ``conversions`` in file order;
+* ``calendar_history.csv``: teams' calendar history (v1.1), columns
+  ``team``, ``from``, ``calendar``; each row is appended to its team's
+  ``calendar_history`` in file order;
 * ``calendars.json``: the ``calendars`` object of FIXTURES.md (id →
   calendar), since a weekly schedule does not fit a table.
 
@@ -22,7 +25,8 @@ Error paths are those of JSON: ``messages[3].at`` is the fourth data row of
 ``calendars.store.weekly.mon[0]`` is inside ``calendars.json``. Errors of
 ``conversions.csv`` rows name them as ``conversions[2].lead`` (their row) when
 the row cannot be attached to a lead, and as ``leads[5].conversions[0].at``
-once attached. Files are read as UTF-8 (a byte-order mark is ignored) with
+once attached (``calendar_history.csv`` likewise: ``calendar_history[2].team``,
+then ``teams[1].calendar_history[0].from``). Files are read as UTF-8 (a byte-order mark is ignored) with
 the :mod:`csv` module, so CRLF line ends and line breaks inside quoted cells
 are handled.
 """
@@ -139,50 +143,60 @@ def read_csv_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[S
                                             f"calendars.json: not JSON: {exc}"))
         else:
             data["calendars"] = cals
-    conversions: list[dict[str, Any]] | None = None
+    children: dict[str, list[dict[str, Any]]] = {}
     for path in sorted(root.glob("*.csv")):
         name = path.stem
-        if name == "conversions":
-            conversions = _read_table(path, errors, "conversions")
+        if name in _CHILDREN:
+            children[name] = _read_table(path, errors, name)
         elif name == "calendars":
             errors.append(SalesmetricsError("invalid_value", "calendars",
                                             "calendars are read from calendars.json, not CSV"))
         else:
             data[name] = _read_table(path, errors, name)
-    if conversions is not None:
-        _attach_conversions(data, conversions, errors)
+    for name in _CHILDREN:
+        if name in children:
+            _attach(data, name, children[name], errors)
     return data, errors
 
 
-def _attach_conversions(data: dict[str, Any], rows: list[dict[str, Any]],
-                        errors: list[SalesmetricsError]) -> None:
-    leads = data.get("leads")
+#: Child tables: file stem → (parent section, parent column, field on the parent, columns).
+_CHILDREN: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "conversions": ("leads", "lead", "conversions", ("kind", "at")),
+    "calendar_history": ("teams", "team", "calendar_history", ("from", "calendar")),
+}
+
+
+def _attach(data: dict[str, Any], table: str, rows: list[dict[str, Any]],
+            errors: list[SalesmetricsError]) -> None:
+    """Append each row of a child table to its parent record's list field, in file order."""
+    section, column, field, columns = _CHILDREN[table]
+    parents = data.get(section)
     by_id: dict[str, dict[str, Any]] = {}
-    if isinstance(leads, list):
-        for lead in leads:
-            lid = lead.get("id")
-            if isinstance(lid, str) and lid not in by_id:
-                by_id[lid] = lead
+    if isinstance(parents, list):
+        for rec in parents:
+            rid = rec.get("id")
+            if isinstance(rid, str) and rid not in by_id:
+                by_id[rid] = rec
     for i, row in enumerate(rows):
-        rpath = join_path("conversions", i)
-        extra = [k for k in row if k not in ("lead", "kind", "at") and not k.startswith("x-")]
+        rpath = join_path(table, i)
+        extra = [k for k in row if k not in (column, *columns) and not k.startswith("x-")]
         if extra:
             errors.append(SalesmetricsError("invalid_value", join_path(rpath, extra[0]),
-                                            f"unknown column {extra[0]!r} of conversions.csv"))
+                                            f"unknown column {extra[0]!r} of {table}.csv"))
             continue
-        lid = row.get("lead")
-        if lid is None:
-            errors.append(SalesmetricsError("missing_field", join_path(rpath, "lead"),
-                                            "a conversion row needs 'lead'"))
+        pid = row.get(column)
+        if pid is None:
+            errors.append(SalesmetricsError("missing_field", join_path(rpath, column),
+                                            f"a {table} row needs {column!r}"))
             continue
-        lead = by_id.get(lid)
-        if lead is None:
-            errors.append(SalesmetricsError("unknown_reference", join_path(rpath, "lead"),
-                                            f"unknown lead {lid!r}"))
+        parent = by_id.get(pid)
+        if parent is None:
+            errors.append(SalesmetricsError("unknown_reference", join_path(rpath, column),
+                                            f"unknown {column} {pid!r}"))
             continue
-        conv = lead.setdefault("conversions", [])
-        if isinstance(conv, list):
-            conv.append({k: row[k] for k in ("kind", "at") if k in row})
+        items = parent.setdefault(field, [])
+        if isinstance(items, list):
+            items.append({k: row[k] for k in columns if k in row})
 
 
 def load_csv_dir(folder: str | os.PathLike[str], *,
@@ -214,23 +228,26 @@ def dump_csv_dir(data: dict[str, Any], folder: str | os.PathLike[str]) -> None:
     if data.get("calendars"):
         (root / "calendars.json").write_text(
             json.dumps(data["calendars"], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    conversions: list[list[str]] = []
+    child_rows: dict[str, list[list[str]]] = {name: [] for name in _CHILDREN}
     for section in CSV_SECTIONS:
         records = data.get(section)
         if not records:
             continue
-        columns = [name for name, _, _ in _FIELDS[section] if name != "conversions"]
+        nested = {field: name for name, (sec, _, field, _) in _CHILDREN.items() if sec == section}
+        columns = [name for name, _, _ in _FIELDS[section] if name not in nested]
         used = [c for c in columns if any(c in r for r in records)]
         with open(root / f"{section}.csv", "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(used)
             for rec in records:
                 writer.writerow([_text(rec.get(c)) for c in used])
-                if section == "leads":
-                    for conv in rec.get("conversions") or ():
-                        conversions.append([rec["id"], conv["kind"], conv["at"]])
-    if conversions:
-        with open(root / "conversions.csv", "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["lead", "kind", "at"])
-            writer.writerows(conversions)
+                for field, table in nested.items():
+                    for item in rec.get(field) or ():
+                        child_rows[table].append(
+                            [rec["id"], *(_text(item.get(c)) for c in _CHILDREN[table][3])])
+    for table, rows in child_rows.items():
+        if rows:
+            with open(root / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow([_CHILDREN[table][1], *_CHILDREN[table][3]])
+                writer.writerows(rows)

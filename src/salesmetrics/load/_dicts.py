@@ -45,6 +45,7 @@ from salesmetrics.model import (
     AccountType,
     Activity,
     ActivityKind,
+    CalendarChange,
     Conversion,
     ConversionKind,
     Customer,
@@ -104,7 +105,7 @@ def _enum(cls: type[StrEnum]) -> _Kind:
 # section -> [(field, kind, required)]
 _FIELDS: dict[str, list[tuple[str, _Kind, bool]]] = {
     "teams": [("id", _ID, True), ("name", _STR, False), ("calendar", _ref("calendars"), False),
-              ("parent", _ref("teams"), False)],
+              ("parent", _ref("teams"), False), ("calendar_history", ("calendar_history",), False)],
     "users": [("id", _ID, True), ("first_name", _STR, False), ("last_name", _STR, False),
               ("code", _STR, False), ("team", _ref("teams"), False)],
     "customers": [("id", _ID, True), ("account_type", _enum(AccountType), False),
@@ -295,6 +296,9 @@ def _load_section(
             except SalesmetricsError:
                 try:  # the same conversion fails again, now naming the field's path
                     _convert(value, kind, join_path(rpath, name), ids)
+                except DatasetError as many:  # a nested list reports each of its errors
+                    for exc in many.errors:
+                        errors.add_error(exc)
                 except SalesmetricsError as exc:
                     errors.add_error(exc)
         rid = values.get("id")
@@ -349,6 +353,8 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
         return float(value)
     if tag == "conversions":
         return _conversions(value, path)
+    if tag == "calendar_history":
+        return _calendar_history(value, path, ids)
     raise AssertionError(tag)  # pragma: no cover
 
 
@@ -369,28 +375,83 @@ def _reference(value: Any, section: str, path: str, ids: dict[str, set[str]]) ->
     return value
 
 
-def _conversions(value: Any, path: str) -> tuple[Conversion, ...]:
+def _entries(value: Any, path: str, what: str, fields: tuple[str, ...]
+             ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    # ``what`` names one item ("conversion"); the list is named by the path's last field
+    """The items of a nested list of ``{fields}`` objects, each checked, with its path."""
+    shape = "{" + ", ".join(fields) + "}"
     if not isinstance(value, list):
-        raise SalesmetricsError("invalid_value", path, "conversions is a list of {kind, at}")
-    out = []
+        raise SalesmetricsError("invalid_value", path, f"must be a list of {shape}")
     for j, item in enumerate(value):
         ipath = join_path(path, j)
         if not isinstance(item, Mapping):
-            raise SalesmetricsError("invalid_value", ipath, "a conversion is {kind, at}")
+            raise SalesmetricsError("invalid_value", ipath, f"a {what} is {shape}")
         for key in item:
-            if key not in ("kind", "at") and not _is_ignored(key):
+            if key not in fields and not _is_ignored(key):
                 raise SalesmetricsError("invalid_value", join_path(ipath, str(key)),
-                                        f"unknown field {key!r} of a conversion")
-        for key in ("kind", "at"):
+                                        f"unknown field {key!r} of a {what}")
+        for key in fields:
             if item.get(key) is None:
                 raise SalesmetricsError("missing_field", join_path(ipath, key),
-                                        f"a conversion needs {key!r}")
+                                        f"a {what} needs {key!r}")
+        yield ipath, item
+
+
+def _conversions(value: Any, path: str) -> tuple[Conversion, ...]:
+    out = []
+    for ipath, item in _entries(value, path, "conversion", ("kind", "at")):
         kind = item["kind"]
         if kind not in ("order", "sale"):
             raise SalesmetricsError("invalid_value", join_path(ipath, "kind"),
                                     f"{kind!r} is not one of: order, sale")
         out.append(Conversion(kind=ConversionKind(kind),
                               at=parse_instant(item["at"], join_path(ipath, "at"))))
+    return tuple(out)
+
+
+def _calendar_history(value: Any, path: str, ids: dict[str, set[str]]
+                      ) -> tuple[CalendarChange, ...]:
+    """A team's ``calendar_history``: ``{from, calendar}`` entries, ``from`` strictly increasing.
+
+    Every entry's errors are collected (a :class:`DatasetError` when there are
+    several): an instant not after the last valid one before it is an
+    ``invalid_value`` at its ``from``.
+    """
+    out: list[CalendarChange] = []
+    found: list[SalesmetricsError] = []
+    last: datetime | None = None
+    entries = _entries(value, path, "calendar_history entry", ("from", "calendar"))
+    while True:
+        try:
+            got = next(entries, None)
+        except SalesmetricsError as exc:  # a malformed entry ends the list's checks
+            found.append(exc)
+            break
+        if got is None:
+            break
+        ipath, item = got
+        since: datetime | None = None
+        try:
+            since = parse_instant(item["from"], join_path(ipath, "from"))
+            if last is not None and not since > last:
+                raise SalesmetricsError(
+                    "invalid_value", join_path(ipath, "from"),
+                    f"{item['from']!r} is not after the entry before it: "
+                    "calendar_history must be strictly increasing")
+            last = since
+        except SalesmetricsError as exc:
+            found.append(exc)
+        try:
+            cal = _reference(item["calendar"], "calendars", join_path(ipath, "calendar"), ids)
+        except SalesmetricsError as exc:
+            found.append(exc)
+            continue
+        if since is not None:
+            out.append(CalendarChange(since=since, calendar=cal))
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise DatasetError(found)
     return tuple(out)
 
 

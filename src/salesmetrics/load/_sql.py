@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
-from salesmetrics.load._csv import _FALSE, _TRUE, CSV_SECTIONS, _attach_conversions, _kinds
+from salesmetrics.load._csv import _CHILDREN, _FALSE, _TRUE, CSV_SECTIONS, _attach, _kinds
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS
 from salesmetrics.load._jsonl import finish
 from salesmetrics.load._lenient import LoadReport, Skipped, from_dict_lenient
@@ -51,10 +51,13 @@ class _Missing(enum.Enum):
 MISSING = _Missing.MISSING
 
 #: The tables read by default: every CSV-folder section, ``conversions`` and ``calendars``.
-TABLES = (*CSV_SECTIONS, "conversions", "calendars")
+TABLES = (*CSV_SECTIONS, *_CHILDREN, "calendars")
 
 _TEXT_KINDS = frozenset({"id", "str", "ref", "enum", None})
 _CONVERSION_KINDS = {"lead": "ref", "kind": "enum", "at": "instant"}
+_HISTORY_KINDS = {"team": "ref", "from": "instant", "calendar": "ref"}
+#: The columns' kinds of each child table (a row attached to its parent's list field).
+_CHILD_KINDS = {"conversions": _CONVERSION_KINDS, "calendar_history": _HISTORY_KINDS}
 
 _NAIVE_HINT = ("; the value has no offset: pass naive_timezone= (the IANA zone the "
                "timestamps are written in, e.g. 'UTC') or store it with its offset")
@@ -195,8 +198,8 @@ def cell_value(value: Any, kind: str | None, naive_timezone: tzinfo | None) -> A
         if isinstance(value, list | tuple):
             return [_text(_plain(v)) for v in value]
         return value
-    if kind == "conversions" and isinstance(value, list | tuple):
-        return [record(item, _CONVERSION_KINDS, naive_timezone)
+    if kind in _CHILD_KINDS and isinstance(value, list | tuple):
+        return [record(item, _CHILD_KINDS[kind], naive_timezone)
                 if isinstance(item, Mapping) else item for item in value]
     return value
 
@@ -291,27 +294,28 @@ def finish_tables(
 ) -> Dataset | tuple[Dataset, LoadReport]:
     """Validate tables of rows (section → rows of column → value) as a dataset.
 
-    ``conversions`` rows are attached to their leads as in a CSV folder; a
+    ``conversions`` and ``calendar_history`` rows are attached to their leads
+    and teams as in a CSV folder; a
     ``calendars`` table is read when ``calendars`` is None. Any other name is
     a section (an unknown one is reported by the validator).
     """
     zone = zone_of(naive_timezone)
     pre: list[SalesmetricsError] = list(errors)
     data: dict[str, Any] = {}
-    conversions: list[dict[str, Any]] | None = None
+    children: dict[str, list[dict[str, Any]]] = {}
     for name, rows in tables.items():
         if name == "calendars":
             if calendars is None:
                 data["calendars"] = _calendar_rows(rows, pre)
-        elif name == "conversions":
-            conversions = [record(r, _CONVERSION_KINDS, zone) for r in rows]
+        elif name in _CHILD_KINDS:
+            children[name] = [record(r, _CHILD_KINDS[name], zone) for r in rows]
         else:
             kinds = _kinds(name) if name in CSV_SECTIONS else {}
             data[name] = [record(r, kinds, zone) for r in rows]
     if calendars is not None:
         data["calendars"] = calendars
-    if conversions is not None:
-        _attach_conversions(data, conversions, pre)
+    for name, rows in children.items():
+        _attach(data, name, rows, pre)
     if strict:
         try:
             return finish(data, pre, max_errors=max_errors)

@@ -21,7 +21,7 @@ import attrs
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.results import csv_text, to_jsonable
 
-__all__ = ["Partial", "Result", "Row", "Tally", "merge", "rows_partial"]
+__all__ = ["Partial", "Result", "Row", "Tally", "check_partial_by", "merge", "rows_partial"]
 
 
 @attrs.frozen
@@ -139,6 +139,19 @@ def make_partial(metric: str, builder: _Builder, rows: Iterable[R],
     tallies = builder.tallies()
     return Partial(metric, {k: tallies[k] for k in sorted(tallies)},
                    tuple(sorted(rows, key=lambda r: r.sort_key)), by)
+
+
+def check_partial_by(partial: Partial[Any], by: str | None) -> None:
+    """Refuse to finish a partial by a grouping it was not computed for.
+
+    A partial computed by user (``partial.by == "user"``) holds per-user
+    tallies, one computed by team (or for no grouping) per-team ones: each can
+    only be finished its own way (``invalid_option`` at ``by``).
+    """
+    if (by == "user") != (partial.by == "user"):
+        raise SalesmetricsError("invalid_option", "by",
+                                f"a {partial.metric} partial computed by {partial.by or 'team'} "
+                                f"cannot be finished by {by!r}")
 
 
 def rows_partial(metric: str, rows: Iterable[R], groups: Iterable[str] = (),

@@ -25,7 +25,14 @@ from salesmetrics.calendars import WALL, Clock
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._args import check_clock, check_window
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
-from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
+from salesmetrics.metrics._partial import (
+    Partial,
+    Result,
+    Tally,
+    _Builder,
+    check_partial_by,
+    make_partial,
+)
 from salesmetrics.period import Period
 from salesmetrics.results import mean, median, percentile, rate
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, FIRST_REPLY_ELSE_HOLDER, MessageTeam, OwnerRule
@@ -182,6 +189,7 @@ class OutboundRow:
     number: int
     start: datetime
     team: str
+    user: str | None
     replied: bool
     first_inbound: str | None
     first_inbound_at: datetime | None
@@ -221,37 +229,45 @@ def outbound_reply_partial(
     clock: Clock | str = WALL,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+    by: str | None = "team",
 ) -> Partial[OutboundRow]:
-    """The mergeable partial aggregate of :func:`outbound_reply`."""
+    """The mergeable partial aggregate of :func:`outbound_reply` (by team, or by ``"user"``)."""
     period, as_of = check_window(period, as_of)
     gap_seconds = check_gap(gap_seconds)
     clock = check_clock(clock)
-    b = _Builder(teams_of(dataset))
+    check_by(by, ("team", "user"))
+    b = _Builder((u.id for u in dataset.users) if by == "user" else teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
         for c in tl.conversations:
             if c.is_inbound or not period.contains(c.start):
                 continue
             team = c.first_team
-            b.add(team, "conversations")
+            user = c.first.user if c.first.is_human_outbound else None
+            group = user if by == "user" else team
+            if group is not None:
+                b.add(group, "conversations")
             seconds = None
             inbound = c.first_inbound
             if inbound is not None:
-                b.add(team, "replied")
-                seconds = clock.elapsed(dataset.calendar_of_team(team), c.start, inbound.at)
-                b.value(team, "times", seconds)
+                seconds = dataset.calendar_history_of_team(team).elapsed(
+                    clock, c.start, inbound.at)
+                if group is not None:
+                    b.add(group, "replied")
+                    b.value(group, "times", seconds)
             rows.append(OutboundRow(
-                thread=c.thread, number=c.number, start=c.start, team=team,
+                thread=c.thread, number=c.number, start=c.start, team=team, user=user,
                 replied=inbound is not None,
                 first_inbound=None if inbound is None else item_ref(inbound),
                 first_inbound_at=None if inbound is None else inbound.at, seconds=seconds))
-    return make_partial("outbound_reply", b, rows)
+    return make_partial("outbound_reply", b, rows, by="user" if by == "user" else None)
 
 
 def finish_outbound_reply(partial: Partial[OutboundRow], /, *, by: str | None = None
                           ) -> Result[OutboundReply, OutboundRow]:
     """The final :func:`outbound_reply` result of a (merged) partial aggregate."""
-    check_by(by)
+    check_by(by, ("team", "user"))
+    check_partial_by(partial, by)
     groups = {k: OutboundReply.of(t) for k, t in partial.tallies.items()} if by else {}
     return Result("outbound_reply", by, groups, OutboundReply.of(partial.overall()),
                   partial.rows)
@@ -277,12 +293,17 @@ def outbound_reply(
         rate = len(replied) / len(convs)          # None when no conversation
         times = [clock.elapsed(cal(team), c.start, c.first_inbound.at) for c in replied]
 
+    With ``by="user"`` (v1.1, 7.5) a conversation counts for the user who
+    sent its first message (an automated one has no user, so it is in no
+    group); every user of the dataset appears. The calendar is always that
+    of the team of the first message (with its history).
+
     Raises:
         SalesmetricsError: ``invalid_option`` at ``gap_seconds`` (not a positive
             number), ``clock`` or ``by``; ``invalid_period`` or ``invalid_instant``
             at ``period`` or ``as_of``.
     """
-    check_by(by)
+    check_by(by, ("team", "user"))
     return finish_outbound_reply(outbound_reply_partial(
         dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
-        message_team=message_team), by=by)
+        message_team=message_team, by=by), by=by)

@@ -251,10 +251,12 @@ class LeadResponse:
         return value
 
 
-def _clock_start(clock: Clock, dataset: Dataset, lead: Lead) -> datetime | None:
+def _clock_start(clock: Clock, dataset: Dataset, lead: Lead,
+                 responded_at: datetime | None) -> datetime | None:
     if clock.name != DEFERRED_START.name:
         return lead.received_at
-    return dataset.calendar_of_team(lead.team).next_opening(lead.received_at)
+    return dataset.calendar_history_of_team(lead.team).next_opening(lead.received_at,
+                                                                    until=responded_at)
 
 
 def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
@@ -281,8 +283,8 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
         resp = first_response(dataset, lead, as_of=as_of, kinds=the_kinds)
         value = None
         if resp is not None:
-            value = float(the_clock.elapsed(dataset.calendar_of_team(lead.team),
-                                            lead.received_at, resp.at))
+            value = float(dataset.calendar_history_of_team(lead.team).elapsed(
+                the_clock, lead.received_at, resp.at))
         rows.append(LeadResponse(
             lead=lead.id, received_at=lead.received_at, team=lead.team, assignee=lead.assignee,
             store=lead.store, source=lead.source, source_group=lead.source_group,
@@ -292,7 +294,7 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
             response_kind=None if resp is None else resp.kind,
             responder=None if resp is None else resp.user,
             responded_at=None if resp is None else resp.at,
-            clock_start=_clock_start(the_clock, dataset, lead),
+            clock_start=_clock_start(the_clock, dataset, lead, None if resp is None else resp.at),
             value=value,
         ))
     return tuple(rows)
@@ -397,7 +399,7 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     Is equivalent to::
 
         rows = [(lead, first_response(lead)) for lead in leads received in period]
-        values = [clock.elapsed(calendar_of_team(lead.team), lead.received_at, r.at)
+        values = [calendar_history(lead.team).elapsed(clock, lead.received_at, r.at)
                   for lead, r in rows if r is not None]
         leads=len(rows), responded=len(values), mean(values), median(values),
         within_24h=count(v <= 86400 for v in values), buckets=[count(lo*3600 <= v < hi*3600)]

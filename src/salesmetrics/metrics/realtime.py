@@ -189,7 +189,7 @@ def colleagues(
     """Per user, for a day read at ``at``: connected seconds, online, contacts processed.
 
     Is equivalent to (per user, the day in ``timezone`` — default: the user's
-    team calendar's timezone)::
+    team calendar in force at ``at``, its history read there)::
 
         connected = union(clip(s.start, s.end or at) to [day, next day) and to <= at
                           for s in sessions if s.start <= at)
@@ -207,7 +207,7 @@ def colleagues(
     timezone = check_timezone(timezone, "timezone")
     windows: dict[str, tuple[str, datetime, datetime]] = {}
     for u in dataset.users:
-        tz_name = timezone or dataset.calendar_of_team(u.team).timezone
+        tz_name = timezone or dataset.calendar_in_force(u.team, at).timezone
         tz = ZoneInfo(tz_name)
         start = datetime.combine(day, time(0), tzinfo=tz)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)

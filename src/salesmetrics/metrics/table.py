@@ -5,12 +5,12 @@ period or is taken at an instant, how it can be grouped, its options (the
 function's keyword parameters, with the same names in case files), its
 result fields with their unit and direction, and its report section. The
 conformance registry (:mod:`salesmetrics.spec.registry`), the report's
-sections, the direction of rankings, the CLI's choices and the docs table
-(``python -m salesmetrics.metrics.table``) are all derived from it, and a
-test checks it against the functions themselves.
+sections, the direction of rankings and the docs table (:func:`markdown_table`,
+``docs/metric-table.md``) are all derived from it, and a test checks it
+against the functions themselves.
 
 >>> TABLE["response_time"].takes, TABLE["response_time"].by
-('period', ('team',))
+('period', ('team', 'user'))
 >>> TABLE["response_time"].field("median").better, TABLE["response_rate"].field("rate").unit
 ('lower', 'rate')
 >>> [m.name for m in TABLE.values() if m.takes == "instant"]
@@ -66,8 +66,11 @@ from salesmetrics.metrics.leads import (
 )
 from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
 from salesmetrics.metrics.responses import (
+    finish_reply_time,
     finish_response_rate,
     finish_response_time,
+    reply_time,
+    reply_time_partial,
     response_rate,
     response_rate_partial,
     response_time,
@@ -180,6 +183,11 @@ _CLOCK_BUSINESS = Option("clock", "clock: business, wall or deferred_start", "bu
 _CLOCK_WALL = Option("clock", "clock: business, wall or deferred_start", "wall")
 _OUTLIERS = Option("outliers", 'null, {"method": "tukey", "k": K} or {"method": "cap", '
                    '"seconds": S}')
+_PROFILE = Option("profile", "first-response reading: instaply (default), zendesk, dbt_zendesk, "
+                  "dbt_hubspot")
+_RULES = Option("rules", "first-response rules overriding the profile's: start, stop, status, "
+                "calendar")
+_TARGETS = Option("targets", "one to five positive durations (seconds): within / within_rate")
 _AT = Option("at", "the instant the metric is taken at", required=True, json="instant")
 _KINDS = Option("kinds", "activity kinds that count as a response (default: every kind)")
 _CATEGORIES = Option("categories", "only leads of these categories")
@@ -200,15 +208,31 @@ _METRICS: tuple[Metric, ...] = (
            (_GAP,), response_rate,
            report=ReportSection("Response rate", "team", None, (("contacts", "Contacts"), ("answered", "Answered"), ("answered_by_any", "By anyone"), ("rate", "Rate"),)),
            partial=response_rate_partial, finish=finish_response_rate),
-    Metric("response_time", "2.3", "first human reply time of new inbound conversations",
-           "period", _TEAM,
+    Metric("response_time", "2.3", "first response time of new inbound conversations",
+           "period", ("team", "user"),
            (Field("count", "count", "higher"), *_TIMES, Field("p90", "seconds", "lower"),
-            Field("excluded", "count"), Field("excluded_values", "list")),
-           (_OUTLIERS, _CLOCK_BUSINESS, _GAP), response_time,
-           report=ReportSection("Response time (business hours)", "team", None, (("count", "Replies"), ("mean", "Mean"), ("median", "Median"), ("p90", "90th pct"), ("excluded", "Excluded"),)),
+            Field("excluded", "count"), Field("excluded_values", "list"),
+            Field("within", "list"), Field("within_rate", "list")),
+           (_OUTLIERS, Option("clock", "clock: the profile's (business; wall for dbt_hubspot)"),
+            _GAP, _PROFILE, _RULES, _TARGETS),
+           response_time,
+           report=ReportSection("Response time (business hours)", "team", "user",
+                                (("count", "Replies"), ("mean", "Mean"), ("median", "Median"),
+                                 ("p90", "90th pct"), ("excluded", "Excluded"))),
            partial=response_time_partial, finish=finish_response_time),
+    Metric("reply_time", "7.3", "reply time of every contact, per replying team or user",
+           "period", ("team", "user"),
+           (Field("count", "count", "higher"), *_TIMES, Field("p90", "seconds", "lower"),
+            Field("excluded", "count"), Field("excluded_values", "list"),
+            Field("within", "list"), Field("within_rate", "list")),
+           (_OUTLIERS, _CLOCK_BUSINESS, _TARGETS),
+           reply_time,
+           report=ReportSection("Reply time, every contact (business hours)", "team", "user",
+                                (("count", "Replies"), ("mean", "Mean"), ("median", "Median"),
+                                 ("p90", "90th pct"))),
+           partial=reply_time_partial, finish=finish_reply_time),
     Metric("outbound_reply", "2.4", "customer reply rate and time of new outbound conversations",
-           "period", _TEAM,
+           "period", ("team", "user"),
            (*_counts("conversations", "replied"), Field("rate", "rate", "higher"),
             Field("mean_time", "seconds", "lower"), Field("median_time", "seconds", "lower"),
             Field("p90_time", "seconds", "lower")),
