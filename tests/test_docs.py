@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import doctest
 import importlib.util
-import json
 import re
 from pathlib import Path
 from typing import Any
