@@ -21,6 +21,7 @@ from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load import from_dict, from_dict_lenient
 from salesmetrics.metrics import (
     compare_profiles,
+    differing,
     finish_outbound_reply,
     finish_reply_time,
     finish_response_time,
@@ -168,7 +169,7 @@ def test_a_team_partial_cannot_be_finished_by_user() -> None:
 def test_compare_profiles_names_the_rules_that_made_each_value_differ() -> None:
     ds = from_dict(rules_data())
     cmp = compare_profiles(ds, period=WEEK, by="team")
-    assert cmp.profiles == ("instaply", "zendesk", "dbt_zendesk", "dbt_hubspot")
+    assert tuple(cmp.overall) == ("instaply", "zendesk", "dbt_zendesk", "dbt_hubspot")
     assert {p: s["mean"] for p, s in cmp.summary()["B"].items()} == {
         "instaply": 3600.0, "zendesk": 18000.0, "dbt_zendesk": 14400.0, "dbt_hubspot": None}
     (row,) = cmp.rows
@@ -178,7 +179,7 @@ def test_compare_profiles_names_the_rules_that_made_each_value_differ() -> None:
     # wall clock alone gives 12:00-13:00 = 3600 s as well, and status has no event
     assert row.differs_by == {"instaply": (), "zendesk": ("start",),
                               "dbt_zendesk": ("start",), "dbt_hubspot": ("start", "stop")}
-    assert cmp.differing() == (row,)
+    assert differing(cmp) == (row,)
     assert cmp.to_rows()[0]["values"]["zendesk"] == 18000.0
 
 

@@ -35,7 +35,7 @@ from salesmetrics.metrics.leads import (
     lead_dashboard,
     lead_response_time,
 )
-from salesmetrics.metrics.profiles import ProfileComparison, ProfileRow, compare_profiles
+from salesmetrics.metrics.profiles import ProfileRow, compare_profiles, differing
 from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
 from salesmetrics.metrics.responses import (
     conversation_response,
@@ -57,7 +57,6 @@ __all__ = [
     "Metric",
     "Option",
     "Partial",
-    "ProfileComparison",
     "ProfileRow",
     "RankRow",
     "RepFilters",
@@ -70,6 +69,7 @@ __all__ = [
     "conversation_partial",
     "conversation_response",
     "conversations",
+    "differing",
     "finish_connected_customers",
     "finish_conversations",
     "finish_new_customers",

@@ -22,7 +22,7 @@ together), every differing rule is named.
 >>> cmp = compare_profiles(ds, period=week, profiles=("instaply", "dbt_hubspot"), by="team")
 >>> {p: s["mean"] for p, s in cmp.summary()["A"].items()}
 {'instaply': 300.0, 'dbt_hubspot': 60.0}
->>> row = cmp.rows[0]
+>>> row = differing(cmp)[0]
 >>> row.values, row.differs_by
 ({'instaply': 300.0, 'dbt_hubspot': 60.0}, {'instaply': (), 'dbt_hubspot': ('stop',)})
 """
@@ -37,14 +37,15 @@ import attrs
 
 from salesmetrics.calendars import clock_named
 from salesmetrics.dataset import Dataset
+from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._common import check_by
+from salesmetrics.metrics._partial import Result
 from salesmetrics.metrics.responses import (
     ResponseTime,
     conversation_response,
     response_time,
 )
 from salesmetrics.period import Period
-from salesmetrics.results import to_jsonable
 from salesmetrics.rules import (
     DEFAULT_MESSAGE_TEAM,
     NO_OUTLIERS,
@@ -57,7 +58,7 @@ from salesmetrics.rules import (
 )
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, timelines
 
-__all__ = ["ProfileComparison", "ProfileRow", "compare_profiles"]
+__all__ = ["ProfileRow", "compare_profiles", "differing"]
 
 
 @attrs.frozen
@@ -91,34 +92,9 @@ class ProfileRow:
         return any(self.differs_by.values())
 
 
-@attrs.frozen
-class ProfileComparison:
-    """Each profile's response time figures per group, and the per-conversation drill-down.
-
-    ``groups[group][profile]`` is that profile's :class:`ResponseTime` of the
-    group; ``overall[profile]`` over every value; ``rows`` one
-    :class:`ProfileRow` per new inbound conversation.
-    """
-
-    profiles: tuple[str, ...]
-    by: str | None
-    groups: Mapping[str, Mapping[str, ResponseTime]]
-    overall: Mapping[str, ResponseTime]
-    rows: tuple[ProfileRow, ...]
-
-    def summary(self) -> Any:
-        """``{group: {profile: figures}}`` with ``by``, else ``{profile: figures}``."""
-        if self.by is not None:
-            return {g: {p: to_jsonable(s) for p, s in per.items()} for g, per in self.groups.items()}
-        return {p: to_jsonable(s) for p, s in self.overall.items()}
-
-    def to_rows(self) -> list[dict[str, Any]]:
-        """The drill-down as JSON-able dicts (one per conversation)."""
-        return [to_jsonable(r) for r in self.rows]
-
-    def differing(self) -> tuple[ProfileRow, ...]:
-        """The conversations some profile reads differently from the baseline."""
-        return tuple(r for r in self.rows if r.differs)
+def differing(result: Result[Mapping[str, ResponseTime], ProfileRow]) -> tuple[ProfileRow, ...]:
+    """The conversations of a :func:`compare_profiles` result some profile reads differently."""
+    return tuple(r for r in result.rows if r.differs)
 
 
 _Outcome = tuple[str, str | None, float | None]
@@ -131,12 +107,12 @@ def compare_profiles(
     period: Period,
     profiles: Sequence[Profile | str] = tuple(PROFILES),
     as_of: datetime | None = None,
-    by: str | None = "team",
-    outliers: OutlierPolicy = NO_OUTLIERS,
+    by: str | None = None,
+    outliers: OutlierPolicy | Mapping[str, Any] | None = NO_OUTLIERS,
     targets: Sequence[float] | None = None,
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
-) -> ProfileComparison:
+) -> Result[Mapping[str, ResponseTime], ProfileRow]:
     """First response time under each profile, per group, with the conversations that differ.
 
     Is equivalent to::
@@ -148,20 +124,34 @@ def compare_profiles(
 
     with, per row and profile, the rules that alone turn the baseline's
     (first profile's) outcome into a different one. Every group appears, with
-    every profile.
+    every profile. The result's ``groups[group][profile]`` and
+    ``overall[profile]`` are :class:`ResponseTime` figures; its ``rows`` one
+    :class:`ProfileRow` per new inbound conversation (:func:`differing` keeps
+    those some profile reads differently).
 
     Raises:
-        ValueError: no profile given, or a profile name given twice.
-        SalesmetricsError: ``invalid_option`` at ``profile`` for an unknown name,
-            at ``by`` or ``targets``.
+        SalesmetricsError: ``invalid_option`` at ``profiles`` (none, an unknown
+            name, or a name given twice), ``by``, ``outliers`` or ``targets``.
     """
     check_by(by, ("team", "user"))
-    chosen = [p if isinstance(p, Profile) else profile_named(p) for p in profiles]
+    if isinstance(profiles, str | bytes) or not isinstance(profiles, Sequence):
+        raise SalesmetricsError("invalid_option", "profiles",
+                                f"profiles is a list of profile names, not {profiles!r}")
+    chosen = []
+    for p in profiles:
+        if isinstance(p, Profile):
+            chosen.append(p)
+            continue
+        try:
+            chosen.append(profile_named(p))
+        except SalesmetricsError as exc:
+            raise SalesmetricsError("invalid_option", "profiles", exc.message) from None
     if not chosen:
-        raise ValueError("give at least one profile")
+        raise SalesmetricsError("invalid_option", "profiles", "give at least one profile")
     names = tuple(p.name for p in chosen)
     if len(set(names)) != len(names):
-        raise ValueError(f"profiles named twice: {', '.join(names)}")
+        raise SalesmetricsError("invalid_option", "profiles",
+                                f"profiles named twice: {', '.join(names)}")
     results = {p.name: response_time(dataset, period=period, as_of=as_of, by=by,
                                      outliers=outliers, targets=targets,
                                      gap_seconds=gap_seconds, message_team=message_team,
@@ -197,8 +187,8 @@ def compare_profiles(
             rows.append(ProfileRow(thread=c.thread, number=c.number, start=c.start,
                                    values=values, teams=teams, statuses=statuses,
                                    differs_by=differs, why=why))
-    return ProfileComparison(names, by, groups, overall,
-                             tuple(sorted(rows, key=lambda r: r.sort_key)))
+    return Result("compare_profiles", by, groups if by is not None else {}, overall,
+                  tuple(sorted(rows, key=lambda r: r.sort_key)))
 
 
 def _culprits(base: Profile, other: Profile, base_out: _Outcome,
