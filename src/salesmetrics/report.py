@@ -38,7 +38,7 @@ import attrs
 from salesmetrics._time import parse_instant
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.metrics import Result
+from salesmetrics.metrics import Result, compare_profiles, differing
 from salesmetrics.metrics.table import TABLE, Metric
 from salesmetrics.period import Period
 from salesmetrics.results import (
@@ -48,6 +48,7 @@ from salesmetrics.results import (
     to_jsonable,
     write_xlsx_sheets,
 )
+from salesmetrics.rules import PROFILES
 
 __all__ = [
     "EXIT_NO_DATA",
@@ -59,6 +60,7 @@ __all__ = [
     "SectionResult",
     "add_arguments",
     "build_report",
+    "check_profiles",
     "column_of",
     "compute_metric",
     "compute_result",
@@ -376,6 +378,43 @@ def _section(dataset: Dataset, section: ReportSection, grouping: str, period: Pe
     return SectionResult(section.title, section.metric, grouping, cols, tuple(rows), total_row)
 
 
+def _profiles_section(dataset: Dataset, profiles: Sequence[str], grouping: str, period: Period,
+                      previous: Period | None, as_of: datetime | None) -> SectionResult:
+    """First response time read by several profiles, side by side: each profile's median.
+
+    The ``differ`` column counts the team's conversations that some profile
+    reads differently, each for the team the first profile credits (else the
+    next profile's team); the total counts every such conversation, those
+    no profile credits to a team included.
+    """
+    title = "Why do the numbers differ? Median first response time by profile"
+    cols = (*(Column(p, "seconds", p) for p in profiles),
+            Column("differ", "count", "Differ"))
+
+    def figures(p: Period) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+        result = compare_profiles(dataset, period=p, profiles=profiles, as_of=as_of, by=grouping)
+        counts: dict[str | None, int] = {}
+        for row in differing(result):
+            key = next((row.teams[p] for p in profiles if row.teams[p] is not None), None) \
+                if grouping == "team" else None
+            counts[key] = counts.get(key, 0) + 1
+        per_group = {g: {**{name: s.median for name, s in per.items()},
+                         "differ": counts.get(g, 0) if grouping == "team" else None}
+                     for g, per in result.groups.items()}
+        total = {**{name: s.median for name, s in result.overall.items()},
+                 "differ": len(differing(result))}
+        return per_group, total
+
+    current, total = figures(period)
+    before, before_total = figures(previous) if previous is not None else ({}, {})
+    rows = [ReportRow(g, group_name(dataset, grouping, g), values,
+                      before.get(g, {}) if previous is not None else {})
+            for g, values in current.items()]
+    rows.sort(key=lambda r: (_sort_key(r.name), r.group or ""))
+    total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), total, before_total)
+    return SectionResult(title, "compare_profiles", grouping, cols, tuple(rows), total_row)
+
+
 def build_report(
     dataset: Dataset,
     *,
@@ -384,6 +423,7 @@ def build_report(
     by: str = "team",
     compare: bool = True,
     progress: Progress | None = None,
+    profiles: Sequence[str] = (),
 ) -> Report:
     """Compute every report section over ``period`` (and the previous period when comparing).
 
@@ -402,6 +442,13 @@ def build_report(
         progress: called as ``progress(done, total, title)`` before each
             section (``title`` is the one being computed) and once at the end
             (``done == total``, ``title`` empty).
+        profiles: first-response profiles (``instaply``, ``zendesk``,
+            ``dbt_zendesk``, ``dbt_hubspot``) to read side by side in a
+            section after response time (none: no such section).
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``by``, or at ``profiles``
+            for an unknown or repeated profile.
 
     >>> from salesmetrics.examples import EXAMPLE_PERIOD, example_path
     >>> from salesmetrics.load import load
@@ -415,10 +462,13 @@ def build_report(
     if by not in ("team", "user"):
         raise SalesmetricsError("invalid_option", "by", f"by must be 'team' or 'user', not {by!r}")
     previous = period.previous() if compare else None
+    if profiles:
+        check_profiles(profiles)
     out: list[SectionResult] = []
+    steps = len(SECTIONS) + (1 if profiles else 0)
     for i, section in enumerate(SECTIONS):
         if progress is not None:
-            progress(i, len(SECTIONS), section.title)
+            progress(i, steps, section.title)
         grouping = section.by_team if by == "team" else section.by_user
         if grouping is None:
             out.append(SectionResult(section.title, section.metric, None, section.columns,
@@ -429,9 +479,26 @@ def build_report(
             except SalesmetricsError as exc:
                 out.append(SectionResult(section.title, section.metric, grouping,
                                          section.columns, error=str(exc)))
+        if profiles and section.metric == "response_time":
+            if progress is not None:
+                progress(i + 1, steps, "profiles")
+            out.append(_profiles_section(dataset, profiles, by, period, previous, as_of))
     if progress is not None:
-        progress(len(SECTIONS), len(SECTIONS), "")
+        progress(steps, steps, "")
     return Report(period, previous, as_of, by, tuple(out))
+
+
+def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:
+    """Profile names, each known and given once (``invalid_option`` at ``profiles``)."""
+    names = tuple(profiles)
+    for name in names:
+        if name not in PROFILES:
+            raise SalesmetricsError("invalid_option", "profiles",
+                                    f"unknown profile {name!r}; known: {', '.join(PROFILES)}")
+    if len(set(names)) != len(names):
+        raise SalesmetricsError("invalid_option", "profiles",
+                                f"a profile is named twice: {', '.join(names)}")
+    return names
 
 
 def has_data(dataset: Dataset) -> bool:
@@ -726,6 +793,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the report to FILE instead of standard output")
     parser.add_argument("--lenient", action="store_true",
                         help="load what is valid, list every skipped record on stderr")
+    parser.add_argument("--profiles", default="", metavar="P1,P2,...",
+                        help="also read first response time with these profiles side by side "
+                             f"({', '.join(PROFILES)}), with how many conversations differ")
     parser.add_argument("--no-compare", dest="compare", action="store_false",
                         help="do not compute the previous period")
 
@@ -821,6 +891,7 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     try:
         period = _period(args)
         as_of = parse_instant(args.as_of, "--as-of") if args.as_of else None
+        profiles = check_profiles([p.strip() for p in args.profiles.split(",") if p.strip()])
         if progress is not None:
             progress.note("loading the dataset…")
         try:
@@ -847,7 +918,7 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         report = build_report(dataset, period=period, as_of=as_of, by=args.by,
-                              compare=args.compare, progress=progress)
+                              compare=args.compare, progress=progress, profiles=profiles)
     finally:
         if progress is not None:
             progress.close()

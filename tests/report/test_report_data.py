@@ -175,3 +175,29 @@ def test_any_names_fit_the_width_and_send_no_control_character(
     text = render_table(report, source="data\x1b]0;title\x07.json", width=width)
     assert max(_text_width(line) for line in text.splitlines()) <= width
     assert not any(c != "\n" and (ord(c) < 32 or 0x7F <= ord(c) < 0xA0) for c in text)
+
+
+def test_profiles_section_puts_each_profiles_median_side_by_side() -> None:
+    from salesmetrics.errors import SalesmetricsError
+    from salesmetrics.metrics import compare_profiles, differing
+
+    ds = load(example_path())
+    names = ("instaply", "zendesk", "dbt_hubspot")
+    report = build_report(ds, period=EXAMPLE_PERIOD, profiles=names)
+    (section,) = [s for s in report.sections if s.metric == "compare_profiles"]
+    before = [s.metric for s in report.sections]
+    assert before.index("compare_profiles") == before.index("response_time") + 1
+    assert [c.key for c in section.columns] == [*names, "differ"]
+    cmp = compare_profiles(ds, period=EXAMPLE_PERIOD, profiles=names, by="team")
+    for row in section.rows:
+        assert row.group is not None
+        assert [row.values[p] for p in names] == [cmp.groups[row.group][p].median for p in names]
+    assert section.total is not None and section.total.values["differ"] == len(differing(cmp))
+    unteamed = sum(1 for r in differing(cmp) if all(t is None for t in r.teams.values()))
+    assert sum(r.values["differ"] for r in section.rows) == len(differing(cmp)) - unteamed
+    assert "compare_profiles" not in [s.metric for s in build_report(
+        ds, period=EXAMPLE_PERIOD).sections]
+    for bad in (("nope",), ("zendesk", "zendesk")):
+        with pytest.raises(SalesmetricsError) as e:
+            build_report(ds, period=EXAMPLE_PERIOD, profiles=bad)
+        assert (e.value.code, e.value.path) == ("invalid_option", "profiles")
