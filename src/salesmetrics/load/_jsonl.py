@@ -33,6 +33,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+from salesmetrics._values import is_text
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict, paused_gc
@@ -49,15 +50,6 @@ def _lines(source: Source) -> Iterator[str]:
             yield from fh
     else:
         yield from source
-
-
-def _is_utf8(text: str) -> bool:
-    """Whether a line has no lone surrogate (an undecodable byte, or one given as is)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def line_path(number: int) -> str:
@@ -81,7 +73,7 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
         if not text:
             continue
         where = line_path(number)
-        if not text.isascii() and not _is_utf8(text):
+        if not is_text(text):
             errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
             continue
         try:

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from salesmetrics import metrics
+from salesmetrics._time import parse_timezone
+from salesmetrics._values import finite_number
 from salesmetrics.calendars import Clock, clock_named
 from salesmetrics.dataset import Dataset
 from salesmetrics.rules import NO_OUTLIERS, Cap, OutlierPolicy, Tukey
@@ -69,10 +70,7 @@ def _outliers(check: Check) -> OutlierPolicy:
             if default is None:
                 raise check.error("outliers", f"the {method} policy needs {key!r}")
             return default
-        if isinstance(v, bool) or not isinstance(v, int | float) or v != v or v < 0 \
-                or v == float("inf"):
-            raise check.error("outliers", f"{key} must be a number at least 0, not {v!r}")
-        return float(v)
+        return finite_number(v, f"options.outliers.{key}", "invalid_option", minimum=0)
 
     if method == "tukey":
         extra = set(raw) - {"method", "k"}
@@ -139,10 +137,7 @@ def colleagues(dataset: Dataset, check: Check) -> Any:
     at = check.instant("at")
     tz = check.string("timezone")
     if tz is not None:
-        try:
-            ZoneInfo(tz)
-        except (ValueError, KeyError, OSError):
-            raise check.error("timezone", f"unknown IANA timezone {tz!r}") from None
+        parse_timezone(tz, "options.timezone", "invalid_option")
     return metrics.colleagues(dataset, day=day, at=at, timezone=tz, by=check.by).summary()
 
 
