@@ -38,6 +38,7 @@ from typing import Any
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError, join_path
 from salesmetrics.load._dicts import _FIELDS, DEFAULT_MAX_ERRORS, SECTIONS
+from salesmetrics.load._files import input_file, input_folder, parse_json, read_input
 from salesmetrics.load._jsonl import finish
 
 __all__ = ["CSV_SECTIONS", "dump_csv_dir", "load_csv_dir", "read_csv_dir"]
@@ -74,11 +75,41 @@ def _cell(value: str, kind: str | None) -> Any:
 def _read_table(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
     """The rows of one CSV file; a file that is not UTF-8 CSV is refused whole at ``name``."""
     try:
-        return _read_rows(path, errors, name)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        what = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "not CSV"
+        return _read_rows(input_file(path, name), errors, name)
+    except SalesmetricsError as exc:
+        errors.append(exc)
+    except (UnicodeDecodeError, csv.Error, OSError) as exc:
+        what = ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError)
+                else "not CSV" if isinstance(exc, csv.Error) else "cannot read")
         errors.append(SalesmetricsError("invalid_value", name, f"{path.name}: {what}: {exc}"))
-        return []
+    return []
+
+
+def check_header(header: list[str], file: str, name: str) -> list[str]:
+    """The column names of a CSV header, stripped: each named, none twice.
+
+    A column without a name or a name given twice would lose its cells (a
+    record has one value per field), so the file is refused at ``name``.
+
+    >>> check_header(["id", " name "], "teams.csv", "teams")
+    ['id', 'name']
+    >>> check_header(["id", "name", "name"], "teams.csv", "teams")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: teams: teams.csv: the header names the column 'name' twice (columns 2 and 3)
+    """
+    columns = [h.strip() for h in header]
+    first: dict[str, int] = {}
+    for i, col in enumerate(columns, start=1):
+        if not col:
+            raise SalesmetricsError("invalid_value", name,
+                                    f"{file}: column {i} of the header has no name")
+        if col in first:
+            raise SalesmetricsError(
+                "invalid_value", name,
+                f"{file}: the header names the column {col!r} twice (columns {first[col]} and {i})")
+        first[col] = i
+    return columns
 
 
 def _read_rows(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
@@ -89,9 +120,9 @@ def _read_rows(path: Path, errors: list[SalesmetricsError], name: str) -> list[d
         header = next(reader, None)
         if header is None:
             return rows
-        header = [h.strip() for h in header]
+        header = check_header(header, path.name, name)
         for row in reader:
-            if not any(cell.strip() for cell in row):
+            if not any(row):  # a blank line (a cell of spaces is a value: an id " ")
                 continue
             i = len(rows)
             if len(row) > len(header):
@@ -122,25 +153,31 @@ def read_csv_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[S
         files become unknown sections, which the validator rejects; files that
         are not CSV are ignored.
     """
-    root = Path(folder)
-    if not root.is_dir():
-        raise SalesmetricsError("invalid_value", "", f"{root}: not a folder")
+    root = input_folder(folder)
     data: dict[str, Any] = {}
     errors: list[SalesmetricsError] = []
-    cal_path = root / "calendars.json"
-    if cal_path.exists():
-        try:
-            cals = json.loads(cal_path.read_text(encoding="utf-8-sig"))
-        except RecursionError:
-            errors.append(SalesmetricsError("invalid_value", "calendars",
-                                            "calendars.json: not JSON: nested too deeply"))
-        except ValueError as exc:
-            errors.append(SalesmetricsError("invalid_value", "calendars",
-                                            f"calendars.json: not JSON: {exc}"))
-        else:
-            data["calendars"] = cals
     conversions: list[dict[str, Any]] | None = None
-    for path in sorted(root.glob("*.csv")):
+    files: dict[str, Path] = {}
+    for path in sorted(root.iterdir()):
+        suffix = path.suffix.lower()  # threads.CSV is threads.csv
+        if suffix not in (".csv", ".json") or (suffix == ".json"
+                                               and path.stem != "calendars"):
+            continue
+        key = path.stem + suffix
+        if key in files:
+            errors.append(SalesmetricsError(
+                "invalid_value", path.stem,
+                f"{files[key].name} and {path.name} are the same file of the folder"))
+            continue
+        files[key] = path
+    cal_path = files.pop("calendars.json", None)
+    if cal_path is not None:
+        try:
+            raw = read_input(cal_path, where="calendars")
+            data["calendars"] = parse_json(raw, "calendars", "calendars.json")
+        except SalesmetricsError as exc:
+            errors.append(exc)
+    for path in files.values():
         name = path.stem
         if name == "conversions":
             conversions = _read_table(path, errors, "conversions")

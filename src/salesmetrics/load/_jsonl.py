@@ -37,6 +37,7 @@ from salesmetrics._values import is_text
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict, paused_gc
+from salesmetrics.load._files import input_file, parse_json
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
 
@@ -45,9 +46,13 @@ Source = str | os.PathLike[str] | Iterable[str]
 
 def _lines(source: Source) -> Iterator[str]:
     if isinstance(source, str | os.PathLike):
-        # undecodable bytes become lone surrogates, refused line by line below
-        with open(source, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
-            yield from fh
+        path = input_file(source)
+        try:
+            # undecodable bytes become lone surrogates, refused line by line below
+            with open(path, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
+                yield from fh
+        except OSError as exc:
+            raise SalesmetricsError("invalid_value", "", f"{path}: cannot read: {exc}") from None
     else:
         yield from source
 
@@ -77,12 +82,9 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
             errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
             continue
         try:
-            rec = json.loads(text)
-        except RecursionError:
-            errors.append(SalesmetricsError("invalid_value", where, "not JSON: nested too deeply"))
-            continue
-        except ValueError as exc:
-            errors.append(SalesmetricsError("invalid_value", where, f"not JSON: {exc}"))
+            rec = parse_json(text, where)
+        except SalesmetricsError as exc:
+            errors.append(exc)
             continue
         if not isinstance(rec, dict):
             errors.append(SalesmetricsError("invalid_value", where,
