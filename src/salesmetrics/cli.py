@@ -101,8 +101,9 @@ def _spec_compute(path: str) -> int:
     try:
         doc = read_case(path)
         results = compute_case(doc)
-    except (OSError, SalesmetricsError) as exc:
-        print(f"{_PROG} spec compute: {path}: {exc}", file=sys.stderr)
+    except SalesmetricsError as exc:
+        where = "" if str(exc).startswith(path) else f"{path}: "
+        print(f"{_PROG} spec compute: {where}{exc}", file=sys.stderr)
         return 2
     print(json.dumps(results, ensure_ascii=False, indent=2))
     return 0

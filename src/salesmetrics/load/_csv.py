@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from salesmetrics.errors import SalesmetricsError, join_path
 from salesmetrics.load._dicts import _FIELDS, DEFAULT_MAX_ERRORS, SECTIONS
 from salesmetrics.load._files import input_file, input_folder, parse_json, read_input
 from salesmetrics.load._jsonl import finish
+from salesmetrics.results import FORMULA_STARTS, line_starts
 
 __all__ = ["CSV_SECTIONS", "dump_csv_dir", "load_csv_dir", "read_csv_dir"]
 
@@ -52,6 +54,30 @@ _FALSE = {"false", "0", "no"}
 
 def _kinds(section: str) -> dict[str, str]:
     return {name: kind[0] for name, kind, _ in _FIELDS[section]}
+
+
+# dump_csv_dir puts an apostrophe before a formula start or an apostrophe at
+# each line start of a text (safe_cell's rule, plus the apostrophe itself so
+# that it can be undone); reading removes exactly those
+_ESCAPE = line_starts(FORMULA_STARTS + "'")
+_UNESCAPE = re.compile(_ESCAPE.pattern.replace("(?=", "'(?=", 1))
+
+
+def escape_cell(text: str) -> str:
+    """A text cell as :func:`dump_csv_dir` writes it: no line of it starts a formula.
+
+    >>> escape_cell("=1+1"), escape_cell("a\\r-b"), escape_cell("'x"), escape_cell("ok")
+    ("'=1+1", "a\\r'-b", "''x", 'ok')
+    >>> all(unescape_cell(escape_cell(t)) == t for t in ["=1", "'=1", "\\r\\r'", "a\\n@b"])
+    True
+    """
+    return _ESCAPE.sub("'", text)
+
+
+def unescape_cell(text: str) -> str:
+    """The text of a cell written by :func:`escape_cell` (a spreadsheet's own
+    ``'=1`` reads as ``=1`` too)."""
+    return _UNESCAPE.sub("", text) if "'" in text else text
 
 
 def _cell(value: str, kind: str | None) -> Any:
@@ -67,6 +93,7 @@ def _cell(value: str, kind: str | None) -> Any:
             return float(value)
         except ValueError:
             return value
+    value = unescape_cell(value)
     if kind == "refs":
         return [v.strip() for v in value.split(";") if v.strip()]
     return value
@@ -240,12 +267,16 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
+        return escape_cell(";".join(str(v) for v in value))
+    return escape_cell(str(value))
 
 
 def dump_csv_dir(data: dict[str, Any], folder: str | os.PathLike[str]) -> None:
-    """Write a FIXTURES.md dataset dict as a CSV folder (the inverse of :func:`read_csv_dir`)."""
+    """Write a FIXTURES.md dataset dict as a CSV folder (the inverse of :func:`read_csv_dir`).
+
+    Text cells go through :func:`escape_cell`: no line of a cell starts a
+    spreadsheet formula, and reading the folder back gives the text given.
+    """
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     if data.get("calendars"):
@@ -270,4 +301,4 @@ def dump_csv_dir(data: dict[str, Any], folder: str | os.PathLike[str]) -> None:
         with open(root / "conversions.csv", "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["lead", "kind", "at"])
-            writer.writerows(conversions)
+            writer.writerows([[escape_cell(c) for c in row] for row in conversions])
