@@ -192,6 +192,44 @@ def _weighted(rng: random.Random, table: Sequence[tuple[Any, int]]) -> Any:
     return table[-1][0]
 
 
+#: How far before ``start`` and after its last week the records' instants may go
+#: (replies, due dates and conversions land up to weeks after the last day).
+_MARGIN_BEFORE = timedelta(days=3)
+_MARGIN_AFTER = timedelta(days=60)
+
+
+def _check_arguments(*, seed: int, messages: int, start: date, weeks: int) -> None:
+    """Refuse arguments the generator cannot honour, or whose data its loader would refuse.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` naming the parameter.
+    """
+    from salesmetrics._time import MAX_INSTANT, MIN_INSTANT
+    from salesmetrics.errors import SalesmetricsError
+
+    for name, value, least in (("seed", seed, None), ("messages", messages, 0),
+                               ("weeks", weeks, 1)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SalesmetricsError("invalid_option", name, f"must be an integer, not {value!r}")
+        if least is not None and value < least:
+            raise SalesmetricsError("invalid_option", name,
+                                    f"must be at least {least}, not {value}")
+    if not isinstance(start, date) or isinstance(start, datetime):
+        raise SalesmetricsError("invalid_option", "start", f"must be a date, not {start!r}")
+    first = datetime.combine(start, time(0), MIN_INSTANT.tzinfo)
+    try:
+        last = first + timedelta(weeks=weeks) + _MARGIN_AFTER
+    except OverflowError:
+        last = None
+    if first - _MARGIN_BEFORE < MIN_INSTANT or last is None or last >= MAX_INSTANT:
+        bad = "start" if first - _MARGIN_BEFORE < MIN_INSTANT or weeks == 1 else "weeks"
+        raise SalesmetricsError(
+            "invalid_option", bad,
+            f"the data of {weeks} week(s) from {start.isoformat()} would have instants outside "
+            f"{MIN_INSTANT.date().isoformat()}..{MAX_INSTANT.date().isoformat()}, "
+            "which its loader refuses")
+
+
 def iter_records(
     *,
     seed: int = 0,
@@ -211,8 +249,7 @@ def iter_records(
         start: the first local day of the data (midnight Europe/Paris).
         weeks: how many weeks the data spans.
     """
-    if messages < 0 or weeks < 1:
-        raise ValueError("messages must be >= 0 and weeks >= 1")
+    _check_arguments(seed=seed, messages=messages, start=start, weeks=weeks)
     rng = random.Random(seed)
     days = 7 * weeks
     paris = ZoneInfo("Europe/Paris")
@@ -651,11 +688,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = args.format or ("jsonl" if args.out.endswith((".jsonl", ".ndjson")) else "json")
     params: dict[str, Any] = {"format": fmt, "seed": args.seed, "messages": args.messages,
               "start": args.start, "weeks": args.weeks}
-    if args.out == "-":
-        write(sys.stdout, **params)
-    else:
-        with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
-            write(fh, **params)
+    from salesmetrics.errors import SalesmetricsError
+
+    try:
+        # checked before the output file is opened: a refusal leaves no file behind
+        _check_arguments(seed=args.seed, messages=args.messages, start=args.start,
+                         weeks=args.weeks)
+        if args.out == "-":
+            write(sys.stdout, **params)
+        else:
+            with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
+                write(fh, **params)
+    except SalesmetricsError as exc:
+        print(f"{parser.prog}: --{exc.path}: {exc.message}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{parser.prog}: {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -112,11 +112,14 @@ def _read_table(path: Path, errors: list[SalesmetricsError], name: str) -> list[
     return []
 
 
-def check_header(header: list[str], file: str, name: str) -> list[str]:
+def check_header(header: list[str], file: str, name: str, *,
+                 unnamed: bool = False) -> list[str]:
     """The column names of a CSV header, stripped: each named, none twice.
 
     A column without a name or a name given twice would lose its cells (a
     record has one value per field), so the file is refused at ``name``.
+    With ``unnamed=True`` (a reader that knows which columns it reads, such
+    as a real-data adapter) columns without a name are allowed and ignored.
 
     >>> check_header(["id", " name "], "teams.csv", "teams")
     ['id', 'name']
@@ -128,6 +131,8 @@ def check_header(header: list[str], file: str, name: str) -> list[str]:
     columns = [h.strip() for h in header]
     first: dict[str, int] = {}
     for i, col in enumerate(columns, start=1):
+        if not col and unnamed:
+            continue
         if not col:
             raise SalesmetricsError("invalid_value", name,
                                     f"{file}: column {i} of the header has no name")
