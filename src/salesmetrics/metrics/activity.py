@@ -34,8 +34,10 @@ from typing import Any
 
 import attrs
 
+from salesmetrics._values import finite_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics._params import check_args
 from salesmetrics.metrics.leads import to_rows, visible
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message
 from salesmetrics.period import Period
@@ -203,6 +205,7 @@ def last_activities(dataset: Dataset, /, *, before: datetime | None = None,
     On equal instants the later item in input order (activities before
     messages) wins.
     """
+    check_args(dataset, before=before, as_of=as_of)
     best: dict[str, tuple[datetime, str, str | None, int]] = {}
     for user, at, source, item, index in _own_items(dataset, filters):
         if (before is not None and at >= before) or not visible(at, as_of):
@@ -246,6 +249,7 @@ def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = N
     Messages first (sent, new conversations, received), then activities, each
     in input order; the team filter is not applied here.
     """
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     def counted(at: datetime) -> bool:
         return period.contains(at) and visible(at, as_of)
 
@@ -409,6 +413,7 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
     >>> s.sms_sent, s.new_conversations, s.openers_only
     (1, 1, True)
     """
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     filters = RepFilters.checked(dataset, smart_list=smart_list, on_smart_list=on_smart_list,
                                  team=team, account_type=account_type, brand=brand)
     facts = rep_facts(dataset, period=period, as_of=as_of, filters=filters,
@@ -479,9 +484,8 @@ def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5) -> Ina
     ...                at=datetime(2026, 3, 2, tzinfo=timezone.utc)).users
     ('a', 'b')
     """
-    if not days >= 0:
-        raise SalesmetricsError("invalid_option", "options.days",
-                                f"days must be at least 0, not {days!r}")
+    check_args(dataset, at=at)
+    days = finite_number(days, "options.days", "invalid_option", minimum=0)
     last = last_activities(dataset, as_of=at)
     limit = days * _DAY
     users = sorted(u for u, la in last.items()
@@ -517,6 +521,7 @@ def attempts(dataset: Dataset, /, *, period: Period,
     account, or a completed non-automated call or email linked to the account,
     by one of the list's users (any user when the list has none).
     """
+    check_args(dataset, period=period, as_of=as_of)
     lists_of: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for sl in dataset.smart_lists:
         for c in dict.fromkeys(sl.customers):
@@ -635,6 +640,7 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period,
     >>> smart_list_progress(ds, period=Period(t, t.replace(day=3))).lists["S"].rate
     0.0
     """
+    check_args(dataset, period=period, as_of=as_of)
     rows = attempts(dataset, period=period, as_of=as_of)
     agg = ProgressAggregate.of(rows)
     done: dict[str, set[str]] = {}

@@ -24,6 +24,7 @@ import attrs
 from salesmetrics.calendars import WALL, Clock
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._common import check_by, check_gap, owner_of, teams_of
+from salesmetrics.metrics._params import check_args
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.period import Period
 from salesmetrics.results import mean, median, percentile, rate
@@ -97,6 +98,7 @@ def conversation_partial(
     owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
 ) -> Partial[ConversationRow]:
     """The mergeable partial aggregate of :func:`conversations`."""
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -161,6 +163,7 @@ def conversations(
     Raises:
         ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
     """
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     check_by(by)
     return finish_conversations(conversation_partial(
         dataset, period=period, as_of=as_of, gap_seconds=gap_seconds,
@@ -219,6 +222,7 @@ def outbound_reply_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[OutboundRow]:
     """The mergeable partial aggregate of :func:`outbound_reply`."""
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -274,6 +278,7 @@ def outbound_reply(
     Raises:
         ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
     """
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     check_by(by)
     return finish_outbound_reply(outbound_reply_partial(
         dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,

@@ -34,6 +34,7 @@ import attrs
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._common import check_by
+from salesmetrics.metrics._params import check_args
 from salesmetrics.metrics.leads import group_names, leads_received, to_rows, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
 from salesmetrics.period import Period
@@ -93,6 +94,7 @@ def _row(lead: Lead, as_of: datetime | None) -> ConversionRow:
 def conversion_rows(dataset: Dataset, /, *, period: Period,
                     as_of: datetime | None = None) -> tuple[ConversionRow, ...]:
     """One :class:`ConversionRow` per lead received in the period (visible), input order."""
+    check_args(dataset, period=period, as_of=as_of)
     return tuple(_row(lead, as_of) for lead in leads_received(dataset, period, as_of))
 
 
@@ -190,6 +192,7 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
     >>> r.groups["u"].leads, r.groups["v"].rate
     (1, None)
     """
+    check_args(dataset, period=period, as_of=as_of)
     check_by(by, ("type", "assignee"))
     rows = conversion_rows(dataset, period=period, as_of=as_of)
     overall = ConversionAggregate.of(rows)
@@ -275,6 +278,7 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
     >>> lost_leads(ds, period=Period(t, t.replace(hour=10))).overall
     LostSummary(count=1, by_status={'price': 1})
     """
+    check_args(dataset, period=period, as_of=as_of)
     check_by(by, ("type",))
     rows = tuple(r for r in conversion_rows(dataset, period=period, as_of=as_of)
                  if r.status_group is StatusGroup.LOST)

@@ -24,6 +24,7 @@ import attrs
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._common import check_by, teams_of
+from salesmetrics.metrics._params import check_args
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.period import Period
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
@@ -100,6 +101,7 @@ def new_customers_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[NewCustomerRow]:
     """The mergeable partial aggregate of :func:`new_customers`."""
+    check_args(dataset, period=period, as_of=as_of)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -150,6 +152,7 @@ def new_customers(
     Raises:
         ValueError: an unknown ``by``.
     """
+    check_args(dataset, period=period, as_of=as_of)
     check_by(by)
     return finish_new_customers(new_customers_partial(
         dataset, period=period, as_of=as_of, message_team=message_team), by=by)
@@ -189,6 +192,7 @@ def connected_customers_partial(
     as_of: datetime | None = None,
 ) -> Partial[ConnectedRow]:
     """The mergeable partial aggregate of :func:`connected_customers`."""
+    check_args(dataset, period=period, as_of=as_of)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of):
@@ -228,6 +232,7 @@ def connected_customers(
     Raises:
         ValueError: an unknown ``by``.
     """
+    check_args(dataset, period=period, as_of=as_of)
     check_by(by)
     return finish_connected_customers(connected_customers_partial(
         dataset, period=period, as_of=as_of), by=by)

@@ -38,10 +38,12 @@ from typing import Any
 
 import attrs
 
+from salesmetrics._values import finite_number
 from salesmetrics.calendars import DEFERRED_START, Clock, clock_named
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._common import check_by
+from salesmetrics.metrics._params import check_args
 from salesmetrics.model import Activity, ActivityKind, Lead
 from salesmetrics.period import Period
 from salesmetrics.results import RowsExport, mean, median, percentile, rate, to_jsonable
@@ -211,6 +213,7 @@ def first_response(dataset: Dataset, lead: Lead, *, as_of: datetime | None = Non
              and (kinds is None or a.kind in kinds)),
             key=lambda a: (a.at, a.index), default=None)
     """
+    check_args(dataset, as_of=as_of)
     for a in dataset.activities_by_lead.get(lead.id, ()):
         if as_of is not None and a.at > as_of:
             break
@@ -279,6 +282,7 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     >>> rows[0].lead, rows[0].value
     ('L', None)
     """
+    check_args(dataset, period=period, as_of=as_of)
     the_clock = resolve_clock(clock)
     the_kinds = check_kinds(kinds)
     cats = _categories(categories)
@@ -442,6 +446,7 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     >>> r.groups["north"].leads, r.groups["north"].mean
     (1, None)
     """
+    check_args(dataset, period=period, as_of=as_of)
     check_by(by, LEAD_GROUPINGS)
     the_buckets = check_buckets(buckets)
     cats = _categories(categories)
@@ -512,9 +517,9 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
     >>> d.received, d.responded_in_window, d.mean
     (1, 0, 0.0)
     """
-    if not window_seconds > 0:
-        raise SalesmetricsError("invalid_option", "options.window_seconds",
-                                f"the window must be positive, not {window_seconds!r}")
+    check_args(dataset, period=period, at=at)
+    window_seconds = finite_number(window_seconds, "options.window_seconds", "invalid_option",
+                                   positive=True)
     rows = lead_responses(dataset, period=period, as_of=at, clock=clock, kinds=kinds,
                           categories=categories)
     agg = ResponseAggregate.of(rows).summary()

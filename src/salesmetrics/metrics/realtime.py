@@ -25,6 +25,7 @@ import attrs
 from salesmetrics._time import parse_timezone
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
+from salesmetrics.metrics._params import check_args
 from salesmetrics.metrics._partial import Result, _Builder, make_partial
 from salesmetrics.results import RowsExport, to_jsonable
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
@@ -105,6 +106,7 @@ def waiting(
     Raises:
         ValueError: an unknown ``by``.
     """
+    check_args(dataset, at=at)
     check_by(by)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -220,6 +222,7 @@ def colleagues(
         ValueError: an unknown ``by``.
         SalesmetricsError: ``invalid_option`` at ``timezone`` for an unknown timezone.
     """
+    check_args(dataset, day=day, at=at, timezone=timezone)
     check_by(by, ("user",))
     windows: dict[str, tuple[str, datetime, datetime, datetime]] = {}
     for u in dataset.users:
@@ -330,6 +333,7 @@ def open_too_long(
     Raises:
         ValueError: ``threshold_seconds`` negative or ``gap_seconds`` not positive.
     """
+    check_args(dataset, at=at, threshold_seconds=threshold_seconds, gap_seconds=gap_seconds)
     if threshold_seconds < 0:
         raise ValueError("threshold_seconds must be at least 0")
     check_gap(gap_seconds)

@@ -25,6 +25,7 @@ import attrs
 from salesmetrics.calendars import BUSINESS, Clock
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
+from salesmetrics.metrics._params import check_args
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.model import Message
 from salesmetrics.period import Period
@@ -125,6 +126,7 @@ def response_rate_partial(
     contact_team: ContactTeam = HOLDER_AT_OPEN,
 ) -> Partial[ContactRow]:
     """The mergeable partial aggregate of :func:`response_rate`."""
+    check_args(dataset, period=period, as_of=as_of)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -175,6 +177,7 @@ def response_rate(
     Raises:
         ValueError: an unknown ``by``.
     """
+    check_args(dataset, period=period, as_of=as_of)
     check_by(by)
     return finish_response_rate(response_rate_partial(
         dataset, period=period, as_of=as_of, message_team=message_team,
@@ -235,6 +238,7 @@ def response_time_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[ResponseTimeRow]:
     """The mergeable partial aggregate of :func:`response_time` (before outliers)."""
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -336,6 +340,7 @@ def response_time(
     Raises:
         ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
     """
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
     check_by(by)
     return finish_response_time(response_time_partial(
         dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
