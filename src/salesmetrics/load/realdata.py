@@ -146,7 +146,7 @@ def _tweet_id(value: str) -> str | None:
 
 def _id_order(tid: str) -> tuple[int, int | str]:
     """Numeric ids by number, then any other id by text (the root of a chain is the least)."""
-    return (0, int(tid)) if tid.isdigit() else (1, tid)
+    return (0, int(tid)) if tid.isascii() and tid.isdigit() else (1, tid)
 
 
 def twcs_data(path: str | os.PathLike[str]) -> _Result:
@@ -216,7 +216,7 @@ def twcs_data(path: str | os.PathLike[str]) -> _Result:
     messages: list[dict[str, Any]] = []
     customers: dict[str, None] = {}
     thread_of: dict[str, str] = {}
-    for root in sorted(chains, key=int):
+    for root in sorted(chains, key=_id_order):
         items = sorted(chains[root], key=lambda it: (it[2], it[0]))
         inbound = [row for _, row, _ in items if row["inbound"] == "True"]
         team = next((row["author_id"] for _, row, _ in items if row["inbound"] != "True"), None)
