@@ -87,6 +87,10 @@ def _spec_run(paths: Sequence[str]) -> int:
     except FileNotFoundError as exc:
         print(f"{_PROG} spec run: {exc}", file=sys.stderr)
         return 2
+    if not reports:  # nothing was run: that is no pass
+        print(f"{_PROG} spec run: no case files (*.json) under {', '.join(paths)}",
+              file=sys.stderr)
+        return 2
     passed = failed = 0
     for rep in reports:
         for line in rep.lines():

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-__all__ = ["DatasetError", "ErrorCode", "SalesmetricsError", "join_path"]
+__all__ = ["DatasetError", "ErrorCode", "SalesmetricsError", "join_path", "printable"]
 
 
 class ErrorCode(StrEnum):
@@ -55,8 +55,8 @@ class SalesmetricsError(ValueError):
 
     def __init__(self, code: ErrorCode | str, path: str, message: str) -> None:
         self.code = str(ErrorCode(code))
-        self.path = _printable(path)
-        self.message = _printable(message)
+        self.path = printable(path)
+        self.message = printable(message)
         path, message = self.path, self.message
         super().__init__(f"{path}: {message}" if path else message)
 
@@ -91,13 +91,13 @@ class DatasetError(SalesmetricsError):
         return (DatasetError, (self.errors,))
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """``text`` with lone surrogates spelled ``\\udXXX``: an error must print anywhere.
 
     A path names input as given (an unknown field ``"\\ud800"``); the input is
     refused, and its error is then written to JSON, a terminal or a log.
 
-    >>> _printable("teams[0]." + chr(0xD800))
+    >>> printable("teams[0]." + chr(0xD800))
     'teams[0].\\\\ud800'
     """
     if text.isascii():

@@ -217,12 +217,13 @@ def _check_arguments(*, seed: int, messages: int, start: date, weeks: int) -> No
     if not isinstance(start, date) or isinstance(start, datetime):
         raise SalesmetricsError("invalid_option", "start", f"must be a date, not {start!r}")
     first = datetime.combine(start, time(0), MIN_INSTANT.tzinfo)
+    early = start < (MIN_INSTANT + _MARGIN_BEFORE).date()
     try:
         last = first + timedelta(weeks=weeks) + _MARGIN_AFTER
     except OverflowError:
         last = None
-    if first - _MARGIN_BEFORE < MIN_INSTANT or last is None or last >= MAX_INSTANT:
-        bad = "start" if first - _MARGIN_BEFORE < MIN_INSTANT or weeks == 1 else "weeks"
+    if early or last is None or last >= MAX_INSTANT:
+        bad = "start" if early or weeks == 1 else "weeks"
         raise SalesmetricsError(
             "invalid_option", bad,
             f"the data of {weeks} week(s) from {start.isoformat()} would have instants outside "
@@ -671,6 +672,16 @@ def write(
         fh.write("\n}\n")
 
 
+def _day(text: str) -> date:
+    """``--start``: a YYYY-MM-DD date (no other ISO spelling, such as a week date)."""
+    from salesmetrics._time import strict_date
+
+    day = strict_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}")
+    return day
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m salesmetrics.examples``: write an example dataset."""
     parser = argparse.ArgumentParser(
@@ -678,7 +689,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Write a deterministic example dataset (a network of three stores).")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--messages", type=int, default=2000)
-    parser.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START,
+    parser.add_argument("--start", type=_day, default=DEFAULT_START,
                         help="first local day, YYYY-MM-DD (default %(default)s)")
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--format", choices=("json", "jsonl"), default=None,

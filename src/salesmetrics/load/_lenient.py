@@ -33,7 +33,7 @@ from typing import Any, Literal, NamedTuple, overload
 import attrs
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
+from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, printable
 from salesmetrics.load._csv import read_csv_dir
 from salesmetrics.load._dicts import _FIELDS, _SINGULAR, DEFAULT_MAX_ERRORS, from_dict
 from salesmetrics.load._files import input_file, read_input
@@ -129,8 +129,9 @@ class _Work:
 
     def locate(self, path: str) -> tuple[Any, str | int | None, str]:
         """(key, current index or calendar id or None, the path in the input)."""
+        # error paths spell lone surrogates as \udXXX (printable): compare likewise
         for key in (*self.other, *self.lists):
-            if path == join_path("", str(key)):
+            if path == printable(join_path("", str(key))):
                 return key, None, path
         m = _RECORD.match(path)
         if m and m.group(1) in self.lists:
@@ -140,7 +141,8 @@ class _Work:
         if path.startswith("calendars.") and self.calendars is not None:
             rest = path[len("calendars."):]
             best = max((c for c in self.calendars
-                        if rest == c or rest.startswith((c + ".", c + "["))),
+                        if rest == printable(c)
+                        or rest.startswith((printable(c) + ".", printable(c) + "["))),
                        key=len, default=None)
             if best is not None:
                 return "calendars", best, path

@@ -413,7 +413,8 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
     >>> s.sms_sent, s.new_conversations, s.openers_only
     (1, 1, True)
     """
-    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
+    check_args(dataset, period=period, as_of=as_of, smart_list=smart_list, team=team,
+               account_type=account_type, brand=brand, gap_seconds=gap_seconds)
     filters = RepFilters.checked(dataset, smart_list=smart_list, on_smart_list=on_smart_list,
                                  team=team, account_type=account_type, brand=brand)
     facts = rep_facts(dataset, period=period, as_of=as_of, filters=filters,

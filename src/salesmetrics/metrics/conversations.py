@@ -98,7 +98,8 @@ def conversation_partial(
     owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
 ) -> Partial[ConversationRow]:
     """The mergeable partial aggregate of :func:`conversations`."""
-    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds,
+               message_team=message_team, owner=owner)
     check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -163,7 +164,8 @@ def conversations(
     Raises:
         ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
     """
-    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
+    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds,
+               message_team=message_team, owner=owner)
     check_by(by)
     return finish_conversations(conversation_partial(
         dataset, period=period, as_of=as_of, gap_seconds=gap_seconds,
@@ -222,7 +224,8 @@ def outbound_reply_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[OutboundRow]:
     """The mergeable partial aggregate of :func:`outbound_reply`."""
-    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
+    check_args(dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
+               message_team=message_team)
     check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -278,7 +281,8 @@ def outbound_reply(
     Raises:
         ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
     """
-    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
+    check_args(dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
+               message_team=message_team)
     check_by(by)
     return finish_outbound_reply(outbound_reply_partial(
         dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,

@@ -101,7 +101,7 @@ def new_customers_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[NewCustomerRow]:
     """The mergeable partial aggregate of :func:`new_customers`."""
-    check_args(dataset, period=period, as_of=as_of)
+    check_args(dataset, period=period, as_of=as_of, message_team=message_team)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -152,7 +152,7 @@ def new_customers(
     Raises:
         ValueError: an unknown ``by``.
     """
-    check_args(dataset, period=period, as_of=as_of)
+    check_args(dataset, period=period, as_of=as_of, message_team=message_team)
     check_by(by)
     return finish_new_customers(new_customers_partial(
         dataset, period=period, as_of=as_of, message_team=message_team), by=by)

@@ -43,7 +43,7 @@ from salesmetrics.calendars import DEFERRED_START, Clock, clock_named
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._common import check_by
-from salesmetrics.metrics._params import check_args
+from salesmetrics.metrics._params import check_args, is_clock
 from salesmetrics.model import Activity, ActivityKind, Lead
 from salesmetrics.period import Period
 from salesmetrics.results import RowsExport, mean, median, percentile, rate, to_jsonable
@@ -178,6 +178,9 @@ def resolve_clock(clock: Clock | str) -> Clock:
         SalesmetricsError: ``invalid_option`` at ``options.clock`` for an unknown name.
     """
     if not isinstance(clock, str):
+        if not is_clock(clock):
+            raise SalesmetricsError("invalid_option", "options.clock",
+                                    f"a clock is a Clock or a clock's name, not {clock!r}")
         return clock
     try:
         return clock_named(clock)
@@ -213,7 +216,7 @@ def first_response(dataset: Dataset, lead: Lead, *, as_of: datetime | None = Non
              and (kinds is None or a.kind in kinds)),
             key=lambda a: (a.at, a.index), default=None)
     """
-    check_args(dataset, as_of=as_of)
+    check_args(dataset, as_of=as_of, kinds=kinds)
     for a in dataset.activities_by_lead.get(lead.id, ()):
         if as_of is not None and a.at > as_of:
             break
@@ -282,7 +285,7 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     >>> rows[0].lead, rows[0].value
     ('L', None)
     """
-    check_args(dataset, period=period, as_of=as_of)
+    check_args(dataset, period=period, as_of=as_of, kinds=kinds, categories=categories)
     the_clock = resolve_clock(clock)
     the_kinds = check_kinds(kinds)
     cats = _categories(categories)
@@ -446,7 +449,8 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     >>> r.groups["north"].leads, r.groups["north"].mean
     (1, None)
     """
-    check_args(dataset, period=period, as_of=as_of)
+    check_args(dataset, period=period, as_of=as_of, kinds=kinds, buckets=buckets,
+               categories=categories)
     check_by(by, LEAD_GROUPINGS)
     the_buckets = check_buckets(buckets)
     cats = _categories(categories)
@@ -517,7 +521,7 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
     >>> d.received, d.responded_in_window, d.mean
     (1, 0, 0.0)
     """
-    check_args(dataset, period=period, at=at)
+    check_args(dataset, period=period, at=at, kinds=kinds, categories=categories)
     window_seconds = finite_number(window_seconds, "options.window_seconds", "invalid_option",
                                    positive=True)
     rows = lead_responses(dataset, period=period, as_of=at, clock=clock, kinds=kinds,

@@ -106,7 +106,7 @@ def waiting(
     Raises:
         ValueError: an unknown ``by``.
     """
-    check_args(dataset, at=at)
+    check_args(dataset, at=at, message_team=message_team)
     check_by(by)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -333,7 +333,8 @@ def open_too_long(
     Raises:
         ValueError: ``threshold_seconds`` negative or ``gap_seconds`` not positive.
     """
-    check_args(dataset, at=at, threshold_seconds=threshold_seconds, gap_seconds=gap_seconds)
+    check_args(dataset, at=at, threshold_seconds=threshold_seconds, gap_seconds=gap_seconds,
+               message_team=message_team)
     if threshold_seconds < 0:
         raise ValueError("threshold_seconds must be at least 0")
     check_gap(gap_seconds)

@@ -126,7 +126,8 @@ def response_rate_partial(
     contact_team: ContactTeam = HOLDER_AT_OPEN,
 ) -> Partial[ContactRow]:
     """The mergeable partial aggregate of :func:`response_rate`."""
-    check_args(dataset, period=period, as_of=as_of)
+    check_args(dataset, period=period, as_of=as_of, message_team=message_team,
+               contact_team=contact_team)
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -177,7 +178,8 @@ def response_rate(
     Raises:
         ValueError: an unknown ``by``.
     """
-    check_args(dataset, period=period, as_of=as_of)
+    check_args(dataset, period=period, as_of=as_of, message_team=message_team,
+               contact_team=contact_team)
     check_by(by)
     return finish_response_rate(response_rate_partial(
         dataset, period=period, as_of=as_of, message_team=message_team,
@@ -238,7 +240,8 @@ def response_time_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[ResponseTimeRow]:
     """The mergeable partial aggregate of :func:`response_time` (before outliers)."""
-    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
+    check_args(dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
+               message_team=message_team)
     check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -340,7 +343,8 @@ def response_time(
     Raises:
         ValueError: ``gap_seconds`` not positive, or an unknown ``by``.
     """
-    check_args(dataset, period=period, as_of=as_of, gap_seconds=gap_seconds)
+    check_args(dataset, period=period, as_of=as_of, clock=clock, outliers=outliers,
+               gap_seconds=gap_seconds, message_team=message_team)
     check_by(by)
     return finish_response_time(response_time_partial(
         dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,
