@@ -41,6 +41,7 @@ from salesmetrics.errors import SalesmetricsError, join_path
 from salesmetrics.load._dicts import _FIELDS, DEFAULT_MAX_ERRORS, SECTIONS
 from salesmetrics.load._files import input_file, input_folder, parse_json, read_input
 from salesmetrics.load._jsonl import finish
+from salesmetrics.load._limits import DEFAULT_LIMITS, check_size
 from salesmetrics.results import FORMULA_STARTS, line_starts
 
 __all__ = ["CSV_SECTIONS", "dump_csv_dir", "load_csv_dir", "read_csv_dir"]
@@ -102,7 +103,9 @@ def _cell(value: str, kind: str | None) -> Any:
 def _read_table(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
     """The rows of one CSV file; a file that is not UTF-8 CSV is refused whole at ``name``."""
     try:
-        return _read_rows(input_file(path, name), errors, name)
+        checked = input_file(path, name)
+        check_size(checked.stat().st_size, DEFAULT_LIMITS, name)
+        return _read_rows(checked, errors, name)
     except SalesmetricsError as exc:
         errors.append(exc)
     except (UnicodeDecodeError, csv.Error, OSError) as exc:

@@ -319,7 +319,7 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
             raise SalesmetricsError("invalid_value", path, f"must be a string, not {value!r}")
         if tag == "id" and not value:
             raise SalesmetricsError("invalid_value", path, "an id cannot be empty")
-        return check_text(value, path)
+        return value if value.isascii() else check_text(value, path)
     if tag == "ref":
         return _reference(value, kind[1], path, ids)
     if tag == "refs":
