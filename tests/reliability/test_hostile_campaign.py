@@ -506,3 +506,8 @@ def test_lenient_loading_keeps_or_lists_every_record_when_a_section_is_dropped(
     ds, report = from_dict_lenient(data)
     skipped = sum(1 for r in report.records if r.split("[")[0] in SECTIONS)
     assert dataset_count(ds) + skipped == record_count(data)
+
+
+@pytest.mark.parametrize("source", [5, None, b"{}", [1, None, b"{}"], [{"section": "teams"}]])
+def test_json_lines_given_anything_but_text_lines_is_refused_well(source: Any) -> None:
+    assert isinstance(refused_well(lambda: load_lines(source)), SalesmetricsError)

@@ -45,6 +45,9 @@ Source = str | os.PathLike[str] | Iterable[str]
 
 
 def _lines(source: Source) -> Iterator[str]:
+    if isinstance(source, bytes) or not isinstance(source, str | os.PathLike | Iterable):
+        raise SalesmetricsError("invalid_value", "",
+                                f"give a path or the lines (text), not {type(source).__name__}")
     if isinstance(source, str | os.PathLike):
         path = input_file(source)
         try:
@@ -74,6 +77,10 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
     data: dict[str, Any] = {}
     errors: list[SalesmetricsError] = []
     for number, line in enumerate(_lines(source), start=1):
+        if not isinstance(line, str):
+            errors.append(SalesmetricsError("invalid_value", line_path(number),
+                                            f"a line is text, not {type(line).__name__}"))
+            continue
         text = line.strip()
         if not text:
             continue
