@@ -17,6 +17,12 @@ Cells: an empty cell is a missing field. Boolean fields (``completed``,
 A cell that does not convert is passed on as text, so the validator reports
 it (``invalid_value``) at its place.
 
+The header names each column once (:func:`check_header`); a blank line is
+one whose cells are all empty (a cell of spaces is a value). File suffixes
+are read in any case (``threads.CSV``). Text cells written by
+:func:`dump_csv_dir` are formula-safe (:func:`escape_cell`) and read back as
+written (:func:`unescape_cell`).
+
 Error paths are those of JSON: ``messages[3].at`` is the fourth data row of
 ``messages.csv`` (0-based, header excluded, blank lines skipped);
 ``calendars.store.weekly.mon[0]`` is inside ``calendars.json``. Errors of
