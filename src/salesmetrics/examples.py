@@ -41,6 +41,7 @@ import bisect
 import contextlib
 import json
 import math
+import os
 import random
 import sys
 import tempfile
@@ -249,6 +250,11 @@ def iter_records(
         messages: exactly this many messages.
         start: the first local day of the data (midnight Europe/Paris).
         weeks: how many weeks the data spans.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` naming the parameter: not an
+            integer, ``messages < 0``, ``weeks < 1``, or a span whose instants
+            the loaders would refuse (too near the ends of the years 2..9998).
     """
     _check_arguments(seed=seed, messages=messages, start=start, weeks=weeks)
     rng = random.Random(seed)
@@ -630,6 +636,10 @@ def write(
         format: ``"json"`` (one object, one record per line) or ``"jsonl"``
             (FIXTURES.md records tagged with ``"section"``, see docs/formats.md).
         seed, messages, start, weeks: as for :func:`generate`.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``format`` or at a parameter
+            of :func:`iter_records`.
     """
     records = iter_records(seed=seed, messages=messages, start=start, weeks=weeks)
     if format == "jsonl":
@@ -638,7 +648,10 @@ def write(
             fh.write("\n")
         return
     if format != "json":
-        raise ValueError(f"unknown format {format!r}: json or jsonl")
+        from salesmetrics.errors import SalesmetricsError
+
+        raise SalesmetricsError("invalid_option", "format",
+                                f"unknown format {format!r}: json or jsonl")
     spools: dict[str, IO[str]] = {}
     counts: dict[str, int] = {}
     with contextlib.ExitStack() as stack:
@@ -713,6 +726,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SalesmetricsError as exc:
         print(f"{parser.prog}: --{exc.path}: {exc.message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except OSError as exc:
         print(f"{parser.prog}: {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2

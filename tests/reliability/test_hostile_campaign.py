@@ -511,3 +511,12 @@ def test_lenient_loading_keeps_or_lists_every_record_when_a_section_is_dropped(
 @pytest.mark.parametrize("source", [5, None, b"{}", [1, None, b"{}"], [{"section": "teams"}]])
 def test_json_lines_given_anything_but_text_lines_is_refused_well(source: Any) -> None:
     assert isinstance(refused_well(lambda: load_lines(source)), SalesmetricsError)
+
+
+@pytest.mark.parametrize("params", [{"format": "xml"}, {"messages": "5"}, {"weeks": 2.5},
+                                    {"seed": None}, {"start": "2026-03-02"},
+                                    {"start": datetime(2026, 3, 2, tzinfo=UTC)}])
+def test_the_example_writer_refuses_hostile_parameters(params: dict[str, Any]) -> None:
+    from salesmetrics.examples import write
+
+    assert isinstance(refused_well(lambda: write(io.StringIO(), **params)), SalesmetricsError)
