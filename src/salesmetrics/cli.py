@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import json
 import os
 import sys
@@ -37,7 +38,7 @@ from salesmetrics.spec.runner import (
     schema_path,
 )
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "utf8_stdout"]
 
 _PROG = "salesmetrics"
 
@@ -50,6 +51,19 @@ def _report_module() -> ModuleType | None:
         if exc.name == "salesmetrics.report":
             return None
         raise
+
+
+def utf8_stdout() -> None:
+    """Write standard output as UTF-8, whatever the locale says.
+
+    Reports, case results and example datasets hold any text of the data
+    (``Équipe 😀``) and the tables a dash; an ASCII or Latin-1 locale would
+    make printing them a ``UnicodeEncodeError``. Loaders refuse text that is
+    not Unicode, so UTF-8 encodes everything written.
+    """
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and out.encoding.lower().replace("-", "") != "utf8":
+        out.reconfigure(encoding="utf-8")
 
 
 def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
@@ -139,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
+    utf8_stdout()
     try:
         return _dispatch(args, report)
     except BrokenPipeError:

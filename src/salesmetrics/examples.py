@@ -712,6 +712,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = args.format or ("jsonl" if args.out.endswith((".jsonl", ".ndjson")) else "json")
     params: dict[str, Any] = {"format": fmt, "seed": args.seed, "messages": args.messages,
               "start": args.start, "weeks": args.weeks}
+    from salesmetrics.cli import utf8_stdout
     from salesmetrics.errors import SalesmetricsError
 
     try:
@@ -719,6 +720,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_arguments(seed=args.seed, messages=args.messages, start=args.start,
                          weeks=args.weeks)
         if args.out == "-":
+            utf8_stdout()
             write(sys.stdout, **params)
         else:
             with open(args.out, "w", encoding="utf-8", newline="\n") as fh:

@@ -349,3 +349,17 @@ def test_lenient_csv_loading_skips_the_record_it_reports(tmp_path: Path) -> None
 def test_an_out_of_range_previous_period_names_the_period_not_its_start() -> None:
     period = Period(datetime(2, 1, 3, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
     assert error_of(period.previous) == ("invalid_period", "period")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_the_report_prints_any_text_whatever_the_locale_encoding(tmp_path: Path,
+                                                                 fmt: str) -> None:
+    # found by the campaign: an ASCII locale made every report format a UnicodeEncodeError
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"teams": [{"id": "Équipe 😀"}]}), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "salesmetrics", "report", str(path), "--period",
+                          "2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z", "--format", fmt],
+                         capture_output=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(SRC), "PYTHONIOENCODING": "ascii"})
+    assert out.returncode == 0, out.stderr
+    assert "Équipe 😀" in out.stdout.decode("utf-8")
