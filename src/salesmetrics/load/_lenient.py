@@ -111,6 +111,8 @@ class _Work:
         self.other: dict[str, Any] = {}
         self.lists: dict[str, list[tuple[int, Any]]] = {}
         self.calendars: dict[str, Any] | None = None
+        self._shown: dict[str, str] | None = None  # printable calendar id -> id
+        self._keys: dict[str, Any] | None = None  # printable top-level key -> key
         for key, value in data.items():
             if key == "calendars" and isinstance(value, Mapping):
                 self.calendars = {str(k): v for k, v in value.items()}
@@ -129,10 +131,13 @@ class _Work:
 
     def locate(self, path: str) -> tuple[Any, str | int | None, str]:
         """(key, current index or calendar id or None, the path in the input)."""
-        # error paths spell lone surrogates as \udXXX (printable): compare likewise
-        for key in (*self.other, *self.lists):
-            if path == printable(join_path("", str(key))):
-                return key, None, path
+        # error paths spell lone surrogates as \udXXX (printable): compare likewise;
+        # one dict per round, not a scan per error (100,000 unknown keys)
+        if self._keys is None:
+            self._keys = {printable(join_path("", str(k))): k
+                          for k in (*self.other, *self.lists)}
+        if path in self._keys:
+            return self._keys[path], None, path
         m = _RECORD.match(path)
         if m and m.group(1) in self.lists:
             section, i = m.group(1), int(m.group(2))
@@ -140,12 +145,15 @@ class _Work:
             return section, i, f"{section}[{orig}]{path[m.end():]}"
         if path.startswith("calendars.") and self.calendars is not None:
             rest = path[len("calendars."):]
-            best = max((c for c in self.calendars
-                        if rest == printable(c)
-                        or rest.startswith((printable(c) + ".", printable(c) + "["))),
-                       key=len, default=None)
-            if best is not None:
-                return "calendars", best, path
+            # the longest calendar id the rest of the path starts with (ids may hold
+            # dots and brackets): one lookup per place the id could end
+            if self._shown is None:
+                self._shown = {printable(c): c for c in self.calendars}
+            by_shown = self._shown
+            ends = [i for i, ch in enumerate(rest) if ch in ".["] + [len(rest)]
+            for end in reversed(ends):
+                if rest[:end] in by_shown:
+                    return "calendars", by_shown[rest[:end]], path
         key = re.split(r"[.\[]", path, maxsplit=1)[0]
         return key, None, path
 
@@ -222,6 +230,7 @@ class _Work:
                 + (len(self.calendars) + 1 if self.calendars is not None else 0))
 
     def drop(self, targets: Iterable[tuple[Any, str | int | None]]) -> None:
+        self._shown = self._keys = None
         rows: dict[str, set[int]] = {}
         for key, where in targets:
             if where is None:
