@@ -27,7 +27,7 @@ import math
 
 from salesmetrics.errors import SalesmetricsError
 
-__all__ = ["check_text", "finite_number", "is_text"]
+__all__ = ["check_text", "finite_number", "is_text", "whole_number"]
 
 
 def _shown(value: object) -> str:
@@ -61,6 +61,23 @@ def finite_number(value: object, path: str, code: str = "invalid_value", *,
     if minimum is not None and number < minimum:
         raise SalesmetricsError(code, path, f"must be at least {minimum:g}, not {_shown(value)}")
     return number
+
+
+def whole_number(value: object, path: str, code: str = "invalid_option", *,
+                 minimum: int | None = 0) -> int:
+    """An ``int`` (not a bool) at least ``minimum`` (None: any): a count, a limit.
+
+    >>> whole_number(0, "max_errors", minimum=1)
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: max_errors: must be an integer at least 1, not 0
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SalesmetricsError(code, path, f"must be an integer, not {_shown(value)}")
+    if minimum is not None and value < minimum:
+        raise SalesmetricsError(code, path,
+                                f"must be an integer at least {minimum}, not {_shown(value)}")
+    return value
 
 
 def is_text(value: str) -> bool:

@@ -36,6 +36,7 @@ from salesmetrics.load import from_dict, from_dict_lenient, load, load_csv_dir, 
 from salesmetrics.load import load_jsonl as load_lines
 from salesmetrics.load._csv import dump_csv_dir
 from salesmetrics.load._dicts import _FIELDS
+from salesmetrics.load._limits import Limits
 from salesmetrics.load.realdata import helpdesk_data, maven_crm_data, twcs_data
 from salesmetrics.period import Period
 from salesmetrics.results import csv_text, safe_cell
@@ -532,3 +533,18 @@ def test_lenient_loading_of_many_bad_calendars_and_unknown_keys_reports_each() -
     ds, report = from_dict_lenient(data)
     assert list(ds.calendars) == ["c"] and len(report.skipped) == 2 * n + 1
     assert report.skipped[-1].path == "calendars.c.7[x].timezone"
+
+
+@pytest.mark.parametrize(("call", "path"), [
+    (lambda: load("x.json", strict="no"), "strict"),
+    (lambda: load("x.json", max_errors="5"), "max_errors"),
+    (lambda: from_dict({}, max_errors=None), "max_errors"),
+    (lambda: load_lines([], max_errors=1.5), "max_errors"),
+    (lambda: load_csv_dir(".", max_errors=[]), "max_errors"),
+    (lambda: Limits(max_depth=0), "max_depth"),
+    (lambda: Limits(max_bytes="1"), "max_bytes"),
+    (lambda: Limits(max_records=True), "max_records"),
+])
+def test_every_loader_option_is_checked(call: Callable[[], Any], path: str) -> None:
+    got = refused_well(call)
+    assert isinstance(got, SalesmetricsError) and (got.code, got.path) == ("invalid_option", path)

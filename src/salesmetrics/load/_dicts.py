@@ -37,7 +37,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from salesmetrics._time import parse_instant
-from salesmetrics._values import check_text, finite_number
+from salesmetrics._values import check_text, finite_number, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
@@ -142,7 +142,8 @@ class _Collector:
     """Collects errors up to a limit; raises them together when full or at the end."""
 
     def __init__(self, max_errors: int) -> None:
-        self.max_errors = max(1, max_errors)
+        # 0 or less has always meant 1; anything but an integer is refused
+        self.max_errors = max(1, whole_number(max_errors, "max_errors", minimum=None))
         self.errors: list[SalesmetricsError] = []
 
     def add(self, code: str, path: str, message: str) -> None:

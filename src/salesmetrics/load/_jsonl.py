@@ -33,7 +33,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
-from salesmetrics._values import is_text
+from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict, paused_gc
@@ -143,7 +143,7 @@ def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Datas
 def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
            max_errors: int) -> Dataset:
     """Validate ``data`` with :func:`from_dict`, raising ``errors`` found before it too."""
-    limit = max(1, max_errors)
+    limit = max(1, whole_number(max_errors, "max_errors", minimum=None))
     if not errors:
         return from_dict(data, max_errors=limit)
     if len(errors) >= limit:

@@ -32,6 +32,7 @@ from typing import Any, Literal, NamedTuple, overload
 
 import attrs
 
+from salesmetrics._values import whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, printable
 from salesmetrics.load._csv import read_csv_dir
@@ -346,6 +347,9 @@ def load(
         SalesmetricsError: ``invalid_value`` at ``""`` for a file that is
             not of a known type, not readable as its type, or missing.
     """
+    if not isinstance(strict, bool):
+        raise SalesmetricsError("invalid_option", "strict", f"must be True or False, not {strict!r}")
+    whole_number(max_errors, "max_errors", minimum=None)
     p = Path(path)
     if p.is_dir():
         data, pre = read_csv_dir(p)
