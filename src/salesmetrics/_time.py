@@ -12,18 +12,39 @@ salesmetrics.errors.SalesmetricsError: messages[3].at: naive instant '2026-03-02
 
 from __future__ import annotations
 
-import contextlib
+import functools
+import re
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, available_timezones
 
 from salesmetrics.errors import SalesmetricsError
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "format_instant", "parse_date", "parse_instant"]
+__all__ = [
+    "MAX_INSTANT",
+    "MAX_YEAR",
+    "MIN_INSTANT",
+    "MIN_YEAR",
+    "check_instant",
+    "format_instant",
+    "parse_date",
+    "parse_instant",
+    "parse_timezone",
+    "strict_date",
+]
 
-#: The years an instant (in UTC) or a date may fall in: those the calendars
-#: support, with a day of margin on each side of datetime's range, so that
-#: offsets, next days and clocks never overflow.
+#: The years a date may fall in: those the calendars support, with a day of
+#: margin on each side of datetime's range, so that next days never overflow.
 MIN_YEAR = 2
 MAX_YEAR = 9998
+
+#: The instants accepted: a day inside the years 2..9998 on each side, so
+#: that an instant's local date in *any* timezone (offsets are under 24 h)
+#: is in those years: offsets, calendars' local years, next days and clocks
+#: never overflow. ``MAX_INSTANT`` itself is refused.
+MIN_INSTANT = datetime(MIN_YEAR, 1, 2, tzinfo=UTC)
+MAX_INSTANT = datetime(MAX_YEAR, 12, 31, tzinfo=UTC)
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_instant(value: object, path: str) -> datetime:
@@ -54,10 +75,52 @@ def parse_instant(value: object, path: str) -> datetime:
         )
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise SalesmetricsError("invalid_instant", path, f"naive instant {value!r}, add an offset")
-    if not (MIN_YEAR <= dt.year <= MAX_YEAR and MIN_YEAR <= dt.astimezone(UTC).year <= MAX_YEAR):
-        raise SalesmetricsError("invalid_instant", path,
-                                f"instant {value!r} is outside the years {MIN_YEAR}..{MAX_YEAR}")
+    # years 3..9997 as written are inside the range whatever the offset (< 24 h):
+    # only the first and last years need the (slower) comparison of instants
+    if not MIN_YEAR < dt.year < MAX_YEAR and not MIN_INSTANT <= dt < MAX_INSTANT:
+        raise SalesmetricsError(
+            "invalid_instant", path,
+            f"instant {value!r} is outside the supported range: from "
+            f"{MIN_INSTANT.isoformat()} to before {MAX_INSTANT.isoformat()}")
     return dt
+
+
+def check_instant(value: object, path: str) -> datetime:
+    """A datetime given by a caller (``as_of``, ``at``, a period's bound), checked.
+
+    It must be an aware :class:`~datetime.datetime` in the supported range.
+
+    >>> check_instant(datetime(2026, 3, 2), "as_of")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: as_of: naive instant datetime.datetime(2026, 3, 2, 0, 0), add an offset
+
+    Raises:
+        SalesmetricsError: ``invalid_instant`` at ``path``.
+    """
+    if not isinstance(value, datetime):
+        raise SalesmetricsError("invalid_instant", path,
+                                f"an instant is an aware datetime, not {type(value).__name__}")
+    return parse_instant(value, path)
+
+
+def strict_date(value: object) -> date | None:
+    """The date of a ``YYYY-MM-DD`` string (or a date), else None: no other ISO spelling.
+
+    ``date.fromisoformat`` also reads week dates (``2026-W10-1``) and basic
+    forms; refusing them keeps one spelling per day.
+
+    >>> strict_date("2026-03-02"), strict_date("2026-W10-1"), strict_date("2026-02-30")
+    (datetime.date(2026, 3, 2), None, None)
+    """
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def parse_date(value: object, path: str, code: str = "invalid_value") -> date:
@@ -68,12 +131,7 @@ def parse_date(value: object, path: str, code: str = "invalid_value") -> date:
     ...
     salesmetrics.errors.SalesmetricsError: closed[0]: not a YYYY-MM-DD date: '2026-02-29'
     """
-    parsed: date | None = None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str) and len(value) == 10:
-        with contextlib.suppress(ValueError):
-            parsed = date.fromisoformat(value)
+    parsed = strict_date(value)
     if parsed is not None:
         if MIN_YEAR <= parsed.year <= MAX_YEAR:
             return parsed
@@ -90,3 +148,31 @@ def format_instant(dt: datetime) -> str:
     '2026-03-02T09:00:00+00:00'
     """
     return dt.isoformat()
+
+
+@functools.cache
+def _timezones() -> frozenset[str]:
+    # "localtime" is the machine's own zone (global state), not an IANA name
+    return frozenset(available_timezones() - {"localtime", "posixrules"})
+
+
+def parse_timezone(value: object, path: str, code: str = "invalid_value") -> ZoneInfo:
+    """The :class:`~zoneinfo.ZoneInfo` of an IANA timezone name; the one timezone check.
+
+    Only names of the timezone database are accepted (``"UTC"`` included):
+    not a folder of it (``"Europe"``), a path, or any other text.
+
+    >>> parse_timezone("Europe/Paris", "timezone")
+    zoneinfo.ZoneInfo(key='Europe/Paris')
+    >>> parse_timezone("Europe", "calendars.c.timezone", "invalid_calendar")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: calendars.c.timezone: unknown timezone 'Europe'; use an IANA name (Europe/Paris)
+    """
+    if isinstance(value, str) and value in _timezones():
+        try:
+            return ZoneInfo(value)
+        except (ValueError, OSError):  # pragma: no cover - a listed name always loads
+            pass
+    raise SalesmetricsError(code, path,
+                            f"unknown timezone {value!r}; use an IANA name (Europe/Paris)")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import json
 import os
 import sys
@@ -40,7 +41,7 @@ from salesmetrics.spec.runner import (
     schema_path,
 )
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "utf8_stdout"]
 
 _PROG = "salesmetrics"
 
@@ -65,6 +66,19 @@ def _version() -> str:
         from salesmetrics import __version__
 
         return __version__
+
+
+def utf8_stdout() -> None:
+    """Write standard output as UTF-8, whatever the locale says.
+
+    Reports, case results and example datasets hold any text of the data
+    (``Équipe 😀``) and the tables a dash; an ASCII or Latin-1 locale would
+    make printing them a ``UnicodeEncodeError``. Loaders refuse text that is
+    not Unicode, so UTF-8 encodes everything written.
+    """
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and out.encoding.lower().replace("-", "") != "utf8":
+        out.reconfigure(encoding="utf-8")
 
 
 def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
@@ -103,6 +117,10 @@ def _spec_run(paths: Sequence[str]) -> int:
     except FileNotFoundError as exc:
         print(f"{_PROG} spec run: {exc}", file=sys.stderr)
         return 2
+    if not reports:  # nothing was run: that is no pass
+        print(f"{_PROG} spec run: no case files (*.json) under {', '.join(paths)}",
+              file=sys.stderr)
+        return 2
     passed = failed = 0
     for rep in reports:
         for line in rep.lines():
@@ -117,8 +135,9 @@ def _spec_compute(path: str) -> int:
     try:
         doc = read_case(path)
         results = compute_case(doc)
-    except (OSError, SalesmetricsError) as exc:
-        print(f"{_PROG} spec compute: {path}: {exc}", file=sys.stderr)
+    except SalesmetricsError as exc:
+        where = "" if str(exc).startswith(path) else f"{path}: "
+        print(f"{_PROG} spec compute: {where}{exc}", file=sys.stderr)
         return 2
     print(json.dumps(results, ensure_ascii=False, indent=2))
     return 0
@@ -150,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 2
+    utf8_stdout()
     try:
         return _dispatch(args, report)
     except BrokenPipeError:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-__all__ = ["DatasetError", "ErrorCode", "SalesmetricsError", "join_path"]
+__all__ = ["DatasetError", "ErrorCode", "SalesmetricsError", "join_path", "printable"]
 
 
 class ErrorCode(StrEnum):
@@ -55,8 +55,9 @@ class SalesmetricsError(ValueError):
 
     def __init__(self, code: ErrorCode | str, path: str, message: str) -> None:
         self.code = str(ErrorCode(code))
-        self.path = path
-        self.message = message
+        self.path = printable(path)
+        self.message = printable(message)
+        path, message = self.path, self.message
         super().__init__(f"{path}: {message}" if path else message)
 
     def to_dict(self) -> dict[str, str]:
@@ -88,6 +89,20 @@ class DatasetError(SalesmetricsError):
 
     def __reduce__(self) -> tuple[type[DatasetError], tuple[tuple[SalesmetricsError, ...]]]:  # type: ignore[override]
         return (DatasetError, (self.errors,))
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates spelled ``\\udXXX``: an error must print anywhere.
+
+    A path names input as given (an unknown field ``"\\ud800"``); the input is
+    refused, and its error is then written to JSON, a terminal or a log.
+
+    >>> printable("teams[0]." + chr(0xD800))
+    'teams[0].\\\\ud800'
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def join_path(base: str, key: str | int) -> str:

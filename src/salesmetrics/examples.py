@@ -48,6 +48,7 @@ import bisect
 import contextlib
 import json
 import math
+import os
 import random
 import sys
 import tempfile
@@ -220,6 +221,45 @@ def _weighted(rng: random.Random, table: Sequence[tuple[Any, int]]) -> Any:
     return table[-1][0]
 
 
+#: How far before ``start`` and after its last week the records' instants may go
+#: (replies, due dates and conversions land up to weeks after the last day).
+_MARGIN_BEFORE = timedelta(days=3)
+_MARGIN_AFTER = timedelta(days=60)
+
+
+def _check_arguments(*, seed: int, messages: int, start: date, weeks: int) -> None:
+    """Refuse arguments the generator cannot honour, or whose data its loader would refuse.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` naming the parameter.
+    """
+    from salesmetrics._time import MAX_INSTANT, MIN_INSTANT
+    from salesmetrics.errors import SalesmetricsError
+
+    for name, value, least in (("seed", seed, None), ("messages", messages, 0),
+                               ("weeks", weeks, 1)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SalesmetricsError("invalid_option", name, f"must be an integer, not {value!r}")
+        if least is not None and value < least:
+            raise SalesmetricsError("invalid_option", name,
+                                    f"must be at least {least}, not {value}")
+    if not isinstance(start, date) or isinstance(start, datetime):
+        raise SalesmetricsError("invalid_option", "start", f"must be a date, not {start!r}")
+    first = datetime.combine(start, time(0), MIN_INSTANT.tzinfo)
+    early = start < (MIN_INSTANT + _MARGIN_BEFORE).date()
+    try:
+        last = first + timedelta(weeks=weeks) + _MARGIN_AFTER
+    except OverflowError:
+        last = None
+    if early or last is None or last >= MAX_INSTANT:
+        bad = "start" if early or weeks == 1 else "weeks"
+        raise SalesmetricsError(
+            "invalid_option", bad,
+            f"the data of {weeks} week(s) from {start.isoformat()} would have instants outside "
+            f"{MIN_INSTANT.date().isoformat()}..{MAX_INSTANT.date().isoformat()}, "
+            "which its loader refuses")
+
+
 def iter_records(
     *,
     seed: int = 0,
@@ -238,9 +278,13 @@ def iter_records(
         messages: exactly this many messages.
         start: the first local day of the data (midnight Europe/Paris).
         weeks: how many weeks the data spans.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` naming the parameter: not an
+            integer, ``messages < 0``, ``weeks < 1``, or a span whose instants
+            the loaders would refuse (too near the ends of the years 2..9998).
     """
-    if messages < 0 or weeks < 1:
-        raise ValueError("messages must be >= 0 and weeks >= 1")
+    _check_arguments(seed=seed, messages=messages, start=start, weeks=weeks)
     rng = random.Random(seed)
     days = 7 * weeks
     paris = ZoneInfo("Europe/Paris")
@@ -620,6 +664,10 @@ def write(
         format: ``"json"`` (one object, one record per line) or ``"jsonl"``
             (FIXTURES.md records tagged with ``"section"``, see docs/formats.md).
         seed, messages, start, weeks: as for :func:`generate`.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``format`` or at a parameter
+            of :func:`iter_records`.
     """
     records = iter_records(seed=seed, messages=messages, start=start, weeks=weeks)
     if format == "jsonl":
@@ -628,7 +676,10 @@ def write(
             fh.write("\n")
         return
     if format != "json":
-        raise ValueError(f"unknown format {format!r}: json or jsonl")
+        from salesmetrics.errors import SalesmetricsError
+
+        raise SalesmetricsError("invalid_option", "format",
+                                f"unknown format {format!r}: json or jsonl")
     spools: dict[str, IO[str]] = {}
     counts: dict[str, int] = {}
     with contextlib.ExitStack() as stack:
@@ -662,6 +713,16 @@ def write(
         fh.write("\n}\n")
 
 
+def _day(text: str) -> date:
+    """``--start``: a YYYY-MM-DD date (no other ISO spelling, such as a week date)."""
+    from salesmetrics._time import strict_date
+
+    day = strict_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}")
+    return day
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m salesmetrics.examples``: write an example dataset."""
     parser = argparse.ArgumentParser(
@@ -669,7 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Write a deterministic example dataset (a network of three stores).")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--messages", type=int, default=2000)
-    parser.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START,
+    parser.add_argument("--start", type=_day, default=DEFAULT_START,
                         help="first local day, YYYY-MM-DD (default %(default)s)")
     parser.add_argument("--weeks", type=int, default=4)
     parser.add_argument("--format", choices=("json", "jsonl"), default=None,
@@ -679,11 +740,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = args.format or ("jsonl" if args.out.endswith((".jsonl", ".ndjson")) else "json")
     params: dict[str, Any] = {"format": fmt, "seed": args.seed, "messages": args.messages,
               "start": args.start, "weeks": args.weeks}
-    if args.out == "-":
-        write(sys.stdout, **params)
-    else:
-        with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
-            write(fh, **params)
+    from salesmetrics.cli import utf8_stdout
+    from salesmetrics.errors import SalesmetricsError
+
+    try:
+        # checked before the output file is opened: a refusal leaves no file behind
+        _check_arguments(seed=args.seed, messages=args.messages, start=args.start,
+                         weeks=args.weeks)
+        if args.out == "-":
+            utf8_stdout()
+            write(sys.stdout, **params)
+        else:
+            with open(args.out, "w", encoding="utf-8", newline="\n") as fh:
+                write(fh, **params)
+    except SalesmetricsError as exc:
+        print(f"{parser.prog}: --{exc.path}: {exc.message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        print(f"{parser.prog}: {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

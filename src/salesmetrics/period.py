@@ -14,12 +14,18 @@ from datetime import datetime, timedelta
 
 import attrs
 
+from salesmetrics._time import MIN_INSTANT, check_instant
 from salesmetrics.errors import SalesmetricsError
 
 __all__ = ["Period"]
 
 
+def _check_bound(instance: Period, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    check_instant(value, f"period.{attribute.name}")
+
+
 def _check_order(instance: Period, attribute: attrs.Attribute[datetime], end: datetime) -> None:
+    _check_bound(instance, attribute, end)
     if end <= instance.start:
         raise SalesmetricsError("invalid_period", "period", "the period's end must be after its start")
 
@@ -28,11 +34,21 @@ def _check_order(instance: Period, attribute: attrs.Attribute[datetime], end: da
 class Period:
     """A half-open period ``[start, end)``; ``end`` must be after ``start``.
 
+    Both bounds are aware datetimes in the supported range (see
+    :func:`salesmetrics._time.parse_instant`).
+
+    >>> Period(datetime(2026, 3, 9), datetime(2026, 3, 16))
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: period.start: naive instant datetime.datetime(2026, 3, 9, 0, 0), add an offset
+
     Raises:
-        SalesmetricsError: ``invalid_period`` when ``end <= start``.
+        SalesmetricsError: ``invalid_instant`` at ``period.start`` or
+            ``period.end`` for a bound that is not an aware datetime in the
+            supported range; ``invalid_period`` when ``end <= start``.
     """
 
-    start: datetime
+    start: datetime = attrs.field(validator=_check_bound)
     end: datetime = attrs.field(validator=_check_order)
 
     @property
@@ -48,11 +64,17 @@ class Period:
         """The period of the same length that ends where this one starts.
 
         Raises:
-            SalesmetricsError: ``invalid_period`` when that period would start before year 1.
+            SalesmetricsError: ``invalid_period`` at ``period`` when that period
+                would start before the supported range (the period given is
+                fine: the one derived from it is not).
         """
         try:
             start = self.start - self.duration
         except OverflowError:
-            raise SalesmetricsError("invalid_period", "period",
-                                    "the previous period would start before year 1") from None
+            start = None
+        if start is None or start < MIN_INSTANT:
+            raise SalesmetricsError(
+                "invalid_period", "period",
+                "the previous period (as long, ending at the period's start) would start "
+                f"before {MIN_INSTANT.isoformat()}")
         return Period(start, self.start)

@@ -919,6 +919,8 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     try:
         report = build_report(dataset, period=period, as_of=as_of, by=args.by,
                               compare=args.compare, progress=progress, profiles=profiles)
+    except SalesmetricsError as exc:  # a period whose previous one is out of range, …
+        return _fail(str(exc))
     finally:
         if progress is not None:
             progress.close()

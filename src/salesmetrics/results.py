@@ -24,6 +24,7 @@ import enum
 import io
 import math
 import os
+import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -114,17 +115,32 @@ def to_jsonable(value: Any) -> Any:
     raise TypeError(f"cannot convert {type(value).__name__} to JSON")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What starts a spreadsheet formula, and what starts a line (``str.splitlines``).
+FORMULA_STARTS = "=+-@\t\r"
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def line_starts(chars: str) -> re.Pattern[str]:
+    """The empty matches at each line start of a text that is followed by one of ``chars``."""
+    return re.compile(f"(?:^|(?<=[{re.escape(LINE_BREAKS)}]))(?=[{re.escape(chars)}])")
+
+
+_FORMULA_LINE = line_starts(FORMULA_STARTS)
 
 
 def safe_cell(value: Any) -> Any:
-    """A CSV/Excel cell that never starts a spreadsheet formula.
+    """A CSV/Excel cell none of whose lines starts a spreadsheet formula.
 
-    Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
-    leading apostrophe; numbers are left as they are.
+    An apostrophe is put before ``=``, ``+``, ``-``, ``@``, tab or carriage
+    return at the start of the text *and after every line break in it* (a
+    reader that splits rows on a bare ``\\r`` would otherwise see a row
+    starting ``=1+1``); numbers are left as they are.
+
+    >>> safe_cell("Team\\r=1+1")
+    "Team\\r'=1+1"
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str) and value:
+        return _FORMULA_LINE.sub("'", value)
     return value
 
 

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
+from salesmetrics._values import finite_number
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import Message
 
@@ -235,6 +236,11 @@ class NoOutliers:
         return _split(self, values)
 
 
+def _at_least_zero(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    """A rule's parameter: a finite number at least 0 (NaN would exclude all and count none)."""
+    finite_number(value, attribute.name, "invalid_option", minimum=0)
+
+
 @attrs.frozen
 class Tukey:
     """Tukey fences: exclude values below Q1 − k·IQR or above Q3 + k·IQR.
@@ -244,9 +250,13 @@ class Tukey:
 
     >>> Tukey(k=1.5).bounds([1, 2, 3, 4, 5])
     (-1.0, 7.0)
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``k`` when ``k`` is not a
+            finite number at least 0.
     """
 
-    k: float = 1.5
+    k: float = attrs.field(default=1.5, validator=_at_least_zero)
     name: str = attrs.field(default="tukey", init=False)
 
     def bounds(self, values: Sequence[float]) -> tuple[float, float]:
@@ -264,9 +274,14 @@ class Tukey:
 
 @attrs.frozen
 class Cap:
-    """A fixed cap: exclude values above ``seconds``."""
+    """A fixed cap: exclude values above ``seconds``.
 
-    seconds: float
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``seconds`` when ``seconds``
+            is not a finite number at least 0.
+    """
+
+    seconds: float = attrs.field(validator=_at_least_zero)
     name: str = attrs.field(default="cap", init=False)
 
     def bounds(self, values: Sequence[float]) -> tuple[float, float]:

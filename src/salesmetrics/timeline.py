@@ -32,6 +32,7 @@ import attrs
 
 from salesmetrics._history import History
 from salesmetrics.dataset import Dataset
+from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import EventType, Message, Status, ThreadEvent
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 
@@ -445,6 +446,9 @@ def timelines(
     """
     # as_of compares equal across zones (and across folds in one zone), so its
     # tzinfo and fold are part of the key: each Timeline keeps the as_of given.
+    if not isinstance(message_team, MessageTeam):
+        raise SalesmetricsError("invalid_option", "message_team",
+                                f"a MessageTeam rule is needed, not {message_team!r}")
     zone = None if as_of is None else (as_of.tzinfo, as_of.fold)
     key = ("timelines", as_of, zone, gap_seconds, message_team)
     return dataset.derived(key, lambda: tuple(

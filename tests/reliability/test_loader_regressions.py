@@ -94,9 +94,9 @@ def test_a_previous_period_before_year_one_is_an_invalid_period() -> None:
 
     doc = {"format": "salesmetrics-case/1", "data": {"teams": [{"id": "A"}]}, "checks": [
         {"metric": "variation", "options": {"of": "conversations", "key": "total"},
-         "period": {"start": "0002-01-01T00:00:00Z", "end": "9998-01-01T00:00:00Z"}},
+         "period": {"start": "0002-01-02T00:00:00Z", "end": "9998-01-01T00:00:00Z"}},
         {"metric": "colleagues", "options": {"day": "9999-12-31",
-                                             "at": "9998-12-31T00:00:00Z"}}]}
+                                             "at": "9998-12-30T00:00:00Z"}}]}
     first, second = compute_case(doc)
     assert (first["error"]["code"], first["error"]["path"]) == ("invalid_period", "period")
     assert (second["error"]["code"], second["error"]["path"]) == ("invalid_option", "options.day")

@@ -23,10 +23,11 @@ import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import attrs
 
+from salesmetrics._time import parse_timezone, strict_date
 from salesmetrics.calendars._engine import MAX_YEAR, Compiled
 from salesmetrics.calendars._holidays import Holidays
 from salesmetrics.calendars._ranges import RangeLike, TimeRange, Week, to_ranges
@@ -41,14 +42,10 @@ _UTC = ZoneInfo("UTC")
 
 
 def _to_date(value: object) -> datetime.date:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"not a YYYY-MM-DD date: {value!r}")
+    day = strict_date(value)
+    if day is None:
+        raise ValueError(f"not a YYYY-MM-DD date: {value!r}")
+    return day
 
 
 def _to_dates(values: Iterable[object]) -> tuple[datetime.date, ...]:
@@ -91,12 +88,7 @@ class Special:
 
 
 def _check_timezone(inst: Calendar, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"unknown timezone {value!r}")
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"unknown timezone {value!r}; use an IANA name") from None
+    parse_timezone(value, "timezone", "invalid_calendar")
 
 
 def _to_holidays(values: Iterable[Holidays]) -> tuple[Holidays, ...]:

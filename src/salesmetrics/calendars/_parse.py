@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 
+from salesmetrics._time import parse_timezone
 from salesmetrics.calendars._calendar import Calendar, Special, _to_date
 from salesmetrics.calendars._holidays import Holidays
 from salesmetrics.calendars._ranges import WEEKDAYS, TimeRange, Week, to_range
@@ -65,6 +67,7 @@ def calendar_from_dict(data: object, path: str) -> Calendar:
     if tz is None:
         raise SalesmetricsError("missing_field", tz_path,
                                 'a calendar needs a "timezone" (an IANA name)')
+    parse_timezone(tz, tz_path, "invalid_calendar")
 
     weekly = data.get("weekly")
     weekly_path = join_path(path, "weekly")
@@ -115,7 +118,8 @@ def calendar_from_dict(data: object, path: str) -> Calendar:
 
     special_path = join_path(path, "special")
     special = data.get("special")
-    specials = []
+    specials: list[Special] = []
+    seen: set[datetime.date] = set()
     if special is not None:
         if not isinstance(special, Mapping):
             raise _invalid(special_path, 'special is an object {"YYYY-MM-DD": [ranges]}')
@@ -125,6 +129,9 @@ def calendar_from_dict(data: object, path: str) -> Calendar:
                 day = _to_date(key)
             except ValueError as exc:
                 raise _invalid(key_path, str(exc)) from None
+            if day in seen:  # two spellings of one day: the result would depend on key order
+                raise _invalid(key_path, f"{day.isoformat()} is given twice in special")
+            seen.add(day)
             specials.append(Special(day, *_ranges(value, key_path)))
 
     try:

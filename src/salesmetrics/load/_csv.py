@@ -20,6 +20,12 @@ Cells: an empty cell is a missing field. Boolean fields (``completed``,
 A cell that does not convert is passed on as text, so the validator reports
 it (``invalid_value``) at its place.
 
+The header names each column once (:func:`check_header`); a blank line is
+one whose cells are all empty (a cell of spaces is a value). File suffixes
+are read in any case (``threads.CSV``). Text cells written by
+:func:`dump_csv_dir` are formula-safe (:func:`escape_cell`) and read back as
+written (:func:`unescape_cell`).
+
 Error paths are those of JSON: ``messages[3].at`` is the fourth data row of
 ``messages.csv`` (0-based, header excluded, blank lines skipped);
 ``calendars.store.weekly.mon[0]`` is inside ``calendars.json``. Errors of
@@ -36,13 +42,17 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError, join_path
 from salesmetrics.load._dicts import _FIELDS, DEFAULT_MAX_ERRORS, SECTIONS
+from salesmetrics.load._files import input_file, input_folder, parse_json, read_input
 from salesmetrics.load._jsonl import finish
+from salesmetrics.load._limits import DEFAULT_LIMITS, check_size
+from salesmetrics.results import FORMULA_STARTS, line_starts
 
 __all__ = ["CSV_SECTIONS", "dump_csv_dir", "load_csv_dir", "read_csv_dir"]
 
@@ -55,6 +65,30 @@ _FALSE = {"false", "0", "no"}
 
 def _kinds(section: str) -> dict[str, str]:
     return {name: kind[0] for name, kind, _ in _FIELDS[section]}
+
+
+# dump_csv_dir puts an apostrophe before a formula start or an apostrophe at
+# each line start of a text (safe_cell's rule, plus the apostrophe itself so
+# that it can be undone); reading removes exactly those
+_ESCAPE = line_starts(FORMULA_STARTS + "'")
+_UNESCAPE = re.compile(_ESCAPE.pattern.replace("(?=", "'(?=", 1))
+
+
+def escape_cell(text: str) -> str:
+    """A text cell as :func:`dump_csv_dir` writes it: no line of it starts a formula.
+
+    >>> escape_cell("=1+1"), escape_cell("a\\r-b"), escape_cell("'x"), escape_cell("ok")
+    ("'=1+1", "a\\r'-b", "''x", 'ok')
+    >>> all(unescape_cell(escape_cell(t)) == t for t in ["=1", "'=1", "\\r\\r'", "a\\n@b"])
+    True
+    """
+    return _ESCAPE.sub("'", text)
+
+
+def unescape_cell(text: str) -> str:
+    """The text of a cell written by :func:`escape_cell` (a spreadsheet's own
+    ``'=1`` reads as ``=1`` too)."""
+    return _UNESCAPE.sub("", text) if "'" in text else text
 
 
 def _cell(value: str, kind: str | None) -> Any:
@@ -70,6 +104,7 @@ def _cell(value: str, kind: str | None) -> Any:
             return float(value)
         except ValueError:
             return value
+    value = unescape_cell(value)
     if kind == "refs":
         return [v.strip() for v in value.split(";") if v.strip()]
     return value
@@ -78,11 +113,48 @@ def _cell(value: str, kind: str | None) -> Any:
 def _read_table(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
     """The rows of one CSV file; a file that is not UTF-8 CSV is refused whole at ``name``."""
     try:
-        return _read_rows(path, errors, name)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        what = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "not CSV"
+        checked = input_file(path, name)
+        check_size(checked.stat().st_size, DEFAULT_LIMITS, name)
+        return _read_rows(checked, errors, name)
+    except SalesmetricsError as exc:
+        errors.append(exc)
+    except (UnicodeDecodeError, csv.Error, OSError) as exc:
+        what = ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError)
+                else "not CSV" if isinstance(exc, csv.Error) else "cannot read")
         errors.append(SalesmetricsError("invalid_value", name, f"{path.name}: {what}: {exc}"))
-        return []
+    return []
+
+
+def check_header(header: list[str], file: str, name: str, *,
+                 unnamed: bool = False) -> list[str]:
+    """The column names of a CSV header, stripped: each named, none twice.
+
+    A column without a name or a name given twice would lose its cells (a
+    record has one value per field), so the file is refused at ``name``.
+    With ``unnamed=True`` (a reader that knows which columns it reads, such
+    as a real-data adapter) columns without a name are allowed and ignored.
+
+    >>> check_header(["id", " name "], "teams.csv", "teams")
+    ['id', 'name']
+    >>> check_header(["id", "name", "name"], "teams.csv", "teams")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: teams: teams.csv: the header names the column 'name' twice (columns 2 and 3)
+    """
+    columns = [h.strip() for h in header]
+    first: dict[str, int] = {}
+    for i, col in enumerate(columns, start=1):
+        if not col and unnamed:
+            continue
+        if not col:
+            raise SalesmetricsError("invalid_value", name,
+                                    f"{file}: column {i} of the header has no name")
+        if col in first:
+            raise SalesmetricsError(
+                "invalid_value", name,
+                f"{file}: the header names the column {col!r} twice (columns {first[col]} and {i})")
+        first[col] = i
+    return columns
 
 
 def _read_rows(path: Path, errors: list[SalesmetricsError], name: str) -> list[dict[str, Any]]:
@@ -93,9 +165,9 @@ def _read_rows(path: Path, errors: list[SalesmetricsError], name: str) -> list[d
         header = next(reader, None)
         if header is None:
             return rows
-        header = [h.strip() for h in header]
+        header = check_header(header, path.name, name)
         for row in reader:
-            if not any(cell.strip() for cell in row):
+            if not any(row):  # a blank line (a cell of spaces is a value: an id " ")
                 continue
             i = len(rows)
             if len(row) > len(header):
@@ -126,25 +198,31 @@ def read_csv_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[S
         files become unknown sections, which the validator rejects; files that
         are not CSV are ignored.
     """
-    root = Path(folder)
-    if not root.is_dir():
-        raise SalesmetricsError("invalid_value", "", f"{root}: not a folder")
+    root = input_folder(folder)
     data: dict[str, Any] = {}
     errors: list[SalesmetricsError] = []
-    cal_path = root / "calendars.json"
-    if cal_path.exists():
-        try:
-            cals = json.loads(cal_path.read_text(encoding="utf-8-sig"))
-        except RecursionError:
-            errors.append(SalesmetricsError("invalid_value", "calendars",
-                                            "calendars.json: not JSON: nested too deeply"))
-        except ValueError as exc:
-            errors.append(SalesmetricsError("invalid_value", "calendars",
-                                            f"calendars.json: not JSON: {exc}"))
-        else:
-            data["calendars"] = cals
     children: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted(root.glob("*.csv")):
+    files: dict[str, Path] = {}
+    for path in sorted(root.iterdir()):
+        suffix = path.suffix.lower()  # threads.CSV is threads.csv
+        if suffix not in (".csv", ".json") or (suffix == ".json"
+                                               and path.stem != "calendars"):
+            continue
+        key = path.stem + suffix
+        if key in files:
+            errors.append(SalesmetricsError(
+                "invalid_value", path.stem,
+                f"{files[key].name} and {path.name} are the same file of the folder"))
+            continue
+        files[key] = path
+    cal_path = files.pop("calendars.json", None)
+    if cal_path is not None:
+        try:
+            raw = read_input(cal_path, where="calendars")
+            data["calendars"] = parse_json(raw, "calendars", "calendars.json")
+        except SalesmetricsError as exc:
+            errors.append(exc)
+    for path in files.values():
         name = path.stem
         if name in _CHILDREN:
             children[name] = _read_table(path, errors, name)
@@ -217,12 +295,16 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
+        return escape_cell(";".join(str(v) for v in value))
+    return escape_cell(str(value))
 
 
 def dump_csv_dir(data: dict[str, Any], folder: str | os.PathLike[str]) -> None:
-    """Write a FIXTURES.md dataset dict as a CSV folder (the inverse of :func:`read_csv_dir`)."""
+    """Write a FIXTURES.md dataset dict as a CSV folder (the inverse of :func:`read_csv_dir`).
+
+    Text cells go through :func:`escape_cell`: no line of a cell starts a
+    spreadsheet formula, and reading the folder back gives the text given.
+    """
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     if data.get("calendars"):
@@ -244,7 +326,7 @@ def dump_csv_dir(data: dict[str, Any], folder: str | os.PathLike[str]) -> None:
                 for field, table in nested.items():
                     for item in rec.get(field) or ():
                         child_rows[table].append(
-                            [rec["id"], *(_text(item.get(c)) for c in _CHILDREN[table][3])])
+                            [escape_cell(c) for c in [rec["id"], *(_text(item.get(c)) for c in _CHILDREN[table][3])]])
     for table, rows in child_rows.items():
         if rows:
             with open(root / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:

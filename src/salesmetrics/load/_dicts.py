@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import math
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from salesmetrics._time import parse_instant
+from salesmetrics._values import check_text, finite_number, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
@@ -143,7 +143,8 @@ class _Collector:
     """Collects errors up to a limit; raises them together when full or at the end."""
 
     def __init__(self, max_errors: int) -> None:
-        self.max_errors = max(1, max_errors)
+        # 0 or less has always meant 1; anything but an integer is refused
+        self.max_errors = max(1, whole_number(max_errors, "max_errors", minimum=None))
         self.errors: list[SalesmetricsError] = []
 
     def add(self, code: str, path: str, message: str) -> None:
@@ -251,6 +252,7 @@ def _load_calendars(raw: object, path: str, errors: _Collector) -> dict[str, Cal
     out: dict[str, Calendar] = {}
     for cid, body in raw.items():
         try:
+            check_text(str(cid), join_path(path, str(cid)))
             out[str(cid)] = Calendar.from_dict(body, path=join_path(path, str(cid)))
         except SalesmetricsError as exc:
             errors.add_error(exc)
@@ -322,7 +324,7 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
             raise SalesmetricsError("invalid_value", path, f"must be a string, not {value!r}")
         if tag == "id" and not value:
             raise SalesmetricsError("invalid_value", path, "an id cannot be empty")
-        return value
+        return value if value.isascii() else check_text(value, path)
     if tag == "ref":
         return _reference(value, kind[1], path, ids)
     if tag == "refs":
@@ -346,11 +348,7 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
             raise SalesmetricsError("invalid_value", path, f"must be true or false, not {value!r}")
         return value
     if tag == "number":
-        if (isinstance(value, bool) or not isinstance(value, int | float)
-                or not _finite(value) or value < 0):
-            raise SalesmetricsError("invalid_value", path,
-                                    f"must be a non-negative number, not {value!r}")
-        return float(value)
+        return finite_number(value, path, minimum=0)
     if tag == "conversions":
         return _conversions(value, path)
     if tag == "calendar_history":
@@ -358,18 +356,11 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
     raise AssertionError(tag)  # pragma: no cover
 
 
-def _finite(value: float) -> bool:
-    """Whether a number is finite as a float (an int too large for a float is not)."""
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
-
-
 def _reference(value: Any, section: str, path: str, ids: dict[str, set[str]]) -> str:
     if not isinstance(value, str):
         raise SalesmetricsError("invalid_value", path, f"must be an id (a string), not {value!r}")
     if value not in ids[section]:
+        check_text(value, path)
         raise SalesmetricsError("unknown_reference", path,
                                 f"unknown {_SINGULAR[section]} {value!r}")
     return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict, paused_gc
+from salesmetrics.load._files import parse_json, read_input
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
 __all__ = ["load_case_data", "load_json", "parse_json_text"]
@@ -43,13 +43,7 @@ def parse_json_text(raw: bytes | str, *, limits: Limits = DEFAULT_LIMITS, name: 
     salesmetrics.errors.SalesmetricsError: not JSON: nested too deeply
     """
     check_size(len(raw), limits)
-    prefix = f"{name}: " if name else ""
-    try:
-        return json.loads(raw)
-    except RecursionError:
-        raise SalesmetricsError("invalid_value", "", f"{prefix}not JSON: nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SalesmetricsError("invalid_value", "", f"{prefix}not JSON: {exc}") from None
+    return parse_json(raw, "", name)
 
 
 def load_json(
@@ -59,12 +53,11 @@ def load_json(
     """Load a dataset from a JSON file: a case file (its ``data``) or a bare dataset.
 
     Raises:
-        SalesmetricsError: ``invalid_value`` at ``""`` when the file is not
-            JSON; the dataset's errors otherwise.
+        SalesmetricsError: ``invalid_value`` at ``""`` when the file is
+            missing, not a regular file, or not JSON; the dataset's errors
+            otherwise.
     """
-    check_size(os.path.getsize(path), limits)
-    with open(path, "rb") as fh:
-        raw = fh.read(limits.max_bytes + 1)
+    raw = read_input(path, limits=limits)
     with paused_gc():
         doc = parse_json_text(raw, limits=limits, name=os.fspath(path))
         if not isinstance(doc, Mapping):

@@ -33,9 +33,11 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict, paused_gc
+from salesmetrics.load._files import input_file, parse_json
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
 
@@ -43,21 +45,19 @@ Source = str | os.PathLike[str] | Iterable[str]
 
 
 def _lines(source: Source) -> Iterator[str]:
+    if isinstance(source, bytes) or not isinstance(source, str | os.PathLike | Iterable):
+        raise SalesmetricsError("invalid_value", "",
+                                f"give a path or the lines (text), not {type(source).__name__}")
     if isinstance(source, str | os.PathLike):
-        # undecodable bytes become lone surrogates, refused line by line below
-        with open(source, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
-            yield from fh
+        path = input_file(source)
+        try:
+            # undecodable bytes become lone surrogates, refused line by line below
+            with open(path, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
+                yield from fh
+        except OSError as exc:
+            raise SalesmetricsError("invalid_value", "", f"{path}: cannot read: {exc}") from None
     else:
         yield from source
-
-
-def _is_utf8(text: str) -> bool:
-    """Whether a line has no lone surrogate (an undecodable byte, or one given as is)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def line_path(number: int) -> str:
@@ -77,20 +77,21 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
     data: dict[str, Any] = {}
     errors: list[SalesmetricsError] = []
     for number, line in enumerate(_lines(source), start=1):
+        if not isinstance(line, str):
+            errors.append(SalesmetricsError("invalid_value", line_path(number),
+                                            f"a line is text, not {type(line).__name__}"))
+            continue
         text = line.strip()
         if not text:
             continue
         where = line_path(number)
-        if not text.isascii() and not _is_utf8(text):
+        if not is_text(text):
             errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
             continue
         try:
-            rec = json.loads(text)
-        except RecursionError:
-            errors.append(SalesmetricsError("invalid_value", where, "not JSON: nested too deeply"))
-            continue
-        except ValueError as exc:
-            errors.append(SalesmetricsError("invalid_value", where, f"not JSON: {exc}"))
+            rec = parse_json(text, where)
+        except SalesmetricsError as exc:
+            errors.append(exc)
             continue
         if not isinstance(rec, dict):
             errors.append(SalesmetricsError("invalid_value", where,
@@ -142,7 +143,7 @@ def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Datas
 def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
            max_errors: int) -> Dataset:
     """Validate ``data`` with :func:`from_dict`, raising ``errors`` found before it too."""
-    limit = max(1, max_errors)
+    limit = max(1, whole_number(max_errors, "max_errors", minimum=None))
     if not errors:
         return from_dict(data, max_errors=limit)
     if len(errors) >= limit:

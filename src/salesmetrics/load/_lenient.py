@@ -32,18 +32,26 @@ from typing import Any, Literal, NamedTuple, overload
 
 import attrs
 
+from salesmetrics._values import whole_number
 from salesmetrics.dataset import Dataset
-from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
+from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, printable
 from salesmetrics.load._csv import read_csv_dir
-from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict
+from salesmetrics.load._dicts import _FIELDS, _SINGULAR, DEFAULT_MAX_ERRORS, from_dict
+from salesmetrics.load._files import input_file, read_input
 from salesmetrics.load._json import load_json, parse_json_text
 from salesmetrics.load._jsonl import finish, read_jsonl
-from salesmetrics.load._limits import DEFAULT_LIMITS, check_size
 
 __all__ = ["LoadReport", "Skipped", "from_dict_lenient", "load"]
 
 #: File suffixes read as JSON Lines by :func:`load`.
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+#: section -> [(reference field, section it names)], single and list references.
+_REFS = {section: [(name, kind[1]) for name, kind, _ in fields if kind[0] in ("ref", "refs")]
+         for section, fields in _FIELDS.items()}
+
+_SECTION_AT = tuple(_FIELDS)
+_RANK = {section: i for i, section in enumerate(_SECTION_AT)}
 
 _RECORD = re.compile(r"^([a-z_]+)\[(\d+)\]")
 _UNLIMITED = 2**62
@@ -104,6 +112,8 @@ class _Work:
         self.other: dict[str, Any] = {}
         self.lists: dict[str, list[tuple[int, Any]]] = {}
         self.calendars: dict[str, Any] | None = None
+        self._shown: dict[str, str] | None = None  # printable calendar id -> id
+        self._keys: dict[str, Any] | None = None  # printable top-level key -> key
         for key, value in data.items():
             if key == "calendars" and isinstance(value, Mapping):
                 self.calendars = {str(k): v for k, v in value.items()}
@@ -122,9 +132,13 @@ class _Work:
 
     def locate(self, path: str) -> tuple[Any, str | int | None, str]:
         """(key, current index or calendar id or None, the path in the input)."""
-        for key in (*self.other, *self.lists):
-            if path == join_path("", str(key)):
-                return key, None, path
+        # error paths spell lone surrogates as \udXXX (printable): compare likewise;
+        # one dict per round, not a scan per error (100,000 unknown keys)
+        if self._keys is None:
+            self._keys = {printable(join_path("", str(k))): k
+                          for k in (*self.other, *self.lists)}
+        if path in self._keys:
+            return self._keys[path], None, path
         m = _RECORD.match(path)
         if m and m.group(1) in self.lists:
             section, i = m.group(1), int(m.group(2))
@@ -132,13 +146,84 @@ class _Work:
             return section, i, f"{section}[{orig}]{path[m.end():]}"
         if path.startswith("calendars.") and self.calendars is not None:
             rest = path[len("calendars."):]
-            best = max((c for c in self.calendars
-                        if rest == c or rest.startswith((c + ".", c + "["))),
-                       key=len, default=None)
-            if best is not None:
-                return "calendars", best, path
+            # the longest calendar id the rest of the path starts with (ids may hold
+            # dots and brackets): one lookup per place the id could end
+            if self._shown is None:
+                self._shown = {printable(c): c for c in self.calendars}
+            by_shown = self._shown
+            ends = [i for i, ch in enumerate(rest) if ch in ".["] + [len(rest)]
+            for end in reversed(ends):
+                if rest[:end] in by_shown:
+                    return "calendars", by_shown[rest[:end]], path
         key = re.split(r"[.\[]", path, maxsplit=1)[0]
         return key, None, path
+
+    def defined(self) -> set[tuple[str, str]]:
+        """The ``(section, id)`` pairs the records in play define (as the validator collects them)."""
+        out = {("calendars", cid) for cid in self.calendars or ()}
+        for section, items in self.lists.items():
+            if section in _FIELDS:
+                out.update((section, rec["id"]) for _, rec in items
+                           if isinstance(rec, Mapping) and isinstance(rec.get("id"), str))
+        return out
+
+    def cascade(self, gone: set[tuple[str, str]]) -> list[Skipped]:
+        """Skip, transitively and in one pass, the records that reference an id in ``gone``.
+
+        The validator would find them one level per round (a chain of 6,000
+        team parents took 6,000 rounds); here each record is visited once.
+        Each is reported as the validator reports it: ``unknown_reference``
+        at the referencing field.
+        """
+        if not gone:
+            return []
+        count: dict[tuple[str, str], int] = {}
+        # (section, id) -> the places naming it: (section rank, position, field rank, path)
+        refs: dict[tuple[str, str], list[tuple[int, int, int, str]]] = {}
+        for section, items in self.lists.items():
+            fields = _REFS.get(section)
+            if fields is None:
+                continue
+            rank = _RANK[section]
+            for pos, (orig, rec) in enumerate(items):
+                if not isinstance(rec, Mapping):
+                    continue
+                rid = rec.get("id")
+                if isinstance(rid, str):
+                    count[(section, rid)] = count.get((section, rid), 0) + 1
+                for f, (name, target) in enumerate(fields):
+                    value = rec.get(name)
+                    where = join_path(join_path(section, orig), name)
+                    if isinstance(value, str):
+                        refs.setdefault((target, value), []).append((rank, pos, f, where))
+                    elif isinstance(value, list):
+                        for j, item in enumerate(value):
+                            if isinstance(item, str):
+                                refs.setdefault((target, item), []).append(
+                                    (rank, pos, f, join_path(where, j)))
+        skipped: list[Skipped] = []
+        removed: set[tuple[int, int]] = set()
+        level = gone
+        while level:  # one level per validator round, reported in the validator's order
+            hits: dict[tuple[int, int, int, str], str] = {}
+            for target, value in level:
+                for place in refs.get((target, value), ()):
+                    if place[:2] not in removed:
+                        hits[place] = f"unknown {_SINGULAR[target]} {value!r}"
+            level = set()
+            for place in sorted(hits):
+                skipped.append(Skipped(place[3], "unknown_reference", hits[place]))
+                if place[:2] in removed:
+                    continue
+                removed.add(place[:2])
+                section = _SECTION_AT[place[0]]
+                rid = self.lists[section][place[1]][1].get("id")
+                if isinstance(rid, str):
+                    count[(section, rid)] -= 1
+                    if count[(section, rid)] == 0:
+                        level.add((section, rid))
+        self.drop((_SECTION_AT[rank], pos) for rank, pos in removed)
+        return skipped
 
     def size(self) -> int:
         """How many keys, records and calendars are still in play."""
@@ -146,6 +231,7 @@ class _Work:
                 + (len(self.calendars) + 1 if self.calendars is not None else 0))
 
     def drop(self, targets: Iterable[tuple[Any, str | int | None]]) -> None:
+        self._shown = self._keys = None
         rows: dict[str, set[int]] = {}
         for key, where in targets:
             if where is None:
@@ -181,8 +267,19 @@ def from_dict_lenient(
     """
     if not isinstance(data, Mapping):
         from_dict(data)  # raises: a dataset is an object of sections
-    skipped = [Skipped(e.path, e.code, e.message) for e in errors]
     work = _Work(data)
+    skipped = []
+    # errors found while reading name records in the input (a CSV row with a
+    # cell too many): those records are skipped too, not kept and reported
+    early = []
+    for err in errors:
+        skipped.append(Skipped(err.path, err.code, err.message))
+        key, where, _ = work.locate(err.path)
+        if where is not None or key in work.lists or key in work.other:
+            early.append((key, where))
+    ids = work.defined()
+    work.drop(early)
+    skipped.extend(work.cascade(ids - work.defined()))
     while True:
         try:
             ds = from_dict(work.data(), max_errors=_UNLIMITED)
@@ -197,7 +294,9 @@ def from_dict_lenient(
                 skipped.append(Skipped(original, err.code, err.message))
                 targets.append((key, where))
             before = work.size()
+            ids = work.defined()
             work.drop(targets)
+            skipped.extend(work.cascade(ids - work.defined()))
             if work.size() == before:  # nothing could be skipped: never loop forever
                 raise
         else:
@@ -205,8 +304,7 @@ def from_dict_lenient(
 
 
 def _json_data(path: Path) -> Mapping[str, Any]:
-    check_size(path.stat().st_size, DEFAULT_LIMITS)
-    doc = parse_json_text(path.read_bytes(), name=str(path))
+    doc = parse_json_text(read_input(path), name=str(path))
     if not isinstance(doc, Mapping):
         raise SalesmetricsError("invalid_value", "", "a dataset file holds a JSON object")
     if "data" in doc and ("format" in doc or "checks" in doc):
@@ -249,12 +347,13 @@ def load(
         SalesmetricsError: ``invalid_value`` at ``""`` for a file that is
             not of a known type, not readable as its type, or missing.
     """
+    if not isinstance(strict, bool):
+        raise SalesmetricsError("invalid_option", "strict", f"must be True or False, not {strict!r}")
+    whole_number(max_errors, "max_errors", minimum=None)
     p = Path(path)
     if p.is_dir():
         data, pre = read_csv_dir(p)
-    elif not p.exists():
-        raise SalesmetricsError("invalid_value", "", f"{p}: no such file or folder")
-    elif p.suffix.lower() == ".json":
+    elif (p := input_file(p)).suffix.lower() == ".json":
         if strict:
             return load_json(p, max_errors=max_errors)
         data, pre = dict(_json_data(p)), []

@@ -19,14 +19,19 @@ from typing import Any
 
 import attrs
 
+from salesmetrics._values import whole_number
 from salesmetrics.errors import SalesmetricsError, join_path
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "check_depth", "check_size"]
 
 
+def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    whole_number(value, attribute.name, minimum=1)
+
+
 @attrs.frozen
 class Limits:
-    """Caller-settable input limits.
+    """Caller-settable input limits (each an integer at least 1, else ``invalid_option``).
 
     Attributes:
         max_bytes: the largest input file or text read at once (bytes).
@@ -34,9 +39,9 @@ class Limits:
         max_records: the most records in the whole dataset.
     """
 
-    max_bytes: int = 1 << 30
-    max_depth: int = 16
-    max_records: int = 10_000_000
+    max_bytes: int = attrs.field(default=1 << 30, validator=_at_least_one)
+    max_depth: int = attrs.field(default=16, validator=_at_least_one)
+    max_records: int = attrs.field(default=10_000_000, validator=_at_least_one)
 
 
 DEFAULT_LIMITS = Limits()

@@ -26,12 +26,15 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from salesmetrics._time import strict_date
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
+from salesmetrics.load._csv import check_header
+from salesmetrics.load._files import input_folder, read_input
 from salesmetrics.load._lenient import LoadReport, Skipped, from_dict_lenient
 
 __all__ = [
@@ -46,39 +49,75 @@ __all__ = [
 
 _Result = tuple[dict[str, Any], list[Skipped]]
 
+# the columns each adapter reads: a file without one is refused (missing_field)
+_TWCS_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "response_tweet_id",
+                 "in_response_to_tweet_id")
+_PIPELINE_COLUMNS = ("opportunity_id", "sales_agent", "product", "account", "deal_stage",
+                     "engage_date", "close_date")
+_HELPDESK_COLUMNS = ("case:concept:name", "Activity", "Resource", "time:timestamp")
+
 _BARE_CR = re.compile(r"\r(?!\n)")
+_FLOAT_ID = re.compile(r"(\d+)(?:\.0*)?", re.ASCII)
 _CR_MARK = "\ue000"  # a private-use character standing for a bare CR while parsing
 
 
-def _csv_rows(path: str | os.PathLike[str]) -> Iterator[dict[str, str]]:
-    """Rows of a CSV file as dicts; a bare carriage return inside a cell stays in the cell.
+def _csv_rows(path: str | os.PathLike[str], name: str, columns: tuple[str, ...],
+              skipped: list[Skipped]) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(row number, row)`` of a CSV file; a bare carriage return inside a cell stays in it.
 
     The csv module ends a record at any unquoted CR, so a tweet holding a bare
     CR (the TWCS trap) would be split in two rows; the CRs are masked while
-    parsing and put back in the cells.
+    parsing and put back in the cells. The file is checked as every loader
+    checks its files: a regular UTF-8 file, a header with each column named
+    once, unnamed columns aside (:func:`~salesmetrics.load._csv.check_header`), holding ``columns``
+    (else ``missing_field`` at ``name.<column>``). A row with more cells than
+    the header is reported in ``skipped`` (``invalid_value`` at ``name[i]``)
+    and left out; missing cells read as empty.
 
     >>> import tempfile
     >>> with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="") as fh:
     ...     _ = fh.write("a,b\\n1,x \\r\\ry\\n2,z\\n")
-    >>> [r["b"] for r in _csv_rows(fh.name)]
+    >>> [r["b"] for _, r in _csv_rows(fh.name, "t", ("b",), [])]
     ['x \\r\\ry', 'z']
+    >>> next(_csv_rows(fh.name, "t", ("a", "c"), []))
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: t.c: the file has no column 'c'
     >>> os.unlink(fh.name)
     """
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        text = fh.read()
+    raw = read_input(path, where=name)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SalesmetricsError("invalid_value", name, f"not UTF-8 text: {exc}") from None
     masked = _BARE_CR.sub(_CR_MARK, text)
-    for row in csv.DictReader(io.StringIO(masked, newline="")):
-        yield {k: (v.replace(_CR_MARK, "\r") if isinstance(v, str) else v)
-               for k, v in row.items()}
+    reader = csv.reader(io.StringIO(masked, newline=""))
+    try:
+        # unnamed columns (a pandas index, as in twcs_subset.csv) are not read
+        header = check_header(next(reader, []), Path(path).name, name, unnamed=True)
+        for column in columns:
+            if column not in header:
+                raise SalesmetricsError("missing_field", f"{name}.{column}",
+                                        f"the file has no column {column!r}")
+        for i, cells in enumerate(reader):
+            if len(cells) > len(header):
+                skipped.append(Skipped(f"{name}[{i}]", "invalid_value",
+                                       f"row has {len(cells)} cells, the header {len(header)}"))
+                continue
+            cells += [""] * (len(header) - len(cells))
+            yield i, {k: v.replace(_CR_MARK, "\r") for k, v in zip(header, cells, strict=True)}
+    except csv.Error as exc:
+        raise SalesmetricsError("invalid_value", name, f"not CSV: {exc}") from None
 
 
 def _iso(dt: datetime) -> str:
     return dt.isoformat()
 
 
-def _midnight_utc(value: str) -> str:
-    return datetime.combine(date.fromisoformat(value), datetime.min.time(),
-                            UTC).isoformat()
+def _midnight_utc(value: str) -> str | None:
+    """``YYYY-MM-DD`` at 00:00 UTC, or None for anything else."""
+    day = strict_date(value.strip())
+    return None if day is None else datetime.combine(day, datetime.min.time(), UTC).isoformat()
 
 
 # -- Customer Support on Twitter ----------------------------------------------
@@ -93,14 +132,21 @@ def parse_twitter_time(value: str) -> datetime:
 
 
 def _tweet_id(value: str) -> str | None:
-    """``'3.0'`` → ``'3'`` (the dataset writes ids as floats); empty → None."""
+    """``'3.0'`` → ``'3'`` (the dataset writes ids as floats); empty → None; other text as is.
+
+    >>> _tweet_id(" 3.0 "), _tweet_id("x7"), _tweet_id("1e400"), _tweet_id("")
+    ('3', 'x7', '1e400', None)
+    """
     value = value.strip()
     if not value:
         return None
-    try:
-        return str(int(float(value)))
-    except ValueError:
-        return value
+    m = _FLOAT_ID.fullmatch(value)
+    return str(int(m.group(1))) if m else value
+
+
+def _id_order(tid: str) -> tuple[int, int | str]:
+    """Numeric ids by number, then any other id by text (the root of a chain is the least)."""
+    return (0, int(tid)) if tid.isascii() and tid.isdigit() else (1, tid)
 
 
 def twcs_data(path: str | os.PathLike[str]) -> _Result:
@@ -122,7 +168,7 @@ def twcs_data(path: str | os.PathLike[str]) -> _Result:
     """
     skipped: list[Skipped] = []
     tweets: list[tuple[int, dict[str, str], datetime]] = []
-    for i, row in enumerate(_csv_rows(path)):
+    for i, row in _csv_rows(path, "twcs", _TWCS_COLUMNS, skipped):
         where = f"twcs[{i}]"
         if not row.get("tweet_id") or not row.get("author_id"):
             skipped.append(Skipped(where, "missing_field", "a tweet needs tweet_id and author_id"))
@@ -147,7 +193,7 @@ def twcs_data(path: str | os.PathLike[str]) -> _Result:
     def union(a: str, b: str) -> None:
         ra, rb = find(a), find(b)
         if ra != rb:
-            parent[max(ra, rb, key=int)] = min(ra, rb, key=int)
+            parent[max(ra, rb, key=_id_order)] = min(ra, rb, key=_id_order)
 
     for _, row, _ in tweets:
         tid = _tweet_id(row["tweet_id"])
@@ -170,7 +216,7 @@ def twcs_data(path: str | os.PathLike[str]) -> _Result:
     messages: list[dict[str, Any]] = []
     customers: dict[str, None] = {}
     thread_of: dict[str, str] = {}
-    for root in sorted(chains, key=int):
+    for root in sorted(chains, key=_id_order):
         items = sorted(chains[root], key=lambda it: (it[2], it[0]))
         inbound = [row for _, row, _ in items if row["inbound"] == "True"]
         team = next((row["author_id"] for _, row, _ in items if row["inbound"] != "True"), None)
@@ -247,13 +293,15 @@ def maven_crm_data(folder: str | os.PathLike[str]) -> _Result:
     Prospecting deals: a lead needs the instant it was received) or with an
     unknown agent.
     """
-    root = Path(folder)
+    root = input_folder(folder)
     skipped: list[Skipped] = []
-    series = {r["product"]: r["series"] for r in _csv_rows(root / "products.csv")}
+    series = {r["product"]: r["series"] for _, r in _csv_rows(
+        root / "products.csv", "products", ("product", "series"), skipped)}
     users: list[dict[str, Any]] = []
     offices: dict[str, None] = {}
     office_of: dict[str, str] = {}
-    for row in _csv_rows(root / "sales_teams.csv"):
+    for _, row in _csv_rows(root / "sales_teams.csv", "sales_teams",
+                            ("sales_agent", "regional_office"), skipped):
         name = row["sales_agent"].strip()
         first, _, last = name.partition(" ")
         office = row["regional_office"].strip()
@@ -262,10 +310,12 @@ def maven_crm_data(folder: str | os.PathLike[str]) -> _Result:
         users.append({"id": name, "first_name": first, "last_name": last or None,
                       "team": office})
     customers = [{"id": r["account"], "account_type": "business", "brand": r["sector"]}
-                 for r in _csv_rows(root / "accounts.csv")]
+                 for _, r in _csv_rows(root / "accounts.csv", "accounts",
+                                       ("account", "sector"), skipped)]
     known_accounts = {c["id"] for c in customers}
     leads: list[dict[str, Any]] = []
-    for i, row in enumerate(_csv_rows(root / "sales_pipeline.csv")):
+    for i, row in _csv_rows(root / "sales_pipeline.csv", "sales_pipeline", _PIPELINE_COLUMNS,
+                            skipped):
         where = f"sales_pipeline[{i}]"
         agent = row["sales_agent"].strip()
         if not row["engage_date"]:
@@ -273,13 +323,21 @@ def maven_crm_data(folder: str | os.PathLike[str]) -> _Result:
                                    f"{row['deal_stage']} opportunity {row['opportunity_id']} "
                                    "has no engage_date: no instant to receive the lead at"))
             continue
+        received = _midnight_utc(row["engage_date"])
+        closed = _midnight_utc(row["close_date"]) if row["close_date"] else None
+        bad = ("engage_date" if received is None else
+               "close_date" if row["close_date"] and closed is None else None)
+        if bad is not None:
+            skipped.append(Skipped(f"{where}.{bad}", "invalid_instant",
+                                   f"not a YYYY-MM-DD date: {row[bad]!r}"))
+            continue
         if agent not in office_of:
             skipped.append(Skipped(f"{where}.sales_agent", "unknown_reference",
                                    f"unknown sales agent {agent!r}"))
             continue
         product = _PRODUCT_SPELLINGS.get(row["product"], row["product"])
         lead: dict[str, Any] = {
-            "id": row["opportunity_id"], "received_at": _midnight_utc(row["engage_date"]),
+            "id": row["opportunity_id"], "received_at": received,
             "type": product, "assignee": agent, "team": office_of[agent],
             "status": row["deal_stage"], "status_group": _STAGE_GROUP.get(row["deal_stage"]),
         }
@@ -287,8 +345,8 @@ def maven_crm_data(folder: str | os.PathLike[str]) -> _Result:
             lead["category"] = series[product]
         if row["account"] and row["account"] in known_accounts:
             lead["customer"] = row["account"]
-        if row["deal_stage"] == "Won" and row["close_date"]:
-            lead["conversions"] = [{"kind": "sale", "at": _midnight_utc(row["close_date"])}]
+        if row["deal_stage"] == "Won" and closed is not None:
+            lead["conversions"] = [{"kind": "sale", "at": closed}]
         leads.append({k: v for k, v in lead.items() if v is not None})
     data = {
         "teams": [{"id": o, "name": o} for o in offices],
@@ -334,7 +392,7 @@ def helpdesk_data(path: str | os.PathLike[str]) -> _Result:
     skipped: list[Skipped] = []
     seen: dict[tuple[str, ...], int] = {}
     events: list[tuple[int, dict[str, str], datetime]] = []
-    for i, row in enumerate(_csv_rows(path)):
+    for i, row in _csv_rows(path, "helpdesk", _HELPDESK_COLUMNS, skipped):
         where = f"helpdesk[{i}]"
         key = tuple(row.values())
         if key in seen:

@@ -38,7 +38,6 @@ from salesmetrics.metrics.leads import (
 from salesmetrics.metrics.profiles import ProfileRow, compare_profiles, differing
 from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
 from salesmetrics.metrics.responses import (
-    conversation_response,
     finish_reply_time,
     finish_response_rate,
     finish_response_time,
@@ -67,7 +66,6 @@ __all__ = [
     "connected_customers",
     "connected_customers_partial",
     "conversation_partial",
-    "conversation_response",
     "conversations",
     "differing",
     "finish_connected_customers",

@@ -15,7 +15,7 @@ both doors.
 >>> check_seconds(0, "gap_seconds", positive=True)
 Traceback (most recent call last):
 ...
-salesmetrics.errors.SalesmetricsError: gap_seconds: must be a positive number of seconds, not 0
+salesmetrics.errors.SalesmetricsError: gap_seconds: must be positive, not 0
 >>> check_outliers({"method": "tukey", "k": 3})
 Tukey(k=3.0, name='tukey')
 """
@@ -26,8 +26,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from salesmetrics._time import check_instant as _check_instant
+from salesmetrics._time import parse_timezone
+from salesmetrics._values import finite_number
 from salesmetrics.calendars import Clock, clock_named
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.period import Period
@@ -37,6 +39,7 @@ __all__ = [
     "check_bool",
     "check_by",
     "check_clock",
+    "check_dataset",
     "check_day",
     "check_instant",
     "check_outliers",
@@ -54,6 +57,15 @@ MAX_SECONDS = 3.2e11
 
 def _bad(path: str, message: str, code: str = "invalid_option") -> SalesmetricsError:
     return SalesmetricsError(code, path, message)
+
+
+def check_dataset(dataset: object) -> None:
+    """A :class:`~salesmetrics.dataset.Dataset`: ``invalid_value`` at ``dataset`` otherwise."""
+    from salesmetrics.dataset import Dataset
+
+    if not isinstance(dataset, Dataset):
+        raise _bad("dataset", f"a Dataset is needed (load one with salesmetrics.load), not "
+                   f"{type(dataset).__name__}", "invalid_value")
 
 
 def check_by(by: object, allowed: Sequence[str] = ("team",)) -> str | None:
@@ -80,14 +92,14 @@ def check_window(period: object, as_of: object) -> tuple[Period, datetime | None
 
 
 def check_instant(value: object, param: str, *, optional: bool = False) -> datetime | None:
-    """An aware datetime (None too when ``optional``): ``invalid_instant`` at ``param``."""
+    """An aware datetime in the supported range (None too when ``optional``).
+
+    The one instant check of the library (:func:`salesmetrics._time.check_instant`):
+    ``invalid_instant`` at ``param`` otherwise.
+    """
     if value is None and optional:
         return None
-    if not isinstance(value, datetime):
-        raise _bad(param, f"an aware datetime is needed, not {value!r}", "invalid_instant")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise _bad(param, "naive instant, add an offset (tzinfo)", "invalid_instant")
-    return value
+    return _check_instant(value, param)
 
 
 def check_seconds(value: object, param: str, *, positive: bool = False,
@@ -96,19 +108,12 @@ def check_seconds(value: object, param: str, *, positive: bool = False,
 
     ``None`` gives ``default`` when there is one. Booleans, NaN, infinities
     and numbers beyond ~10,000 years are refused (``invalid_option`` at
-    ``param``).
+    ``param``); the number check is the library's one
+    (:func:`salesmetrics._values.finite_number`).
     """
     if value is None and default is not None:
         return default
-    kind = "a positive number of seconds" if positive else "a number of seconds, at least 0"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _bad(param, f"must be {kind}, not {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise _bad(param, f"must be {kind}, not a {len(str(value))}-digit number") from None
-    if not math.isfinite(number) or number < 0 or (positive and number == 0):
-        raise _bad(param, f"must be {kind}, not {value!r}")
+    number = finite_number(value, param, "invalid_option", minimum=0, positive=positive)
     if number > MAX_SECONDS:
         raise _bad(param, f"must be at most {MAX_SECONDS:.0f} seconds, not {value!r}")
     return number
@@ -169,22 +174,15 @@ def check_day(value: object, param: str) -> date:
 
 
 def check_timezone(value: object, param: str) -> str | None:
-    """An IANA timezone name or None: ``invalid_option`` at ``param`` otherwise."""
+    """An IANA timezone name or None: ``invalid_option`` at ``param`` otherwise.
+
+    The one timezone check of the library (:func:`salesmetrics._time.parse_timezone`).
+    """
     if value is None:
         return None
-    if not isinstance(value, str) or not _is_zone(value):
-        raise _bad(param, f"unknown IANA timezone {value!r}")
+    parse_timezone(value, param, "invalid_option")
+    assert isinstance(value, str)
     return value
-
-
-def _is_zone(name: str) -> bool:
-    if not 0 < len(name) <= 64 or name.startswith(("/", ".")) or ".." in name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return False
-    return True
 
 
 def check_outliers(outliers: object, param: str = "outliers") -> OutlierPolicy:

@@ -39,6 +39,7 @@ from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
     check_bool,
     check_by,
+    check_dataset,
     check_instant,
     check_seconds,
     check_text,
@@ -223,6 +224,7 @@ def last_activities(dataset: Dataset, /, *, before: datetime | None = None,
     On equal instants the later item in input order (activities before
     messages) wins.
     """
+    check_dataset(dataset)
     best: dict[str, tuple[datetime, str, str | None, int]] = {}
     for user, at, source, item, index in _own_items(dataset, filters):
         if (before is not None and at >= before) or not visible(at, as_of):
@@ -271,6 +273,7 @@ def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = N
     Messages first (sent, new conversations, received), then activities, each
     in input order; the team filter is not applied here.
     """
+    check_dataset(dataset)
     def counted(at: datetime) -> bool:
         return period.contains(at) and visible(at, as_of)
 
@@ -415,6 +418,7 @@ def rep_activity(dataset: Dataset, /, *, period: Period, as_of: datetime | None 
     >>> s.sms_sent, s.new_conversations, s.openers_only
     (1, 1, True)
     """
+    check_dataset(dataset)
     check_by(by, ("user",))
     return finish_rep_activity(rep_activity_partial(
         dataset, period=period, as_of=as_of, smart_list=smart_list, on_smart_list=on_smart_list,
@@ -432,6 +436,7 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
     Its rows are the facts counted and each shown user's last activity (a
     ``last_activity`` fact); its groups are the users shown.
     """
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     gap_seconds = check_gap(gap_seconds)
     filters = RepFilters.checked(dataset, smart_list=smart_list, on_smart_list=on_smart_list,
@@ -512,6 +517,7 @@ def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5
     ...                at=datetime(2026, 3, 2, tzinfo=timezone.utc)).overall
     ('a', 'b')
     """
+    check_dataset(dataset)
     at = check_instant(at, "at")  # type: ignore[assignment]
     limit = check_seconds(days, "days") * _DAY
     last = last_activities(dataset, as_of=at)
@@ -553,6 +559,7 @@ def attempts(dataset: Dataset, /, *, period: Period,
     account, or a completed non-automated call or email linked to the account,
     by one of the list's users (any user when the list has none).
     """
+    check_dataset(dataset)
     lists_of: dict[str, list[tuple[str, frozenset[str]]]] = {}
     for sl in dataset.smart_lists:
         for c in dict.fromkeys(sl.customers):
@@ -654,6 +661,7 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period, as_of: datetime 
     ...                     ).groups["S"].rate
     0.0
     """
+    check_dataset(dataset)
     return finish_smart_list_progress(
         smart_list_progress_partial(dataset, period=period, as_of=as_of), dataset, by=by)
 
@@ -661,6 +669,7 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period, as_of: datetime 
 def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
                                 as_of: datetime | None = None) -> Partial[Attempt]:
     """The mergeable partial aggregate of :func:`smart_list_progress`: the attempts."""
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     return rows_partial("smart_list_progress", attempts(dataset, period=period, as_of=as_of))
 

@@ -23,7 +23,8 @@ import attrs
 
 from salesmetrics.calendars import WALL, Clock
 from salesmetrics.dataset import Dataset
-from salesmetrics.metrics._args import check_clock, check_window
+from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics._args import check_clock, check_dataset, check_window
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
 from salesmetrics.metrics._partial import (
     Partial,
@@ -105,7 +106,10 @@ def conversation_partial(
     owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
 ) -> Partial[ConversationRow]:
     """The mergeable partial aggregate of :func:`conversations`."""
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
+    if not isinstance(owner, OwnerRule):
+        raise SalesmetricsError("invalid_option", "owner", f"an OwnerRule is needed, not {owner!r}")
     gap_seconds = check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -172,6 +176,7 @@ def conversations(
             number), ``clock`` or ``by``; ``invalid_period`` or ``invalid_instant``
             at ``period`` or ``as_of``.
     """
+    check_dataset(dataset)
     check_by(by)
     return finish_conversations(conversation_partial(
         dataset, period=period, as_of=as_of, gap_seconds=gap_seconds,
@@ -232,6 +237,7 @@ def outbound_reply_partial(
     by: str | None = "team",
 ) -> Partial[OutboundRow]:
     """The mergeable partial aggregate of :func:`outbound_reply` (by team, or by ``"user"``)."""
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     gap_seconds = check_gap(gap_seconds)
     clock = check_clock(clock)
@@ -303,6 +309,7 @@ def outbound_reply(
             number), ``clock`` or ``by``; ``invalid_period`` or ``invalid_instant``
             at ``period`` or ``as_of``.
     """
+    check_dataset(dataset)
     check_by(by, ("team", "user"))
     return finish_outbound_reply(outbound_reply_partial(
         dataset, period=period, as_of=as_of, clock=clock, gap_seconds=gap_seconds,

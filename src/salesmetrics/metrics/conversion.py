@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.metrics._args import check_by, check_window
+from salesmetrics.metrics._args import check_by, check_dataset, check_window
 from salesmetrics.metrics._partial import Partial, Result, rows_partial
 from salesmetrics.metrics.leads import group_names, leads_received, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
@@ -102,6 +102,7 @@ def _row(lead: Lead, as_of: datetime | None) -> ConversionRow:
 def conversion_rows(dataset: Dataset, /, *, period: Period,
                     as_of: datetime | None = None) -> tuple[ConversionRow, ...]:
     """One :class:`ConversionRow` per lead received in the period (visible), input order."""
+    check_dataset(dataset)
     return tuple(_row(lead, as_of) for lead in leads_received(dataset, period, as_of))
 
 
@@ -195,6 +196,7 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
     >>> r.groups["u"].leads, r.groups["v"].rate
     (1, None)
     """
+    check_dataset(dataset)
     return finish_lead_conversion(lead_conversion_partial(dataset, period=period, as_of=as_of,
                                                           by=by), by=by)
 
@@ -203,6 +205,7 @@ def lead_conversion_partial(dataset: Dataset, /, *, period: Period,
                             as_of: datetime | None = None,
                             by: str | None = None) -> Partial[ConversionRow]:
     """The mergeable partial aggregate of :func:`lead_conversion`: rows and group names."""
+    check_dataset(dataset)
     check_by(by, ("type", "assignee"))
     period, as_of = check_window(period, as_of)
     rows = conversion_rows(dataset, period=period, as_of=as_of)
@@ -284,6 +287,7 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
     >>> lost_leads(ds, period=Period(t, t.replace(hour=10))).overall
     LostSummary(count=1, by_status={'price': 1})
     """
+    check_dataset(dataset)
     return finish_lost_leads(lost_leads_partial(dataset, period=period, as_of=as_of, by=by),
                              by=by)
 
@@ -291,6 +295,7 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
 def lost_leads_partial(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
                        by: str | None = None) -> Partial[ConversionRow]:
     """The mergeable partial aggregate of :func:`lost_leads`: the lost leads and group names."""
+    check_dataset(dataset)
     check_by(by, ("type",))
     period, as_of = check_window(period, as_of)
     rows = [r for r in conversion_rows(dataset, period=period, as_of=as_of)

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.metrics._args import check_window
+from salesmetrics.metrics._args import check_dataset, check_window
 from salesmetrics.metrics._common import check_by, teams_of
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.period import Period
@@ -101,6 +101,7 @@ def new_customers_partial(
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Partial[NewCustomerRow]:
     """The mergeable partial aggregate of :func:`new_customers`."""
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -153,6 +154,7 @@ def new_customers(
         SalesmetricsError: ``invalid_option`` at ``by``; ``invalid_period`` or
             ``invalid_instant`` at ``period`` or ``as_of``.
     """
+    check_dataset(dataset)
     check_by(by)
     return finish_new_customers(new_customers_partial(
         dataset, period=period, as_of=as_of, message_team=message_team), by=by)
@@ -192,6 +194,7 @@ def connected_customers_partial(
     as_of: datetime | None = None,
 ) -> Partial[ConnectedRow]:
     """The mergeable partial aggregate of :func:`connected_customers`."""
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
     rows = []
@@ -233,6 +236,7 @@ def connected_customers(
         SalesmetricsError: ``invalid_option`` at ``by``; ``invalid_period`` or
             ``invalid_instant`` at ``period`` or ``as_of``.
     """
+    check_dataset(dataset)
     check_by(by)
     return finish_connected_customers(connected_customers_partial(
         dataset, period=period, as_of=as_of), by=by)

@@ -44,6 +44,7 @@ from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
     check_by,
     check_clock,
+    check_dataset,
     check_instant,
     check_period,
     check_seconds,
@@ -97,6 +98,7 @@ def leads_received(dataset: Dataset, period: Period, as_of: datetime | None,
 
     In input order.
     """
+    check_dataset(dataset)
     return [
         lead for lead in dataset.leads
         if period.contains(lead.received_at) and visible(lead.received_at, as_of)
@@ -112,6 +114,7 @@ def group_names(dataset: Dataset, by: str,
     a lead attribute: every distinct non-null value among the dataset's leads
     (of ``categories`` when given).
     """
+    check_dataset(dataset)
     if by == "team":
         return [t.id for t in dataset.teams]
     if by in ("responder", "assignee", "user"):
@@ -200,6 +203,7 @@ def first_response(dataset: Dataset, lead: Lead, *, as_of: datetime | None = Non
              and (kinds is None or a.kind in kinds)),
             key=lambda a: (a.at, a.index), default=None)
     """
+    check_dataset(dataset)
     for a in dataset.activities_by_lead.get(lead.id, ()):
         if as_of is not None and a.at > as_of:
             break
@@ -275,6 +279,7 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     >>> rows[0].lead, rows[0].value
     ('L', None)
     """
+    check_dataset(dataset)
     the_clock = check_clock(clock)
     the_kinds = check_kinds(kinds)
     cats = _categories(categories)
@@ -421,6 +426,7 @@ def lead_response_time(dataset: Dataset, /, *, period: Period, as_of: datetime |
     >>> r.groups["north"].leads, r.groups["north"].mean
     (1, None)
     """
+    check_dataset(dataset)
     check_by(by, LEAD_GROUPINGS)
     the_buckets = check_buckets(buckets)
     return finish_lead_response_time(lead_response_time_partial(
@@ -435,6 +441,7 @@ def lead_response_time_partial(dataset: Dataset, /, *, period: Period,
                                categories: Iterable[str] | None = None
                                ) -> Partial[LeadResponse]:
     """The mergeable partial aggregate of :func:`lead_response_time`: rows and group names."""
+    check_dataset(dataset)
     check_by(by, LEAD_GROUPINGS)
     period, as_of = check_window(period, as_of)
     cats = _categories(categories)
@@ -506,6 +513,7 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
     >>> d.overall.received, d.overall.responded_in_window, d.overall.mean
     (1, 0, 0.0)
     """
+    check_dataset(dataset)
     period = check_period(period)
     window_seconds = check_seconds(window_seconds, "window_seconds", positive=True)
     at = check_instant(at, "at")  # type: ignore[assignment]

@@ -38,6 +38,7 @@ import attrs
 from salesmetrics.calendars import clock_named
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
+from salesmetrics.metrics._args import check_dataset
 from salesmetrics.metrics._common import check_by
 from salesmetrics.metrics._partial import Result
 from salesmetrics.metrics.responses import (
@@ -133,6 +134,7 @@ def compare_profiles(
         SalesmetricsError: ``invalid_option`` at ``profiles`` (none, an unknown
             name, or a name given twice), ``by``, ``outliers`` or ``targets``.
     """
+    check_dataset(dataset)
     check_by(by, ("team", "user"))
     if isinstance(profiles, str | bytes) or not isinstance(profiles, Sequence):
         raise SalesmetricsError("invalid_option", "profiles",

@@ -16,14 +16,20 @@ were ``at``).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import attrs
 
+from salesmetrics._time import parse_timezone
 from salesmetrics.dataset import Dataset
-from salesmetrics.metrics._args import check_day, check_instant, check_seconds, check_timezone
+from salesmetrics.metrics._args import (
+    check_dataset,
+    check_day,
+    check_instant,
+    check_seconds,
+    check_timezone,
+)
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
 from salesmetrics.metrics._partial import Result, _Builder, make_partial
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
@@ -103,6 +109,7 @@ def waiting(
     Raises:
         SalesmetricsError: ``invalid_option`` at ``by``; ``invalid_instant`` at ``at``.
     """
+    check_dataset(dataset)
     check_by(by)
     at = check_instant(at, "at")  # type: ignore[assignment]
     b = _Builder(teams_of(dataset))
@@ -168,12 +175,12 @@ def _union_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
     for s, e in sorted(intervals):
         if cur_e is None or cur_s is None or s > cur_e:
             if cur_e is not None and cur_s is not None:
-                total += (cur_e - cur_s).total_seconds()
+                total += cur_e.timestamp() - cur_s.timestamp()
             cur_s, cur_e = s, e
         elif e > cur_e:
             cur_e = e
     if cur_e is not None and cur_s is not None:
-        total += (cur_e - cur_s).total_seconds()
+        total += cur_e.timestamp() - cur_s.timestamp()
     return total
 
 
@@ -201,29 +208,33 @@ def colleagues(
         SalesmetricsError: ``invalid_option`` at ``by``, ``day`` or
             ``timezone`` (an unknown IANA zone); ``invalid_instant`` at ``at``.
     """
+    check_dataset(dataset)
     check_by(by, ("user",))
     at = check_instant(at, "at")  # type: ignore[assignment]
     day = check_day(day, "day")
     timezone = check_timezone(timezone, "timezone")
-    windows: dict[str, tuple[str, datetime, datetime]] = {}
+    windows: dict[str, tuple[str, datetime, datetime, datetime]] = {}
     for u in dataset.users:
         tz_name = timezone or dataset.calendar_in_force(u.team, at).timezone
-        tz = ZoneInfo(tz_name)
-        start = datetime.combine(day, time(0), tzinfo=tz)
-        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-        windows[u.id] = (tz_name, start, end)
+        tz = parse_timezone(tz_name, "timezone", "invalid_option")
+        # in UTC: instants of one ZoneInfo compare and subtract as wall clocks,
+        # which would make a 23-hour DST day last 24 hours
+        local = datetime.combine(day, time(0), tzinfo=tz)
+        start = local.astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+        windows[u.id] = (tz_name, local, start, end)
     processed: dict[str, list[str]] = {u: [] for u in windows}
     for tl in timelines(dataset, as_of=at):
         for c in tl.contacts:
             if c.closer is None or c.closer not in windows or c.closed_at is None \
                     or c.closed_by is None:
                 continue
-            _, ds, de = windows[c.closer]
+            _, _, ds, de = windows[c.closer]
             if ds <= c.closed_at < de:
                 processed[c.closer].append(item_ref(c.closed_by))
     rows = []
     for u in dataset.users:
-        tz_name, ds, de = windows[u.id]
+        tz_name, local, ds, de = windows[u.id]
         intervals = []
         online = False
         for s in dataset.sessions_by_user.get(u.id, ()):
@@ -236,7 +247,7 @@ def colleagues(
             if b > a:
                 intervals.append((a, b))
         rows.append(ColleagueRow(
-            user=u.id, team=u.team, timezone=tz_name, day_start=ds,
+            user=u.id, team=u.team, timezone=tz_name, day_start=local,
             connected_seconds=_union_seconds(intervals), online=online,
             contacts_processed=len(processed[u.id]), processed=tuple(processed[u.id])))
     rows.sort(key=lambda r: r.sort_key)
@@ -302,6 +313,7 @@ def open_too_long(
         SalesmetricsError: ``invalid_option`` at ``threshold_seconds`` (negative)
             or ``gap_seconds`` (not positive); ``invalid_instant`` at ``at``.
     """
+    check_dataset(dataset)
     at = check_instant(at, "at")  # type: ignore[assignment]
     threshold_seconds = check_seconds(threshold_seconds, "threshold_seconds")
     gap_seconds = check_gap(gap_seconds)

@@ -28,7 +28,7 @@ import attrs
 from salesmetrics.calendars import BUSINESS, Clock, Piece, measure_pieces
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.metrics._args import check_clock, check_outliers, check_window
+from salesmetrics.metrics._args import check_clock, check_dataset, check_outliers, check_window
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
 from salesmetrics.metrics._partial import (
     Partial,
@@ -145,7 +145,11 @@ def response_rate_partial(
     contact_team: ContactTeam = HOLDER_AT_OPEN,
 ) -> Partial[ContactRow]:
     """The mergeable partial aggregate of :func:`response_rate`."""
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
+    if not isinstance(contact_team, ContactTeam):
+        raise SalesmetricsError("invalid_option", "contact_team",
+                                f"a ContactTeam rule is needed, not {contact_team!r}")
     b = _Builder(teams_of(dataset))
     rows = []
     for tl in timelines(dataset, as_of=as_of, message_team=message_team):
@@ -200,6 +204,7 @@ def response_rate(
         SalesmetricsError: ``invalid_option`` at ``by`` or ``gap_seconds``;
             ``invalid_period`` or ``invalid_instant`` at ``period`` or ``as_of``.
     """
+    check_dataset(dataset)
     check_by(by)
     check_gap(gap_seconds)
     return finish_response_rate(response_rate_partial(
@@ -301,6 +306,7 @@ def conversation_response(
     ...                       clock=WALL).seconds
     60.0
     """
+    check_dataset(dataset)
     r = rules.resolved()
     stop = conv.first_reply if r.stop == "human_reply" else conv.first_outbound
     s_idx = len(conv.messages) if stop is None else _index_of(conv, stop.message)
@@ -427,6 +433,7 @@ def response_time_partial(
 
     Grouped by team (``by`` ``"team"`` or None) or by user (``"user"``).
     """
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     gap_seconds = check_gap(gap_seconds)
     check_by(by, ("team", "user"))
@@ -559,6 +566,7 @@ def response_time(
             ``outliers``, ``targets``; ``invalid_period`` / ``invalid_instant``
             at ``period`` or ``as_of``.
     """
+    check_dataset(dataset)
     check_by(by, ("team", "user"))
     check_targets(targets)
     return finish_response_time(response_time_partial(
@@ -607,6 +615,7 @@ def reply_time_partial(
     by: str | None = None,
 ) -> Partial[ReplyTimeRow]:
     """The mergeable partial aggregate of :func:`reply_time` (before outliers)."""
+    check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     check_by(by, ("team", "user"))
     clock = check_clock(clock)
@@ -696,6 +705,7 @@ def reply_time(
         SalesmetricsError: ``invalid_option`` naming the parameter: ``by``,
             ``clock`` (unknown name), ``targets``.
     """
+    check_dataset(dataset)
     check_by(by, ("team", "user"))
     check_targets(targets)
     return finish_reply_time(reply_time_partial(

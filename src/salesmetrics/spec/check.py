@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from salesmetrics._time import parse_date, parse_instant
+from salesmetrics._values import finite_number
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.period import Period
 from salesmetrics.spec.registry import METRICS
@@ -73,13 +74,8 @@ class Check:
             if default is None:
                 raise self._bad(name, f"{self.metric} needs the option {name!r} (a number)")
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            raise self._bad(name, f"must be a number, not {value!r}")
-        if strictly_positive and value <= 0:
-            raise self._bad(name, f"must be positive, not {value!r}")
-        if minimum is not None and value < minimum:
-            raise self._bad(name, f"must be at least {minimum}, not {value!r}")
-        return float(value)
+        return finite_number(value, f"options.{name}", "invalid_option", minimum=minimum,
+                             positive=strictly_positive)
 
     def string(self, name: str, default: str | None = None,
                choices: Sequence[str] | None = None) -> str | None:

@@ -32,6 +32,8 @@ import attrs
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import load_case_data
+from salesmetrics.load._files import parse_json, read_input
+from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
 from salesmetrics.results import to_jsonable
 from salesmetrics.spec import registry
 from salesmetrics.spec._compare import MISSING, Mismatch, compare
@@ -57,6 +59,11 @@ __all__ = [
 FORMAT = "salesmetrics-case/1"
 
 _HERE = Path(__file__).resolve().parent
+
+#: The deepest nesting of a whole case document: room for a dataset at the
+#: loaders' own depth (whose errors name places in ``data``), far below
+#: Python's recursion limit.
+CASE_LIMITS = Limits(max_depth=DEFAULT_LIMITS.max_depth + 48)
 
 
 # -- shipped files ----------------------------------------------------------------
@@ -175,6 +182,8 @@ def _compute_check(dataset: Dataset, raw: object) -> _Outcome:
 def _checks_of(doc: object) -> list[Any]:
     if not isinstance(doc, Mapping):
         raise SalesmetricsError("invalid_value", "", "a case is a JSON object")
+    # iteratively, before anything recursive (repr, comparison) walks it
+    check_depth(doc, CASE_LIMITS, "")
     checks = doc.get("checks")
     if not isinstance(checks, list):
         raise SalesmetricsError("invalid_value", "checks", "a case's checks are a JSON list")
@@ -358,18 +367,14 @@ def run_case(doc: object, path: str | os.PathLike[str] = "<case>") -> CaseReport
 
 
 def read_case(path: str | os.PathLike[str]) -> Any:
-    """Parse a case file's JSON.
+    """Parse a case file's JSON (with the loaders' file check and JSON parser).
 
     Raises:
-        SalesmetricsError: ``invalid_value`` at ``""`` when the file is not JSON.
-        OSError: the file cannot be read.
+        SalesmetricsError: ``invalid_value`` at ``""`` when the file is
+            missing, not a regular file (a FIFO is refused, never opened),
+            unreadable, or not JSON (a key twice in an object included).
     """
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SalesmetricsError("invalid_value", "", f"not JSON: {exc}") from None
+    return parse_json(read_input(path))
 
 
 def run_case_file(path: str | os.PathLike[str]) -> CaseReport:
@@ -378,8 +383,6 @@ def run_case_file(path: str | os.PathLike[str]) -> CaseReport:
         doc = read_case(path)
     except SalesmetricsError as exc:
         return CaseReport(os.fspath(path), None, problem=exc.message)
-    except OSError as exc:
-        return CaseReport(os.fspath(path), None, problem=f"cannot read: {exc.strerror or exc}")
     return run_case(doc, path)
 
 
