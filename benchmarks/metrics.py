@@ -123,7 +123,7 @@ def fresh(ds: Dataset) -> Dataset:
 
 
 def checks() -> list[dict[str, Any]]:
-    """One check per benchmarked metric, as FIXTURES.md writes them."""
+    """One check per benchmarked metric, as docs/case-format.md writes them."""
     out = []
     for name, spec in METRICS.items():
         if not spec.needs_period and name not in AT_INSTANT:

@@ -1,4 +1,4 @@
-"""Parsing instants and dates from input, with FIXTURES.md's errors.
+"""Parsing instants and dates from input, with the case format's errors.
 
 >>> parse_instant("2026-03-02T20:30:00+01:00", "messages[0].at").isoformat()
 '2026-03-02T20:30:00+01:00'

@@ -89,7 +89,7 @@ def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     spec = commands.add_parser("spec", help="conformance cases: run, compute, schema, list",
-                               description="Conformance cases (FIXTURES.md).")
+                               description="Conformance cases (docs/case-format.md).")
     spec_commands = spec.add_subparsers(dest="spec_command", metavar="SUBCOMMAND", required=True)
     run = spec_commands.add_parser(
         "run", help="run case files and report failing checks",

@@ -1,8 +1,8 @@
-"""Dataset: the records of METRICS.md §1 plus the indexes every metric needs.
+"""Dataset: the records of docs/definitions.md §1 plus the indexes every metric needs.
 
 A :class:`Dataset` is immutable once built. It does not validate references:
 build it through :func:`salesmetrics.load.from_dict` (or the file loaders) to
-get FIXTURES.md's checks, or from Python objects when you trust them.
+get the case format's checks, or from Python objects when you trust them.
 
 Indexes (all built once, at construction):
 
@@ -292,7 +292,7 @@ class Dataset:
         )
 
     def scoped_to_user(self, user: str, as_of: datetime | None = None) -> Dataset:
-        """METRICS.md 2.7 scope: what a user restricted to their own items sees.
+        """docs/definitions.md §2.7 scope: what a user restricted to their own items sees.
 
         Keeps the threads assigned to ``user`` at ``as_of`` (with their messages
         and events), the leads assigned to them, their own activities and

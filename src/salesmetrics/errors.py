@@ -3,7 +3,7 @@
 Every error salesmetrics raises about the caller's input is a
 :class:`SalesmetricsError` with
 
-* ``code``: one of :class:`ErrorCode` (the codes of FIXTURES.md),
+* ``code``: one of :class:`ErrorCode` (the codes of docs/case-format.md),
 * ``path``: the place in the input, list items by index and object members by
   key (``messages[3].at``, ``calendars.store.weekly.mon[0]``, ``options.buckets``),
 * ``message``: a sentence a person understands.
@@ -28,7 +28,7 @@ __all__ = ["DatasetError", "ErrorCode", "SalesmetricsError", "join_path", "print
 
 
 class ErrorCode(StrEnum):
-    """The error codes of FIXTURES.md."""
+    """The error codes of docs/case-format.md."""
 
     INVALID_INSTANT = "invalid_instant"
     MISSING_FIELD = "missing_field"
@@ -61,7 +61,7 @@ class SalesmetricsError(ValueError):
         super().__init__(f"{path}: {message}" if path else message)
 
     def to_dict(self) -> dict[str, str]:
-        """The error as FIXTURES.md's ``{"code", "path", "message"}`` object."""
+        """The error as the case format's ``{"code", "path", "message"}`` object."""
         return {"code": self.code, "path": self.path, "message": self.message}
 
     def __reduce__(self) -> tuple[type[SalesmetricsError], tuple[str, str, str]]:

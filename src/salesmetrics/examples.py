@@ -1,6 +1,6 @@
 """A deterministic generator of realistic example datasets (a network of three stores).
 
-:func:`generate` returns a FIXTURES.md dataset dict; :func:`iter_records`
+:func:`generate` returns a docs/case-format.md dataset dict; :func:`iter_records`
 yields the same records one by one (``(section, record)``), which is how
 :func:`write` streams datasets of millions of messages to JSON Lines (or JSON)
 without holding them in memory. The output depends only on the arguments:
@@ -618,10 +618,10 @@ def generate(
     start: date = DEFAULT_START,
     weeks: int = 4,
 ) -> dict[str, Any]:
-    """An example dataset as a FIXTURES.md dict (see the module for what it holds).
+    """An example dataset as a docs/case-format.md dict (see the module for what it holds).
 
     Deterministic: the same arguments give an equal dict; the wall clock is
-    never read. Sections come in FIXTURES.md order.
+    never read. Sections come in docs/case-format.md order.
 
     Args:
         seed: the seed of ``random.Random``.
@@ -662,7 +662,7 @@ def write(
     Args:
         fh: where to write.
         format: ``"json"`` (one object, one record per line) or ``"jsonl"``
-            (FIXTURES.md records tagged with ``"section"``, see docs/formats.md).
+            (docs/case-format.md records tagged with ``"section"``, see docs/formats.md).
         seed, messages, start, weeks: as for :func:`generate`.
 
     Raises:

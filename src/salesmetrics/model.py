@@ -1,4 +1,4 @@
-"""The domain model of METRICS.md §1: frozen, slotted values and real enums.
+"""The domain model of docs/definitions.md §1: frozen, slotted values and real enums.
 
 Every record is an immutable attrs class; instants are timezone-aware
 :class:`datetime.datetime` values (any offset), dates are :class:`datetime.date`
@@ -64,7 +64,7 @@ class Sender(StrEnum):
 
 
 class EventType(StrEnum):
-    """Kinds of thread events (METRICS.md §1)."""
+    """Kinds of thread events (docs/definitions.md §1)."""
 
     TRANSFER = "transfer"
     ESCALATION = "escalation"

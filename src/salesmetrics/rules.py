@@ -1,18 +1,18 @@
-"""Attribution, transfer and outlier rules: frozen values with METRICS.md's rules as defaults.
+"""Attribution, transfer and outlier rules: frozen values with the definitions' rules as defaults.
 
 Rules are plain values, passed to the conversation metrics as keyword
-arguments; the defaults are METRICS.md §2's rules.
+arguments; the defaults are docs/definitions.md §2's rules.
 
 * :class:`MessageTeam` — which team a message speaks for. Sources combine
   with ``+`` in order of preference (``MESSAGE_FIELD + USER_TEAM``); the team
   holding the thread is always the last resort. Default
-  :data:`DEFAULT_MESSAGE_TEAM` (METRICS.md 2.1 Decision).
+  :data:`DEFAULT_MESSAGE_TEAM` (docs/definitions.md §2.1 Decision).
 * :class:`ContactTeam` — which team a contact counts for:
-  :data:`HOLDER_AT_OPEN` (METRICS.md 2.2, default) or
+  :data:`HOLDER_AT_OPEN` (docs/definitions.md §2.2, default) or
   :data:`HOLDER_AT_CLOSE` (credits a transferred contact to the receiving
   team).
 * :class:`OwnerRule` — which team a conversation counts for:
-  :data:`FIRST_REPLY_ELSE_HOLDER` (METRICS.md 2.1, default) or
+  :data:`FIRST_REPLY_ELSE_HOLDER` (docs/definitions.md §2.1, default) or
   :data:`FIRST_MESSAGE_TEAM`.
 * Outlier policies for durations: :data:`NO_OUTLIERS` (default),
   :class:`Tukey` fences, :class:`Cap`.
@@ -141,13 +141,13 @@ MESSAGE_FIELD = MessageTeam(("message",))
 USER_TEAM = MessageTeam(("user",))
 #: Always the team holding the thread.
 HOLDER_ONLY = MessageTeam(())
-#: METRICS.md 2.1 Decision: the message's team, else its user's, else the holder.
+#: docs/definitions.md §2.1 Decision: the message's team, else its user's, else the holder.
 DEFAULT_MESSAGE_TEAM = MESSAGE_FIELD + USER_TEAM
 
 
 @attrs.frozen
 class ContactTeam:
-    """Which team a contact counts for (METRICS.md 2.2).
+    """Which team a contact counts for (docs/definitions.md §2.2).
 
     ``"open"``: the team holding the thread when the contact opened, whatever
     happens later (transferred away before a reply → unanswered for it).
@@ -168,7 +168,7 @@ HOLDER_AT_CLOSE = ContactTeam("close")
 
 @attrs.frozen
 class OwnerRule:
-    """Which team a conversation counts for (METRICS.md 2.1 owner team).
+    """Which team a conversation counts for (docs/definitions.md §2.1 owner team).
 
     ``"first_reply"``: outbound → the team of its first message; inbound → the
     team of the first human reply, else the team holding the thread at
@@ -223,7 +223,7 @@ def _split(policy: OutlierPolicy, values: Iterable[float]
 
 @attrs.frozen
 class NoOutliers:
-    """Exclude nothing (the default, METRICS.md 2.3 Decision)."""
+    """Exclude nothing (the default, docs/definitions.md §2.3 Decision)."""
 
     name: str = attrs.field(default="none", init=False)
 

@@ -1,4 +1,4 @@
-"""One pass per thread: conversations, holders, contacts (METRICS.md §2).
+"""One pass per thread: conversations, holders, contacts (docs/definitions.md §2).
 
 :func:`thread_timeline` walks one thread's messages and events once, in the
 walk order (instant, messages before events at the same instant, then input
@@ -68,7 +68,7 @@ def split_conversations(
     """Split one thread's messages (already in time order) into conversations.
 
     A message that comes at least ``gap_seconds`` after the previous message
-    of the thread starts a new conversation (METRICS.md 2.1).
+    of the thread starts a new conversation (docs/definitions.md §2.1).
     """
     out: list[list[Message]] = []
     prev = None
@@ -174,7 +174,7 @@ class Conversation:
 
 @attrs.frozen
 class Contact:
-    """A contact (METRICS.md 2.2): inbound messages that put the thread in Waiting.
+    """A contact (docs/definitions.md §2.2): inbound messages that put the thread in Waiting.
 
     ``team``: the team holding the thread when it opened; ``holder_at_close``:
     the team holding it when it closed (or at ``as_of`` while open);

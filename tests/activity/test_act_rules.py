@@ -247,7 +247,7 @@ def test_last_activities_cover_every_user() -> None:
 
 def test_scoped_result_equals_the_filtered_dataset() -> None:
     doc = {
-        "format": "salesmetrics-case/1", "name": "scope", "source": "METRICS.md 2.7",
+        "format": "salesmetrics-case/1", "name": "scope", "source": "docs/definitions.md §2.7",
         "data": {
             "teams": [{"id": "S"}], "users": [{"id": "a"}, {"id": "b"}],
             "customers": [{"id": "c"}],

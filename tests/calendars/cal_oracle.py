@@ -1,6 +1,6 @@
 """A deliberately naive oracle for business seconds: walk minute by minute.
 
-It re-implements the rules of METRICS.md §3.1 in the plainest way: for every
+It re-implements the rules of docs/definitions.md §3.1 in the plainest way: for every
 whole minute of ``[a, b)`` it takes the local date, looks at the ranges that
 start on that date and the two days before (special > closed > holiday >
 week), turns their local ends into instants with zoneinfo (``fold=0``, the

@@ -1,4 +1,4 @@
-"""The clocks of METRICS.md §3.2 and the many-interval call."""
+"""The clocks of docs/definitions.md §3.2 and the many-interval call."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Calendar.from_dict: FIXTURES.md's calendar object, its errors' codes and paths."""
+"""Calendar.from_dict: the case format's calendar object, its errors' codes and paths."""
 
 from __future__ import annotations
 

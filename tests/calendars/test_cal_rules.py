@@ -1,4 +1,4 @@
-"""One test per calendar rule of METRICS.md §3.1 (and the documented decisions)."""
+"""One test per calendar rule of docs/definitions.md §3.1 (and the documented decisions)."""
 
 from __future__ import annotations
 

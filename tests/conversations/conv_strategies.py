@@ -1,4 +1,4 @@
-"""Hypothesis strategy: small random datasets (FIXTURES.md dicts) for the conversation metrics."""
+"""Hypothesis strategy: small random datasets (docs/case-format.md dicts) for the conversation metrics."""
 
 from __future__ import annotations
 

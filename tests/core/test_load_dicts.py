@@ -1,4 +1,4 @@
-"""The FIXTURES.md dataset rules, enforced by from_dict with codes and paths."""
+"""The docs/case-format.md dataset rules, enforced by from_dict with codes and paths."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Soak: a few hundred small seeded datasets through every metric of the registry.
 
 Every check either computes or raises a SalesmetricsError; results keep the
-invariants of METRICS.md (rates in [0, 1] or null, counts non-negative
+invariants of docs/definitions.md (rates in [0, 1] or null, counts non-negative
 integers, totals that add up), are JSON-serialisable, come out the same twice
 and after every section is shuffled.
 """
@@ -39,7 +39,7 @@ def _is_count(value: object) -> bool:
 
 
 def check_invariants(value: Any, where: str = "") -> None:
-    """The METRICS.md invariants of one result, at any depth."""
+    """The docs/definitions.md invariants of one result, at any depth."""
     if isinstance(value, list):
         for i, item in enumerate(value):
             check_invariants(item, f"{where}[{i}]")

@@ -1,4 +1,4 @@
-"""FIXTURES.md's comparison rules: partial, nested, lists, tolerance, instants, null."""
+"""the case format's comparison rules: partial, nested, lists, tolerance, instants, null."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Business-hours calendars and the clocks that measure elapsed time on them.
 
-METRICS.md §3: a :class:`Calendar` (a :class:`Week` in an IANA timezone,
+docs/definitions.md §3: a :class:`Calendar` (a :class:`Week` in an IANA timezone,
 ``+`` :class:`Holidays`, ``-`` :class:`Closed` dates, ``+`` :class:`Special`
 dates) and the clocks ``wall``, ``business`` and ``deferred_start``; a team's
 :class:`CalendarHistory` measures them across its changes of hours.

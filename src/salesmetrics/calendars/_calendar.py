@@ -1,4 +1,4 @@
-"""The business-hours calendar (METRICS.md §3.1): a week in a timezone, plus rules.
+"""The business-hours calendar (docs/definitions.md §3.1): a week in a timezone, plus rules.
 
 A calendar is composed like dateutil's ``rruleset``: a :class:`Week` in an
 IANA timezone, ``+`` public :class:`Holidays`, ``-`` :class:`Closed` dates,
@@ -110,7 +110,7 @@ def _epoch(value: datetime.datetime, what: str) -> float:
 
 @attrs.frozen
 class Calendar:
-    """A business-hours calendar: open hours as instants (METRICS.md §3.1).
+    """A business-hours calendar: open hours as instants (docs/definitions.md §3.1).
 
     Open on the ranges of its :class:`Week` in its timezone, except that on a
     :class:`Holidays` date or a :class:`Closed` date the ranges starting that
@@ -196,7 +196,7 @@ class Calendar:
 
     @classmethod
     def from_dict(cls, data: object, *, path: str) -> Calendar:
-        """A calendar from FIXTURES.md's object; errors name places under ``path``.
+        """A calendar from the case format's object; errors name places under ``path``.
 
         >>> cal = Calendar.from_dict({"timezone": "Europe/Paris",
         ...                           "weekly": {"mon": [["09:00", "12:00"]]},
@@ -490,5 +490,5 @@ _ALWAYS_OPEN = Calendar("UTC", Week.every_day(("00:00", "24:00")))
 
 
 def calendars_by_id(data: Mapping[str, object], path: str = "calendars") -> dict[str, Calendar]:
-    """Calendars from FIXTURES.md's ``calendars`` section (id → object)."""
+    """Calendars from the case format's ``calendars`` section (id → object)."""
     return {cid: Calendar.from_dict(raw, path=f"{path}.{cid}") for cid, raw in data.items()}

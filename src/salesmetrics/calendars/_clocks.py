@@ -1,4 +1,4 @@
-"""Clocks (METRICS.md §3.2): how much time passed from ``a`` to ``b`` on a calendar.
+"""Clocks (docs/definitions.md §3.2): how much time passed from ``a`` to ``b`` on a calendar.
 
 Every metric that measures a duration takes a clock: one of the three named
 instances here, or any object with a ``name`` and an

@@ -1,4 +1,4 @@
-"""FIXTURES.md calendar objects → :class:`Calendar`, with coded errors and paths.
+"""docs/case-format.md calendar objects → :class:`Calendar`, with coded errors and paths.
 
 >>> def error_of(data):
 ...     try:

@@ -1,4 +1,4 @@
-"""The FIXTURES.md dataset as a folder of CSV files, one per section.
+"""The docs/case-format.md dataset as a folder of CSV files, one per section.
 
 Layout of the folder (every file optional):
 
@@ -10,7 +10,7 @@ Layout of the folder (every file optional):
 * ``calendar_history.csv``: teams' calendar history (v1.1), columns
   ``team``, ``from``, ``calendar``; each row is appended to its team's
   ``calendar_history`` in file order;
-* ``calendars.json``: the ``calendars`` object of FIXTURES.md (id →
+* ``calendars.json``: the ``calendars`` object of docs/case-format.md (id →
   calendar), since a weekly schedule does not fit a table.
 
 Cells: an empty cell is a missing field. Boolean fields (``completed``,
@@ -189,7 +189,7 @@ def _read_rows(path: Path, errors: list[SalesmetricsError], name: str) -> list[d
 
 
 def read_csv_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[SalesmetricsError]]:
-    """Read a CSV folder into the FIXTURES.md dataset dict, without validating records.
+    """Read a CSV folder into the docs/case-format.md dataset dict, without validating records.
 
     Returns:
         The dataset dict and the errors found while reading (rows with more
@@ -300,7 +300,7 @@ def _text(value: Any) -> str:
 
 
 def dump_csv_dir(data: dict[str, Any], folder: str | os.PathLike[str]) -> None:
-    """Write a FIXTURES.md dataset dict as a CSV folder (the inverse of :func:`read_csv_dir`).
+    """Write a docs/case-format.md dataset dict as a CSV folder (the inverse of :func:`read_csv_dir`).
 
     Text cells go through :func:`escape_cell`: no line of a cell starts a
     spreadsheet formula, and reading the folder back gives the text given.

@@ -1,6 +1,6 @@
-"""Validate the FIXTURES.md dataset (plain dicts and lists) and build a Dataset.
+"""Validate the docs/case-format.md dataset (plain dicts and lists) and build a Dataset.
 
-The rules, all enforced with FIXTURES.md's codes and paths:
+The rules, all enforced with the case format's codes and paths:
 
 * every section is optional; ``calendars`` is an object, the others lists;
 * required fields present and not null (``missing_field``);
@@ -14,7 +14,7 @@ The rules, all enforced with FIXTURES.md's codes and paths:
   starting with ``x-``, which are ignored: nothing is dropped silently.
 
 Errors are collected in input order (section by section, in the order of the
-FIXTURES.md table) up to ``max_errors``, then raised together as one
+docs/case-format.md table) up to ``max_errors``, then raised together as one
 :class:`~salesmetrics.errors.DatasetError`.
 
 >>> ds = from_dict({"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
@@ -71,7 +71,7 @@ __all__ = ["DEFAULT_MAX_ERRORS", "SECTIONS", "from_dict"]
 
 DEFAULT_MAX_ERRORS = 100
 
-#: The dataset sections, in the order of FIXTURES.md (and of error reporting).
+#: The dataset sections, in the order of docs/case-format.md (and of error reporting).
 SECTIONS = (
     "calendars", "teams", "users", "customers", "threads", "messages", "thread_events",
     "sessions", "leads", "activities", "smart_lists",
@@ -187,7 +187,7 @@ def from_dict(
     path: str = "",
     limits: Limits = DEFAULT_LIMITS,
 ) -> Dataset:
-    """Validate a FIXTURES.md dataset given as dicts and lists; build a Dataset.
+    """Validate a docs/case-format.md dataset given as dicts and lists; build a Dataset.
 
     Args:
         data: the ``data`` object of a case (sections of records).

@@ -1,4 +1,4 @@
-"""The FIXTURES.md dataset as a JSON file (a case file or a bare ``data`` object)."""
+"""The docs/case-format.md dataset as a JSON file (a case file or a bare ``data`` object)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def load_case_data(
 ) -> Dataset:
     """The dataset of a parsed JSON document: a case's ``data``, or the document itself.
 
-    Error paths name places inside ``data`` (``messages[3].at``), as FIXTURES.md says.
+    Error paths name places inside ``data`` (``messages[3].at``), as docs/case-format.md says.
     """
     if "data" in doc and ("format" in doc or "checks" in doc):
         data = doc["data"]

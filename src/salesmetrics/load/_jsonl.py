@@ -1,4 +1,4 @@
-"""The FIXTURES.md dataset as JSON Lines: one record per line, tagged by section.
+"""The docs/case-format.md dataset as JSON Lines: one record per line, tagged by section.
 
 Each non-blank line is a JSON object with a ``"section"`` member naming the
 section the record belongs to; the other members are the record's fields.
@@ -11,7 +11,7 @@ id in JSON)::
     {"section": "messages", "thread": "t", "at": "2026-03-02T09:00:00+01:00", "direction": "in"}
 
 Records of one section may be spread over the file; their order within the
-section is their order in the file. Lines are grouped into the FIXTURES.md
+section is their order in the file. Lines are grouped into the docs/case-format.md
 dict and validated by :func:`~salesmetrics.load.from_dict`, so errors name
 the same places as for the same data in JSON: ``messages[3].at`` is the
 fourth ``messages`` line. A line that cannot be placed in a section names the
@@ -66,7 +66,7 @@ def line_path(number: int) -> str:
 
 
 def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]:
-    """Group JSON Lines into the FIXTURES.md dataset dict, without validating records.
+    """Group JSON Lines into the docs/case-format.md dataset dict, without validating records.
 
     Returns:
         The dataset dict and the errors of lines that could not be placed in a
@@ -158,7 +158,7 @@ def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
 
 
 def iter_jsonl_lines(data: Mapping[str, Any]) -> Iterator[str]:
-    """The lines (without newline) of a FIXTURES.md dataset dict, section by section.
+    """The lines (without newline) of a docs/case-format.md dataset dict, section by section.
 
     >>> list(iter_jsonl_lines({"calendars": {"c": {"timezone": "UTC"}}, "teams": [{"id": "A"}]}))
     ['{"section": "calendars", "id": "c", "timezone": "UTC"}', '{"section": "teams", "id": "A"}']
@@ -185,7 +185,7 @@ def record_line(section: str, record: Mapping[str, Any]) -> str:
 
 
 def dump_jsonl(data: Mapping[str, Any], fh: IO[str]) -> None:
-    """Write a FIXTURES.md dataset dict as JSON Lines to a text file."""
+    """Write a docs/case-format.md dataset dict as JSON Lines to a text file."""
     for line in iter_jsonl_lines(data):
         fh.write(line)
         fh.write("\n")

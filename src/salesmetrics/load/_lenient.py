@@ -252,7 +252,7 @@ class _Work:
 def from_dict_lenient(
     data: Mapping[str, Any], *, errors: Iterable[SalesmetricsError] = ()
 ) -> tuple[Dataset, LoadReport]:
-    """Validate a FIXTURES.md dataset dict, skipping what is invalid.
+    """Validate a docs/case-format.md dataset dict, skipping what is invalid.
 
     Args:
         data: the dataset's sections.

@@ -1,4 +1,4 @@
-"""Adapters from three public datasets to the FIXTURES.md dataset.
+"""Adapters from three public datasets to the docs/case-format.md dataset.
 
 Each adapter takes the path of the data as published (nothing is copied into
 this project) and returns ``(data, skipped)``: the dataset dict and the

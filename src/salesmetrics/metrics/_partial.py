@@ -207,7 +207,7 @@ class Result(Generic[S, R]):
         return short_repr(self)
 
     def summary(self) -> Any:
-        """The FIXTURES.md result shape: ``{group: summary}`` with ``by``, else the overall one."""
+        """The docs/case-format.md result shape: ``{group: summary}`` with ``by``, else the overall one."""
         if self.by is not None:
             return {k: to_jsonable(v) for k, v in self.groups.items()}
         return to_jsonable(self.overall)

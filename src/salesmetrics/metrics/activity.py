@@ -1,4 +1,4 @@
-"""Rep activity, inactive users and smart list progress (METRICS.md §6, Statflo).
+"""Rep activity, inactive users and smart list progress (docs/definitions.md §6, Statflo).
 
 * :func:`rep_activity`: per user over a period, what the rep did: SMS sent,
   new conversations, SMS received, calls made and answered, average call

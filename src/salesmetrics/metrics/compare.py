@@ -1,6 +1,6 @@
 """Comparing groups and periods: competition rankings and period-over-period variation.
 
-METRICS.md 2.6. Both are pure functions of already computed values, so they
+docs/definitions.md §2.6. Both are pure functions of already computed values, so they
 rank or compare any metric value (a rate, a count, a time).
 
 >>> [(r.team, r.rank) for r in rank({"A": 0.5, "B": 0.9, "C": 0.5, "D": None},

@@ -1,4 +1,4 @@
-"""Conversations (METRICS.md 2.1) and customer reply to outbound conversations (2.4).
+"""Conversations (docs/definitions.md §2.1) and customer reply to outbound conversations (2.4).
 
 >>> from salesmetrics.load import from_dict
 >>> from salesmetrics.period import Period
@@ -160,7 +160,7 @@ def conversations(
 ) -> Result[ConversationCounts, ConversationRow]:
     """Count conversations per owner team: new inbound, new outbound, previously started.
 
-    Is equivalent to (per owner team, METRICS.md 2.1)::
+    Is equivalent to (per owner team, docs/definitions.md §2.1)::
 
         convs = [c for t in threads for c in split_conversations(t.visible_messages, gap)]
         new_inbound  = len([c for c in convs if c.start in period and c.is_inbound])
@@ -290,7 +290,7 @@ def outbound_reply(
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
 ) -> Result[OutboundReply, OutboundRow]:
-    """Customer reply rate and time of new outbound conversations (METRICS.md 2.4).
+    """Customer reply rate and time of new outbound conversations (docs/definitions.md §2.4).
 
     Is equivalent to (per team of the first message)::
 

@@ -1,4 +1,4 @@
-"""Lead conversion and lost leads (METRICS.md §5, RemOnline).
+"""Lead conversion and lost leads (docs/definitions.md §5, RemOnline).
 
 * :func:`lead_conversion`: over leads received in the period, how many
   converted (at least one order or sale up to ``as_of``), the rate, and the

@@ -1,4 +1,4 @@
-"""New and connected customers (METRICS.md 2.5).
+"""New and connected customers (docs/definitions.md §2.5).
 
 >>> from salesmetrics.load import from_dict
 >>> from salesmetrics.period import Period

@@ -1,4 +1,4 @@
-"""Lead response time and the lead dashboard (METRICS.md §4, Reynolds & Reynolds).
+"""Lead response time and the lead dashboard (docs/definitions.md §4, Reynolds & Reynolds).
 
 A lead's **first response** is the earliest completed, non-automated activity
 linked to it (``activity.lead``), done at or after the lead was received and

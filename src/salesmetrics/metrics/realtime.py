@@ -1,4 +1,4 @@
-"""Real time and supervision (METRICS.md 2.7): waiting, colleagues, open_too_long.
+"""Real time and supervision (docs/definitions.md §2.7): waiting, colleagues, open_too_long.
 
 Each is taken at an instant ``at`` and reads data up to it (as if ``as_of``
 were ``at``).

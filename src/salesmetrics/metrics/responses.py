@@ -188,7 +188,7 @@ def response_rate(
 ) -> Result[ResponseRate, ContactRow]:
     """Share of contacts opened in the period that their own team answered.
 
-    Is equivalent to (per contact team, METRICS.md 2.2)::
+    Is equivalent to (per contact team, docs/definitions.md §2.2)::
 
         contacts = [c for c in all_contacts if c.opened_at in period]
         answered = [c for c in contacts if c.closed_by_human_reply and c.answered_by == c.team]

@@ -1,9 +1,9 @@
 """The executable specification: the case format, its schema, the runner and the corpus.
 
-A case (FIXTURES.md) is a small dataset and checks, each a metric query with
+A case (docs/case-format.md) is a small dataset and checks, each a metric query with
 its expected answer. :func:`compute_case` computes a parsed case's checks,
 :func:`run_case_file` judges a case file, :func:`compare` is the partial
-comparison of FIXTURES.md, and :func:`iter_fixtures` lists the corpus shipped
+comparison of docs/case-format.md, and :func:`iter_fixtures` lists the corpus shipped
 in the package.
 """
 

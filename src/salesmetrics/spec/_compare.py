@@ -1,4 +1,4 @@
-"""FIXTURES.md's comparison of an expected result with an actual one.
+"""the case format's comparison of an expected result with an actual one.
 
 The rules: ``expect`` is partial (only the keys it names are compared, at any
 depth); a list must have the actual list's length and its items are compared

@@ -1,4 +1,4 @@
-"""A FIXTURES.md check, parsed and validated, and helpers to read its options.
+"""A docs/case-format.md check, parsed and validated, and helpers to read its options.
 
 >>> c = parse_check({"metric": "response_rate", "by": "team",
 ...     "period": {"start": "2026-03-02T00:00:00+01:00", "end": "2026-03-09T00:00:00+01:00"}})

@@ -1,6 +1,6 @@
 """The conformance runner: compute a case's checks and compare them with their expectations.
 
-A case (FIXTURES.md) is a dataset and checks. :func:`compute_case` gives, per
+A case (docs/case-format.md) is a dataset and checks. :func:`compute_case` gives, per
 check, the actual result or an error object; :func:`run_case` (and
 :func:`run_case_file`) also judge each check against its ``expect`` or
 ``expect_error`` and report what differs. Nothing a case holds crashes a run:
@@ -209,7 +209,7 @@ def _outcomes(doc: Mapping[str, Any]) -> list[_Outcome]:
 def compute_case(doc: Mapping[str, Any]) -> list[Any]:
     """Every check's actual result, in order, as JSON data.
 
-    An element is the check's result in the shape of FIXTURES.md's table (every
+    An element is the check's result in the shape of the case format's table (every
     key the implementation computes), or ``{"error": {"code", "path",
     "message"}}`` when the check failed; an error in loading the data gives
     that error object for every check. A metric without an implementation
