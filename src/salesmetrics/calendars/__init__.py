@@ -13,7 +13,7 @@ dates) and the clocks ``wall``, ``business`` and ``deferred_start``; a team's
 [45300.0, 300.0, 300.0]
 """
 
-from salesmetrics.calendars._calendar import Calendar, Closed, Special
+from salesmetrics.calendars._calendar import Calendar
 from salesmetrics.calendars._clocks import (
     BUSINESS,
     CLOCKS,
@@ -25,6 +25,7 @@ from salesmetrics.calendars._clocks import (
     WallClock,
     clock_named,
 )
+from salesmetrics.calendars._days import Closed, Special
 from salesmetrics.calendars._history import CalendarHistory, Piece, measure_pieces
 from salesmetrics.calendars._holidays import Holidays
 from salesmetrics.calendars._ranges import TimeRange, Week

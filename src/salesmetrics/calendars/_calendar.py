@@ -27,64 +27,21 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from salesmetrics._time import parse_timezone, strict_date
+from salesmetrics._time import parse_timezone
+from salesmetrics.calendars._days import Closed, Special, to_dates
 from salesmetrics.calendars._engine import MAX_YEAR, Compiled
 from salesmetrics.calendars._holidays import Holidays
-from salesmetrics.calendars._ranges import RangeLike, TimeRange, Week, to_ranges
+from salesmetrics.calendars._parse import calendar_parts
+from salesmetrics.calendars._ranges import TimeRange, Week
+from salesmetrics.errors import SalesmetricsError, join_path
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["Calendar", "Closed", "Special"]
+__all__ = ["Calendar"]
 
 _UTC = ZoneInfo("UTC")
-
-
-def _to_date(value: object) -> datetime.date:
-    day = strict_date(value)
-    if day is None:
-        raise ValueError(f"not a YYYY-MM-DD date: {value!r}")
-    return day
-
-
-def _to_dates(values: Iterable[object]) -> tuple[datetime.date, ...]:
-    return tuple(sorted({_to_date(v) for v in values}))
-
-
-@attrs.frozen(init=False)
-class Closed:
-    """Extra dates closed all day (subtract them from a calendar with ``-``).
-
-    An overnight range of the day before still runs into a closed date.
-
-    >>> Closed("2026-12-24", datetime.date(2026, 12, 26))
-    Closed(dates=(datetime.date(2026, 12, 24), datetime.date(2026, 12, 26)))
-    """
-
-    dates: tuple[datetime.date, ...]
-
-    def __init__(self, *dates: datetime.date | str) -> None:
-        self.__attrs_init__(_to_dates(dates))
-
-
-@attrs.frozen(init=False)
-class Special:
-    """A date with its own open ranges (add it to a calendar with ``+``).
-
-    Its ranges replace those of the week and of any holiday or closed date
-    on that date; with no ranges the date is closed. The ranges that start
-    on the day before still run into it.
-
-    >>> Special("2026-12-24", ("09:00", "12:00"))
-    Special(date=datetime.date(2026, 12, 24), ranges=(TimeRange('09:00', '12:00'),))
-    """
-
-    date: datetime.date
-    ranges: tuple[TimeRange, ...]
-
-    def __init__(self, date: datetime.date | str, *ranges: RangeLike) -> None:
-        self.__attrs_init__(_to_date(date), to_ranges(ranges))
 
 
 def _check_timezone(inst: Calendar, attribute: attrs.Attribute[str], value: str) -> None:
@@ -164,7 +121,7 @@ class Calendar:
     timezone: str = attrs.field(validator=_check_timezone)
     week: Week = attrs.field(validator=attrs.validators.instance_of(Week))
     holidays: tuple[Holidays, ...] = attrs.field(default=(), converter=_to_holidays)
-    closed: tuple[datetime.date, ...] = attrs.field(default=(), converter=_to_dates)
+    closed: tuple[datetime.date, ...] = attrs.field(default=(), converter=to_dates)
     special: tuple[Special, ...] = attrs.field(default=(), converter=_to_specials)
     _compiled: Compiled = attrs.field(init=False, eq=False, repr=False, hash=False)
     _always: bool = attrs.field(init=False, eq=False, repr=False, hash=False)
@@ -216,9 +173,12 @@ class Calendar:
                 without ``country``) or ``invalid_calendar`` (anything else
                 malformed), naming the place (``calendars.store.weekly.mon[0]``).
         """
-        from salesmetrics.calendars._parse import calendar_from_dict
-
-        return calendar_from_dict(data, path)
+        parts = calendar_parts(data, path)
+        try:
+            return cls(parts.timezone, parts.week, parts.holidays, parts.closed, parts.special)
+        except ValueError as exc:
+            raise SalesmetricsError("invalid_calendar", join_path(path, "timezone"),
+                                    str(exc)) from None
 
     def __add__(self, other: object) -> Calendar:
         if isinstance(other, Holidays):

@@ -1,8 +1,11 @@
-"""docs/case-format.md calendar objects → :class:`Calendar`, with coded errors and paths.
+"""The case format's calendar objects → the parts of a calendar, with coded errors and paths.
+
+:meth:`Calendar.from_dict` builds a calendar from these parts; this module
+does not know the calendar class, so the two never import each other.
 
 >>> def error_of(data):
 ...     try:
-...         calendar_from_dict(data, "calendars.store")
+...         calendar_parts(data, "calendars.store")
 ...     except SalesmetricsError as exc:
 ...         return exc.code, exc.path
 >>> error_of({"timezone": "Mars/Olympus"})
@@ -17,14 +20,25 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from salesmetrics._time import parse_timezone
-from salesmetrics.calendars._calendar import Calendar, Special, _to_date
+from salesmetrics.calendars._days import Special, to_date
 from salesmetrics.calendars._holidays import Holidays
 from salesmetrics.calendars._ranges import WEEKDAYS, TimeRange, Week, to_range
 from salesmetrics.errors import SalesmetricsError, join_path
 
-__all__ = ["calendar_from_dict"]
+__all__ = ["CalendarParts", "calendar_parts"]
+
+
+class CalendarParts(NamedTuple):
+    """What a calendar object holds, checked: its timezone, week, holidays, closed and special days."""
+
+    timezone: str
+    week: Week
+    holidays: tuple[Holidays, ...]
+    closed: tuple[datetime.date, ...]
+    special: tuple[Special, ...]
 
 _KEYS = ("timezone", "weekly", "holidays", "closed", "special")
 
@@ -48,8 +62,8 @@ def _ranges(value: object, path: str) -> tuple[TimeRange, ...]:
     return tuple(out)
 
 
-def calendar_from_dict(data: object, path: str) -> Calendar:
-    """Build a calendar from ``{"timezone", "weekly", "holidays", "closed", "special"}``.
+def calendar_parts(data: object, path: str) -> CalendarParts:
+    """The parts of ``{"timezone", "weekly", "holidays", "closed", "special"}``.
 
     Raises:
         SalesmetricsError: ``missing_field`` or ``invalid_calendar`` with the
@@ -112,7 +126,7 @@ def calendar_from_dict(data: object, path: str) -> Calendar:
             raise _invalid(closed_path, "closed is a list of YYYY-MM-DD dates")
         for i, item in enumerate(closed):
             try:
-                dates.append(_to_date(item))
+                dates.append(to_date(item))
             except ValueError as exc:
                 raise _invalid(join_path(closed_path, i), str(exc)) from None
 
@@ -126,7 +140,7 @@ def calendar_from_dict(data: object, path: str) -> Calendar:
         for key, value in special.items():
             key_path = join_path(special_path, str(key))
             try:
-                day = _to_date(key)
+                day = to_date(key)
             except ValueError as exc:
                 raise _invalid(key_path, str(exc)) from None
             if day in seen:  # two spellings of one day: the result would depend on key order
@@ -134,7 +148,5 @@ def calendar_from_dict(data: object, path: str) -> Calendar:
             seen.add(day)
             specials.append(Special(day, *_ranges(value, key_path)))
 
-    try:
-        return Calendar(tz, Week(**days), tuple(sources), tuple(dates), tuple(specials))
-    except ValueError as exc:
-        raise _invalid(tz_path, str(exc)) from None
+    assert isinstance(tz, str)
+    return CalendarParts(tz, Week(**days), tuple(sources), tuple(dates), tuple(specials))
