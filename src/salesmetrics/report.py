@@ -35,6 +35,7 @@ from typing import IO, Any, Literal
 
 import attrs
 
+from salesmetrics._gc import paused_gc
 from salesmetrics._time import parse_instant
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
@@ -464,6 +465,15 @@ def build_report(
     previous = period.previous() if compare else None
     if profiles:
         check_profiles(profiles)
+    with paused_gc():  # the sections make many acyclic objects (rows, summaries)
+        sections = _sections(dataset, period=period, previous=previous, as_of=as_of, by=by,
+                             progress=progress, profiles=profiles)
+    return Report(period, previous, as_of, by, sections)
+
+
+def _sections(dataset: Dataset, *, period: Period, previous: Period | None,
+              as_of: datetime | None, by: str, progress: Progress | None,
+              profiles: Sequence[str]) -> tuple[SectionResult, ...]:
     out: list[SectionResult] = []
     steps = len(SECTIONS) + (1 if profiles else 0)
     for i, section in enumerate(SECTIONS):
@@ -485,7 +495,7 @@ def build_report(
             out.append(_profiles_section(dataset, profiles, by, period, previous, as_of))
     if progress is not None:
         progress(steps, steps, "")
-    return Report(period, previous, as_of, by, tuple(out))
+    return tuple(out)
 
 
 def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:

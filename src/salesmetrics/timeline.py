@@ -30,6 +30,7 @@ from datetime import datetime
 
 import attrs
 
+from salesmetrics._gc import paused_gc
 from salesmetrics._history import History
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
@@ -451,8 +452,11 @@ def timelines(
                                 f"a MessageTeam rule is needed, not {message_team!r}")
     zone = None if as_of is None else (as_of.tzinfo, as_of.fold)
     key = ("timelines", as_of, zone, gap_seconds, message_team)
-    return dataset.derived(key, lambda: tuple(
-        thread_timeline(dataset, t.id, as_of=as_of, gap_seconds=gap_seconds,
-                        message_team=message_team)
-        for t in dataset.threads
-    ))
+
+    def walk() -> tuple[Timeline, ...]:
+        with paused_gc():  # the walk makes many acyclic objects
+            return tuple(thread_timeline(dataset, t.id, as_of=as_of, gap_seconds=gap_seconds,
+                                         message_team=message_team)
+                         for t in dataset.threads)
+
+    return dataset.derived(key, walk)

@@ -29,13 +29,12 @@ salesmetrics.errors.DatasetError: threads[0].team: unknown team 'B'
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from salesmetrics._gc import paused_gc
 from salesmetrics._time import parse_instant
 from salesmetrics._values import check_text, finite_number, whole_number
 from salesmetrics.dataset import Dataset
@@ -221,24 +220,6 @@ def from_dict(
             built[section] = _load_section(data.get(section), section, path, ids, errors)
         errors.raise_if_any()
         return Dataset(calendars=calendars, **built)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a load makes its objects, then resume it.
-
-    A load makes millions of objects without cycles; each full collection on
-    the way walks every one made so far (a third of the time of a million
-    messages). Reference counting frees memory as usual meanwhile.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _load_calendars(raw: object, path: str, errors: _Collector) -> dict[str, Calendar]:

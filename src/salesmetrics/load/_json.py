@@ -6,9 +6,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from salesmetrics._gc import paused_gc
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict, paused_gc
+from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict
 from salesmetrics.load._files import parse_json, read_input
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 

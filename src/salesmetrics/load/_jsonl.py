@@ -33,10 +33,11 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+from salesmetrics._gc import paused_gc
 from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
-from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict, paused_gc
+from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
 from salesmetrics.load._files import input_file, parse_json
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
