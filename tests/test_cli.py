@@ -174,3 +174,16 @@ def test_version_and_report_help(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert "--format {table,json,csv,xlsx}" in text and "salesmetrics report --example" in text
     assert "3 no data" in text
+
+
+def test_metrics_command_lists_the_metric_table(capsys: pytest.CaptureFixture[str]) -> None:
+    from salesmetrics.cli import main
+    from salesmetrics.metrics.table import TABLE
+
+    assert main(["metrics"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(TABLE)
+    assert main(["metrics", "response_time"]) == 0
+    out = capsys.readouterr().out
+    assert "option targets" in out and "field  median: seconds, lower is better" in out
+    assert main(["metrics", "no_such_metric"]) == 2

@@ -11,6 +11,8 @@ Commands:
 * ``salesmetrics spec list``: list the shipped case files and their names.
 * ``salesmetrics report FILE --period START END`` (or ``--example``): the
   dataset report (:mod:`salesmetrics.report`), as text tables, JSON, CSV or Excel.
+* ``salesmetrics metrics [NAME]``: the metric table — every metric, or one with its
+  options and result fields (units, which way is better).
 * ``salesmetrics --version``: print the installed version.
 
 Exit codes: 0 success, 1 a check failed, 2 bad usage or an unreadable file,
@@ -102,6 +104,15 @@ def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
     spec_commands.add_parser("schema", help="print the JSON Schema of the case format")
     spec_commands.add_parser("list", help="list the shipped case files")
 
+    from salesmetrics.metrics.table import TABLE
+
+    table = commands.add_parser(
+        "metrics", help="the metric table: every metric, its options and result fields",
+        description="The metric table: every metric, or one metric with its options and "
+                    "result fields.")
+    table.add_argument("name", nargs="?", choices=list(TABLE), metavar="NAME",
+                       help=f"one metric ({', '.join(TABLE)})")
+
     report_parser = commands.add_parser(
         "report", help="every metric of a dataset as tables (salesmetrics report --help)")
     if report is not None:
@@ -179,7 +190,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _metrics(name: str | None) -> int:
+    from salesmetrics.metrics.table import TABLE
+
+    if name is None:
+        for m in TABLE.values():
+            by = ", ".join(m.by) if m.by else "-"
+            print(f"{m.name:22} {m.takes:9} by {by:40} {m.doc}")
+        return 0
+    m = TABLE[name]
+    print(f"{m.name} (definitions §{m.section}): {m.doc}")
+    print(f"  taken over: {m.takes}; by: {', '.join(m.by) or 'not grouped'}")
+    for o in m.options:
+        need = "required" if o.required else f"default {o.default!r}"
+        print(f"  option {o.name} ({need}): {o.doc}")
+    arrows = {"higher": ", higher is better", "lower": ", lower is better", None: ""}
+    for f in m.fields:
+        print(f"  field  {f.name}: {f.unit}{arrows[f.better]}")
+    return 0
+
+
 def _dispatch(args: argparse.Namespace, report: ModuleType | None) -> int:
+    if args.command == "metrics":
+        return _metrics(args.name)
     if args.command == "report":
         if report is None:
             print("report is not available yet", file=sys.stderr)
