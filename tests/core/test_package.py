@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -46,9 +47,9 @@ def test_no_module_imports_itself_back() -> None:
     def visit(node: str, stack: list[str], done: set[str]) -> None:
         for dep in sorted(graph[node]):
             if dep in stack:
-                cycle = stack[stack.index(dep):] + [dep]
+                cycle = [*stack[stack.index(dep):], dep]
                 # a package importing its own submodules is how packages work
-                if not all(b.startswith(a + ".") for a, b in zip(cycle, cycle[1:], strict=False)):
+                if not all(b.startswith(a + ".") for a, b in itertools.pairwise(cycle)):
                     cycles.append(" -> ".join(cycle))
             elif dep not in done:
                 visit(dep, [*stack, dep], done)
