@@ -203,8 +203,8 @@ def test_split_by_part_and_merged_equals_the_whole(m: Metric, example: Dataset) 
     reference = [p.name for p in inspect.signature(m.finish).parameters.values()
                  if p.kind is inspect.Parameter.POSITIONAL_ONLY]
     for by in (None, *m.by):
-        kwargs: dict[str, Any] = {"period": WEEK, "by": by}
-        whole = call(m, example, by=by)
+        kwargs: dict[str, Any] = {"period": WEEK, "by": by, **REQUIRED}
+        whole = call(m, example, **({"by": by} if m.by else {}))
         partials = [m.partial(part, **_route(m.partial, kwargs)) for part in _parts(example, 3)]
         merged = merge(*partials)
         extra = [example] if len(reference) > 1 else []

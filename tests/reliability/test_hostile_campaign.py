@@ -250,7 +250,7 @@ HOSTILE_ARGS: list[Any] = [
 ]
 FUNCTIONS = [name for name in metrics.__all__
              if inspect.isfunction(getattr(metrics, name))
-             and "dataset" in inspect.signature(getattr(metrics, name)).parameters
+             and next(iter(inspect.signature(getattr(metrics, name)).parameters)) == "dataset"
              and name != "first_response"]
 
 

@@ -5,14 +5,30 @@ Every metric returns one :class:`Result` (``metric``, ``by``, ``groups``,
 (:mod:`salesmetrics.metrics.table`), with its options and result fields.
 """
 
-from salesmetrics.metrics._partial import Partial, Result, Tally, merge
+
+from salesmetrics.metrics._partial import (
+    Partial,
+    Result,
+    Tally,
+    merge,
+)
 from salesmetrics.metrics.activity import (
     RepFilters,
+    finish_inactive_users,
+    finish_rep_activity,
+    finish_smart_list_progress,
     inactive_users,
+    inactive_users_partial,
     rep_activity,
+    rep_activity_partial,
     smart_list_progress,
+    smart_list_progress_partial,
 )
-from salesmetrics.metrics.compare import RankRow, rank, variation
+from salesmetrics.metrics.compare import (
+    RankRow,
+    rank,
+    variation,
+)
 from salesmetrics.metrics.conversations import (
     conversation_partial,
     conversations,
@@ -21,7 +37,14 @@ from salesmetrics.metrics.conversations import (
     outbound_reply,
     outbound_reply_partial,
 )
-from salesmetrics.metrics.conversion import lead_conversion, lost_leads
+from salesmetrics.metrics.conversion import (
+    finish_lead_conversion,
+    finish_lost_leads,
+    lead_conversion,
+    lead_conversion_partial,
+    lost_leads,
+    lost_leads_partial,
+)
 from salesmetrics.metrics.customers import (
     connected_customers,
     connected_customers_partial,
@@ -31,12 +54,30 @@ from salesmetrics.metrics.customers import (
     new_customers_partial,
 )
 from salesmetrics.metrics.leads import (
+    finish_lead_dashboard,
+    finish_lead_response_time,
     first_response,
     lead_dashboard,
+    lead_dashboard_partial,
     lead_response_time,
+    lead_response_time_partial,
 )
-from salesmetrics.metrics.profiles import ProfileRow, compare_profiles, differing
-from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
+from salesmetrics.metrics.profiles import (
+    ProfileRow,
+    compare_profiles,
+    differing,
+)
+from salesmetrics.metrics.realtime import (
+    colleagues,
+    colleagues_partial,
+    finish_colleagues,
+    finish_open_too_long,
+    finish_waiting,
+    open_too_long,
+    open_too_long_partial,
+    waiting,
+    waiting_partial,
+)
 from salesmetrics.metrics.responses import (
     finish_reply_time,
     finish_response_rate,
@@ -48,7 +89,12 @@ from salesmetrics.metrics.responses import (
     response_time,
     response_time_partial,
 )
-from salesmetrics.metrics.table import TABLE, Field, Metric, Option
+from salesmetrics.metrics.table import (
+    TABLE,
+    Field,
+    Metric,
+    Option,
+)
 
 __all__ = [
     "TABLE",
@@ -62,33 +108,51 @@ __all__ = [
     "Result",
     "Tally",
     "colleagues",
+    "colleagues_partial",
     "compare_profiles",
     "connected_customers",
     "connected_customers_partial",
     "conversation_partial",
     "conversations",
     "differing",
+    "finish_colleagues",
     "finish_connected_customers",
     "finish_conversations",
+    "finish_inactive_users",
+    "finish_lead_conversion",
+    "finish_lead_dashboard",
+    "finish_lead_response_time",
+    "finish_lost_leads",
     "finish_new_customers",
+    "finish_open_too_long",
     "finish_outbound_reply",
+    "finish_rep_activity",
     "finish_reply_time",
     "finish_response_rate",
     "finish_response_time",
+    "finish_smart_list_progress",
+    "finish_waiting",
     "first_response",
     "inactive_users",
+    "inactive_users_partial",
     "lead_conversion",
+    "lead_conversion_partial",
     "lead_dashboard",
+    "lead_dashboard_partial",
     "lead_response_time",
+    "lead_response_time_partial",
     "lost_leads",
+    "lost_leads_partial",
     "merge",
     "new_customers",
     "new_customers_partial",
     "open_too_long",
+    "open_too_long_partial",
     "outbound_reply",
     "outbound_reply_partial",
     "rank",
     "rep_activity",
+    "rep_activity_partial",
     "reply_time",
     "reply_time_partial",
     "response_rate",
@@ -96,6 +160,8 @@ __all__ = [
     "response_time",
     "response_time_partial",
     "smart_list_progress",
+    "smart_list_progress_partial",
     "variation",
     "waiting",
+    "waiting_partial",
 ]

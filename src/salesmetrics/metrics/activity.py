@@ -65,9 +65,11 @@ __all__ = [
     "RepFilters",
     "RepSummary",
     "attempts",
+    "finish_inactive_users",
     "finish_rep_activity",
     "finish_smart_list_progress",
     "inactive_users",
+    "inactive_users_partial",
     "last_activities",
     "rep_activity",
     "rep_activity_partial",
@@ -518,12 +520,40 @@ def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5
     ('a', 'b')
     """
     check_dataset(dataset)
+    check_seconds(days, "days")
+    return finish_inactive_users(inactive_users_partial(dataset, at=at), at=at, days=days)
+
+
+def inactive_users_partial(dataset: Dataset, /, *, at: datetime) -> Partial[LastActivity]:
+    """The mergeable partial aggregate of :func:`inactive_users`: each user's last activity."""
+    check_dataset(dataset)
+    at = check_instant(at, "at")  # type: ignore[assignment]
+    return rows_partial("inactive_users", last_activities(dataset, as_of=at).values())
+
+
+def _later(la: LastActivity) -> tuple[bool, float, bool, int]:
+    """The order in which a later last activity wins (activities before messages on ties)."""
+    if la.at is None:
+        return (False, 0.0, False, -1)
+    return (True, la.at.timestamp(), la.source == "message", la.index or 0)
+
+
+def finish_inactive_users(partial: Partial[LastActivity], /, *, at: datetime,
+                          days: float = 5) -> Result[tuple[str, ...], LastActivity]:
+    """The final :func:`inactive_users` result of a (merged) partial aggregate.
+
+    Each user's last activity is the latest over the parts.
+    """
     at = check_instant(at, "at")  # type: ignore[assignment]
     limit = check_seconds(days, "days") * _DAY
-    last = last_activities(dataset, as_of=at)
+    last: dict[str, LastActivity] = {}
+    for la in partial.rows:
+        if la.user not in last or _later(la) > _later(last[la.user]):
+            last[la.user] = la
     users = sorted(u for u, la in last.items()
                    if la.at is None or (at - la.at).total_seconds() >= limit)
-    return Result("inactive_users", None, {}, tuple(users), tuple(last.values()))
+    return Result("inactive_users", None, {}, tuple(users),
+                  tuple(last[u] for u in sorted(last)))
 
 
 # -- smart list progress -------------------------------------------------------------------

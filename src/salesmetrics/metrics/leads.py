@@ -63,9 +63,11 @@ __all__ = [
     "LeadResponse",
     "ResponseAggregate",
     "ResponseSummary",
+    "finish_lead_dashboard",
     "finish_lead_response_time",
     "first_response",
     "lead_dashboard",
+    "lead_dashboard_partial",
     "lead_response_time",
     "lead_response_time_partial",
     "lead_responses",
@@ -514,11 +516,31 @@ def lead_dashboard(dataset: Dataset, /, *, period: Period, at: datetime,
     (1, 0, 0.0)
     """
     check_dataset(dataset)
+    check_seconds(window_seconds, "window_seconds", positive=True)
+    return finish_lead_dashboard(lead_dashboard_partial(
+        dataset, period=period, at=at, clock=clock, kinds=kinds, categories=categories),
+        at=at, window_seconds=window_seconds)
+
+
+def lead_dashboard_partial(dataset: Dataset, /, *, period: Period, at: datetime,
+                           clock: Clock | str = DEFERRED_START,
+                           kinds: Iterable[ActivityKind | str] | None = None,
+                           categories: Iterable[str] | None = None) -> Partial[LeadResponse]:
+    """The mergeable partial aggregate of :func:`lead_dashboard`: the leads, read at ``at``."""
+    check_dataset(dataset)
     period = check_period(period)
+    at = check_instant(at, "at")  # type: ignore[assignment]
+    return rows_partial("lead_dashboard", lead_responses(
+        dataset, period=period, as_of=at, clock=clock, kinds=kinds, categories=categories))
+
+
+def finish_lead_dashboard(partial: Partial[LeadResponse], /, *, at: datetime,
+                          window_seconds: float = 43200.0
+                          ) -> Result[DashboardSummary, LeadResponse]:
+    """The final :func:`lead_dashboard` result of a (merged) partial aggregate."""
     window_seconds = check_seconds(window_seconds, "window_seconds", positive=True)
     at = check_instant(at, "at")  # type: ignore[assignment]
-    rows = lead_responses(dataset, period=period, as_of=at, clock=clock, kinds=kinds,
-                          categories=categories)
+    rows = partial.rows
     agg = ResponseAggregate.of(rows).summary()
     in_window = sum(
         1 for r in rows

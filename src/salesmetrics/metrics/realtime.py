@@ -31,7 +31,7 @@ from salesmetrics.metrics._args import (
     check_timezone,
 )
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
-from salesmetrics.metrics._partial import Result, _Builder, make_partial
+from salesmetrics.metrics._partial import Partial, Result, _Builder, make_partial, rows_partial
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, timelines
 
@@ -45,8 +45,14 @@ __all__ = [
     "WaitingRow",
     "WaitingThread",
     "colleagues",
+    "colleagues_partial",
+    "finish_colleagues",
+    "finish_open_too_long",
+    "finish_waiting",
     "open_too_long",
+    "open_too_long_partial",
     "waiting",
+    "waiting_partial",
 ]
 
 
@@ -111,6 +117,13 @@ def waiting(
     """
     check_dataset(dataset)
     check_by(by)
+    return finish_waiting(waiting_partial(dataset, at=at, message_team=message_team), by=by)
+
+
+def waiting_partial(dataset: Dataset, /, *, at: datetime,
+                    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM) -> Partial[WaitingRow]:
+    """The mergeable partial aggregate of :func:`waiting`: the waiting threads, by holder."""
+    check_dataset(dataset)
     at = check_instant(at, "at")  # type: ignore[assignment]
     b = _Builder(teams_of(dataset))
     rows = []
@@ -122,7 +135,13 @@ def waiting(
         rows.append(WaitingRow(thread=tl.thread, team=tl.holder, contact_team=c.team,
                                opened_at=c.opened_at, opened_by=item_ref(c.opened_by),
                                waiting_seconds=(at - c.opened_at).total_seconds()))
-    partial = make_partial("waiting", b, rows)
+    return make_partial("waiting", b, rows)
+
+
+def finish_waiting(partial: Partial[WaitingRow], /, *, by: str | None = None
+                   ) -> Result[Waiting, WaitingRow]:
+    """The final :func:`waiting` result of a (merged) partial aggregate."""
+    check_by(by)
     groups = ({k: _waiting_summary([r for r in partial.rows if r.team == k])
                for k in partial.tallies} if by else {})
     return Result("waiting", by, groups, _waiting_summary(list(partial.rows)), partial.rows)
@@ -143,6 +162,7 @@ class ColleagueRow:
     online: bool
     contacts_processed: int
     processed: tuple[str, ...]
+    intervals: tuple[tuple[datetime, datetime], ...] = ()
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
@@ -210,6 +230,14 @@ def colleagues(
     """
     check_dataset(dataset)
     check_by(by, ("user",))
+    return finish_colleagues(colleagues_partial(dataset, day=day, at=at, timezone=timezone),
+                             by=by)
+
+
+def colleagues_partial(dataset: Dataset, /, *, day: date, at: datetime,
+                       timezone: str | None = None) -> Partial[ColleagueRow]:
+    """The mergeable partial aggregate of :func:`colleagues`: one row per user of the part."""
+    check_dataset(dataset)
     at = check_instant(at, "at")  # type: ignore[assignment]
     day = check_day(day, "day")
     timezone = check_timezone(timezone, "timezone")
@@ -249,8 +277,33 @@ def colleagues(
         rows.append(ColleagueRow(
             user=u.id, team=u.team, timezone=tz_name, day_start=local,
             connected_seconds=_union_seconds(intervals), online=online,
-            contacts_processed=len(processed[u.id]), processed=tuple(processed[u.id])))
-    rows.sort(key=lambda r: r.sort_key)
+            contacts_processed=len(processed[u.id]), processed=tuple(processed[u.id]),
+            intervals=tuple(sorted(intervals))))
+    return rows_partial("colleagues", rows)
+
+
+def finish_colleagues(partial: Partial[ColleagueRow], /, *, by: str | None = None
+                      ) -> Result[ColleagueSummary | ColleaguesTotal, ColleagueRow]:
+    """The final :func:`colleagues` result of a (merged) partial aggregate.
+
+    The rows of one user from several parts merge: connected seconds are the
+    union of their session intervals, online if any part says so, contacts
+    processed added up.
+    """
+    check_by(by, ("user",))
+    per_user: dict[str, list[ColleagueRow]] = {}
+    for r in partial.rows:
+        per_user.setdefault(r.user, []).append(r)
+    rows = []
+    for user in sorted(per_user):
+        parts = per_user[user]
+        first = parts[0]
+        intervals = tuple(sorted(iv for r in parts for iv in r.intervals))
+        processed = tuple(sorted(p for r in parts for p in r.processed))
+        rows.append(attrs.evolve(first, connected_seconds=_union_seconds(list(intervals)),
+                                 online=any(r.online for r in parts),
+                                 contacts_processed=len(processed), processed=processed,
+                                 intervals=intervals))
     groups = ({r.user: ColleagueSummary(r.connected_seconds, r.online, r.contacts_processed)
                for r in rows} if by else {})
     total = ColleaguesTotal(sum(r.connected_seconds for r in rows),
@@ -314,6 +367,16 @@ def open_too_long(
             or ``gap_seconds`` (not positive); ``invalid_instant`` at ``at``.
     """
     check_dataset(dataset)
+    return finish_open_too_long(open_too_long_partial(
+        dataset, at=at, threshold_seconds=threshold_seconds, gap_seconds=gap_seconds,
+        message_team=message_team))
+
+
+def open_too_long_partial(dataset: Dataset, /, *, at: datetime, threshold_seconds: float,
+                          gap_seconds: float = DEFAULT_GAP_SECONDS,
+                          message_team: MessageTeam = DEFAULT_MESSAGE_TEAM) -> Partial[OpenRow]:
+    """The mergeable partial aggregate of :func:`open_too_long`: the threads open too long."""
+    check_dataset(dataset)
     at = check_instant(at, "at")  # type: ignore[assignment]
     threshold_seconds = check_seconds(threshold_seconds, "threshold_seconds")
     gap_seconds = check_gap(gap_seconds)
@@ -328,8 +391,16 @@ def open_too_long(
                                 assignee=tl.assignee_at(at), started_at=c.start,
                                 last_message_at=c.last, open_seconds=age))
     rows.sort(key=lambda r: r.sort_key)
+    return rows_partial("open_too_long", rows)
+
+
+def finish_open_too_long(partial: Partial[OpenRow], /
+                         ) -> Result[tuple[OpenThread, ...], OpenRow]:
+    """The final :func:`open_too_long` result of a (merged) partial aggregate (oldest first)."""
+    rows = partial.rows
     return Result("open_too_long", None, {},
                   tuple(OpenThread(r.thread, r.team, r.assignee, r.open_seconds) for r in rows),
-                  tuple(rows))
+                  rows)
+
 
 

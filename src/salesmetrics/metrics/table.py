@@ -25,9 +25,11 @@ from typing import Any, Literal
 import attrs
 
 from salesmetrics.metrics.activity import (
+    finish_inactive_users,
     finish_rep_activity,
     finish_smart_list_progress,
     inactive_users,
+    inactive_users_partial,
     rep_activity,
     rep_activity_partial,
     smart_list_progress,
@@ -59,12 +61,24 @@ from salesmetrics.metrics.customers import (
 )
 from salesmetrics.metrics.leads import (
     LEAD_GROUPINGS,
+    finish_lead_dashboard,
     finish_lead_response_time,
     lead_dashboard,
+    lead_dashboard_partial,
     lead_response_time,
     lead_response_time_partial,
 )
-from salesmetrics.metrics.realtime import colleagues, open_too_long, waiting
+from salesmetrics.metrics.realtime import (
+    colleagues,
+    colleagues_partial,
+    finish_colleagues,
+    finish_open_too_long,
+    finish_waiting,
+    open_too_long,
+    open_too_long_partial,
+    waiting,
+    waiting_partial,
+)
 from salesmetrics.metrics.responses import (
     finish_reply_time,
     finish_response_rate,
@@ -268,7 +282,8 @@ _METRICS: tuple[Metric, ...] = (
            adapter="salesmetrics.spec.adapters.compare:variation"),
     Metric("waiting", "2.7", "threads whose contact is open at an instant", "instant", _TEAM,
            (Field("count", "count", "lower"), Field("threads", "list")),
-           (_AT,), waiting),
+           (_AT,), waiting,
+           partial=waiting_partial, finish=finish_waiting),
     Metric("colleagues", "2.7", "per user: connected seconds, online, contacts processed",
            "instant", ("user",),
            (Field("connected_seconds", "seconds", "higher"), Field("online", "flag"),
@@ -276,7 +291,8 @@ _METRICS: tuple[Metric, ...] = (
            (Option("day", "the day (a date)", required=True, json="date"),
             Option("at", "the instant it is read at", required=True, json="instant"),
             Option("timezone", "IANA timezone of the day (default: the user's team calendar)")),
-           colleagues),
+           colleagues,
+           partial=colleagues_partial, finish=finish_colleagues),
     Metric("open_too_long", "2.7", "threads whose latest conversation is open too long",
            "instant", (),
            (Field("thread", "text"), Field("team", "text"), Field("assignee", "text"),
@@ -284,7 +300,8 @@ _METRICS: tuple[Metric, ...] = (
            (_AT, Option("threshold_seconds", "age beyond which a thread is listed",
                         required=True),
             _GAP),
-           open_too_long, shape="list"),
+           open_too_long, shape="list",
+           partial=open_too_long_partial, finish=finish_open_too_long),
     Metric("business_time", "3.2", "elapsed seconds of intervals on a calendar with a clock",
            "intervals", (), (Field("seconds", "seconds"),),
            (Option("calendar", "a calendar id of the dataset", required=True),
@@ -308,7 +325,8 @@ _METRICS: tuple[Metric, ...] = (
             Option("window_seconds", "the window before at (seconds)", 43200.0),
             Option("clock", "clock: deferred_start, business or wall", "deferred_start"),
             _CATEGORIES, _KINDS),
-           lead_dashboard, reads_as_of=False),
+           lead_dashboard, reads_as_of=False,
+           partial=lead_dashboard_partial, finish=finish_lead_dashboard),
     Metric("lead_conversion", "5", "leads converted into orders and sales", "period",
            ("type", "assignee"),
            (*_counts("leads", "converted"), Field("rate", "rate", "higher"),
@@ -342,7 +360,8 @@ _METRICS: tuple[Metric, ...] = (
     Metric("inactive_users", "6", "users inactive for N days at an instant", "instant", (),
            (Field("user", "text"),),
            (_AT, Option("days", "days without activity", 5)),
-           inactive_users, shape="list"),
+           inactive_users, shape="list",
+           partial=inactive_users_partial, finish=finish_inactive_users),
     Metric("smart_list_progress", "6", "accounts of each smart list attempted", "period",
            ("smart_list", "user"),
            (*_counts("accounts", "attempted"), Field("rate", "rate", "higher"),
