@@ -107,3 +107,20 @@ def test_bad_input_is_an_exit_status_and_a_message_with_its_place(
     assert main([*args, "--lenient", "--out", str(tmp_path / "lenient")]) == 0
     assert "skipped messages[3]" in capsys.readouterr().err
     assert (tmp_path / "lenient" / "report.csv").is_file()
+
+
+def test_queries_replace_tables_section_by_section(demo: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "queries.json"
+    queries.write_text('{"activities": null, "sessions": null,'
+                       ' "teams": "SELECT id, name || \' (CRM)\' AS name, calendar FROM teams"}',
+                       encoding="utf-8")
+    out = tmp_path / "own"
+    assert script().main(["--sqlite", str(demo / "demo.db"), "--queries", str(queries),
+                          "--week", "2026-03-09", "--timezone", "Europe/Paris",
+                          "--out", str(out)]) == 0
+    text = (out / "report.txt").read_text(encoding="utf-8")
+    assert "Paris Opéra (CRM)" in text
+    with open(out / "report.csv", encoding="utf-8", newline="") as fh:
+        calls = [r for r in csv.DictReader(fh)
+                 if r["section"] == "rep_activity" and r["key"] == "calls_made"]
+    assert calls and {r["value"] for r in calls} == {"0"}  # no activities read
