@@ -11,7 +11,9 @@ say they are skipped instead of failing.
 
 from __future__ import annotations
 
+import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "docs" / "tutorial.ipynb"
 REALDATA = ROOT.parent / "shared" / "realdata"
 CELL_TIMEOUT = 120  # seconds per cell; the whole notebook takes about 5 s
+KERNEL = "salesmetrics-tests"
 
 
 def printed(nb: Any) -> str:
@@ -34,12 +37,24 @@ def printed(nb: Any) -> str:
         for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
 
 
+def this_python_kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A kernel spec running this interpreter (not whatever "python3" a machine has installed)."""
+    spec = tmp_path / "jupyter" / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "salesmetrics tests", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return KERNEL
+
+
 def execute(tmp_path: Path, realdata: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     copy = tmp_path / "tutorial.ipynb"
     shutil.copyfile(NOTEBOOK, copy)
     monkeypatch.setenv("SALESMETRICS_REALDATA", str(realdata))
     nb = nbformat.read(copy, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+    client = nbclient.NotebookClient(nb, timeout=CELL_TIMEOUT,
+                                     kernel_name=this_python_kernel(tmp_path, monkeypatch),
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()  # raises CellExecutionError on the first cell that fails
     return nb
