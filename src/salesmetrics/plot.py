@@ -300,6 +300,9 @@ def ranking(
 ) -> Axes:
     """A ranking as bars, best first, each with its rank and its move since the previous period.
 
+    The moves (``▲ 1``, ``=``, ``new``) are shown when the ranking was made
+    with ``previous=``; a ranking without a previous period shows none.
+
     Args:
         rows: a ranking (``RankRow`` list from ``salesmetrics.metrics.rank``).
         names: group id → name.
@@ -314,8 +317,11 @@ def ranking(
     bars = ax.barh(range(len(data)), values, color=[_BLUE if v is not None else _GREY
                                                     for _, v, _, _ in data])
     top = max(values, default=0) or 1
+    compared = any(r.previous_rank is not None for r in rows)  # a ranking without a previous period
     for i, (_group, value, rank_, move) in enumerate(data):
-        if move is None:
+        if not compared:
+            tag, colour = "", _GREY
+        elif move is None:
             tag, colour = "new" if rank_ is not None else "", _GREY
         elif move > 0:
             tag, colour = f"▲ {move}", _GREEN
@@ -340,7 +346,7 @@ def ranking(
 
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel(key)
-    ax.set_title("Ranking (move since the previous period on the right)")
+    ax.set_title("Ranking (move since the previous period on the right)" if compared else "Ranking")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 

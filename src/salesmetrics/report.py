@@ -183,8 +183,15 @@ class Report:
 
 
 def format_duration(seconds: float | None) -> str:
-    """A duration for a person: ``45s``, ``12m 05s``, ``1h 05m``, ``3d 14h``; ``N/A`` for None."""
-    if seconds is None:
+    """A duration for a person: ``45s``, ``12m 05s``, ``1h 05m``, ``3d 14h``; ``N/A`` for None.
+
+    NaN (a missing duration in a DataFrame's float column) is ``N/A`` too, so
+    ``frame["median"].map(format_duration)`` reads every row.
+
+    >>> format_duration(float("nan")), format_duration(-90.4)
+    ('N/A', '-1m 30s')
+    """
+    if seconds is None or seconds != seconds:  # None, or NaN
         return "N/A"
     s = round(seconds)
     sign = "-" if s < 0 else ""

@@ -175,3 +175,4 @@ def test_duration_axes_tick_at_round_durations() -> None:
     rows = rank({"a": 3000.0, "b": 5000.0}, higher_is_better=False)
     ax = plot.ranking(rows, duration=True)
     assert "50m 00s  " in texts(ax) and "1h 23m  " in texts(ax)
+    assert "new" not in texts(ax) and ax.get_title() == "Ranking"  # no previous period: no moves
