@@ -155,6 +155,15 @@ def _summary_class(result: Result[Any, Any]) -> type:
     return type(result.overall)
 
 
+def _readings(summary: Any) -> Mapping[str, Any] | None:
+    """A summary that maps names to summaries (each profile's figures, for
+    ``compare_profiles``), else None."""
+    if isinstance(summary, Mapping) and summary and all(attrs.has(type(v))
+                                                         for v in summary.values()):
+        return summary
+    return None
+
+
 def to_frame(result: Result[Any, Any]) -> pd.DataFrame:
     """One row per group (index named after ``result.by``), or one row for the overall result.
 
@@ -164,13 +173,21 @@ def to_frame(result: Result[Any, Any]) -> pd.DataFrame:
     Returns:
         A DataFrame with a typed column per field of the summary class (see
         the module's table); with ``by`` None, a single row (index ``0``).
+        A summary that maps names to summaries (``compare_profiles``: each
+        profile's figures) gives two column levels, ``(name, field)``.
     """
     pd = _pandas()
+    summaries = [result.overall] if result.by is None else list(result.groups.values())
     if result.by is None:
-        return _frame([result.overall], type(result.overall), pd.RangeIndex(1))
-    keys = list(result.groups)
-    index = pd.Index(pd.array([str(k) for k in keys], dtype=_STR), name=result.by)
-    return _frame([result.groups[k] for k in keys], _summary_class(result), index)
+        index = pd.RangeIndex(1)
+    else:
+        index = pd.Index(pd.array([str(k) for k in result.groups], dtype=_STR), name=result.by)
+    first = _readings(summaries[0]) if summaries else None
+    if first is not None:
+        return pd.concat({name: _frame([s[name] for s in summaries], type(value), index)
+                          for name, value in first.items()}, axis=1)
+    return _frame(summaries, _summary_class(result) if result.by is not None
+                  else type(result.overall), index)
 
 
 def rows_frame(result: Result[Any, Any]) -> pd.DataFrame:
@@ -260,12 +277,28 @@ def html_table(result: Result[Any, Any]) -> str:
     </tbody>
     </table>
     """
-    esc = html.escape
+    readings = _readings(result.overall)
+    if readings is not None:  # each profile's figures: one column per profile and field
+        flat = {f"{name} {f}": (name, f) for name, value in readings.items()
+                for f, _ in _columns(type(value))}
+        return _html_rows(result, [(label, "float64") for label in flat],
+                          lambda summary, label: getattr(summary[flat[label][0]],
+                                                         flat[label][1], None),
+                          lambda label: unit_of(flat[label][1], "float64", "response_time"))
     cls = _summary_class(result)
     fields = _columns(cls) if attrs.has(cls) else []
     metric = getattr(result, "metric", type(result).__name__)
-    units = [unit_of(name, dtype, metric) for name, dtype in fields]
-    heads = [esc(name) + (f" ({esc(unit)})" if unit else "") for (name, _), unit in
+    return _html_rows(result, fields, lambda summary, name: getattr(summary, name, None),
+                      lambda name: unit_of(name, dict(fields)[name], metric))
+
+
+def _html_rows(result: Result[Any, Any], fields: Sequence[tuple[str, str]],
+               value_of: Any, unit: Any) -> str:
+    """The HTML table: a header of ``fields`` with units, a row per group shown and overall."""
+    esc = html.escape
+    metric = getattr(result, "metric", type(result).__name__)
+    units = [unit(name) for name, _ in fields]
+    heads = [esc(name) + (f" ({esc(u)})" if u else "") for (name, _), u in
              zip(fields, units, strict=True)]
     lines = ['<table class="salesmetrics-result">']
     n_rows = len(result.rows)
@@ -280,8 +313,8 @@ def html_table(result: Result[Any, Any]) -> str:
     shown = list(result.groups.items())[:HTML_MAX_GROUPS] if result.by else []
 
     def row(label: str, summary: Any) -> str:
-        cells = "".join(f"<td>{esc(_cell(getattr(summary, name, None), unit))}</td>"
-                        for (name, _), unit in zip(fields, units, strict=True))
+        cells = "".join(f"<td>{esc(_cell(value_of(summary, name), u))}</td>"
+                        for (name, _), u in zip(fields, units, strict=True))
         return f"<tr><th>{esc(label)}</th>{cells}</tr>"
 
     lines.extend(row(str(k), v) for k, v in shown)

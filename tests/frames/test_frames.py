@@ -240,3 +240,21 @@ def test_instants_beyond_the_nanosecond_range_are_kept_at_microseconds() -> None
     column = metrics.response_rate(ds, period=far, by="team").rows_frame()["opened_at"]
     assert str(column.dtype) == "datetime64[us, UTC]"
     assert column[0].to_pydatetime() == datetime(2500, 3, 2, 8, tzinfo=UTC)
+
+
+def test_profile_comparisons_give_a_frame_of_each_profiles_figures() -> None:
+    from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    from salesmetrics.load import load
+    from salesmetrics.metrics import compare_profiles
+
+    names = ("instaply", "zendesk")
+    cmp = compare_profiles(load(example_path()), period=EXAMPLE_PERIOD, profiles=names,
+                           by="team")
+    frame = cmp.to_frame()
+    medians = frame.xs("median", axis=1, level=1)
+    assert list(medians.columns) == list(names)
+    for team, per in cmp.groups.items():
+        assert [medians.loc[team, p] for p in names] == [per[p].median for p in names]
+    assert str(frame[("instaply", "count")].dtype) == "Int64"
+    html = cmp._repr_html_()
+    assert "<th>instaply median (s)</th>" in html and html.count("<tr><th>") == len(cmp.groups) + 1
