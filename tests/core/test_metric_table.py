@@ -147,6 +147,15 @@ def _shuffled(ds: Dataset, seed: int) -> Dataset:
     return ds.replace(**sections)  # type: ignore[arg-type]
 
 
+#: Groupings whose groups partition what the metric counts: there, every count of the
+#: overall result is the sum of the groups' counts.
+PARTITIONS = {("conversations", "team"), ("response_rate", "team"), ("response_time", "team"),
+              ("reply_time", "team"), ("outbound_reply", "team"), ("new_customers", "team"),
+              ("connected_customers", "team"), ("waiting", "team"), ("rep_activity", "user"),
+              ("smart_list_progress", "smart_list"), ("colleagues", "user"),
+              ("lead_response_time", "team"), ("lead_conversion", "type")}
+
+
 @pytest.mark.parametrize("m", FUNCTIONS, ids=lambda m: m.name)
 def test_shared_properties(m: Metric, example: Dataset) -> None:
     shuffled = _shuffled(example, 7)
@@ -166,6 +175,13 @@ def test_shared_properties(m: Metric, example: Dataset) -> None:
                     assert value >= 0, (m.name, f.name, value)
                 if f.unit == "seconds" and value is not None and f.name != "open_seconds":
                     assert value >= 0, (m.name, f.name, value)
+        if (m.name, by) in PARTITIONS:  # totals are the sum of the groups
+            for f in m.fields:
+                if f.unit == "count" and f.name not in ("rank", "previous_rank", "move"):
+                    total = getattr(r.overall, f.name)
+                    if isinstance(total, int) and not isinstance(total, bool):
+                        assert total == sum(getattr(g, f.name) for g in r.groups.values()), (
+                            m.name, by, f.name)
 
 
 def _parts(ds: Dataset, n: int) -> list[Dataset]:
@@ -243,3 +259,27 @@ REQUIRED_JSON: dict[str, Any] = {
     "at": "2026-03-12T15:00:00Z", "day": "2026-03-12", "threshold_seconds": 3600,
     "of": "response_rate", "key": "rate", "calendar": "c",
     "intervals": [["2026-03-09T00:00:00Z", "2026-03-10T00:00:00Z"]]}
+
+
+@pytest.mark.parametrize("m", FUNCTIONS, ids=lambda m: m.name)
+def test_a_scoped_result_names_nothing_of_another_users(m: Metric, example: Dataset) -> None:
+    user = example.users[0].id
+    scoped = example.scoped_to_user(user)
+    mine = ({t.id for t in scoped.threads} | {x.id for x in scoped.leads}
+            | {a.id for a in scoped.activities if a.id})
+    others = ({t.id for t in example.threads} | {x.id for x in example.leads}
+              | {a.id for a in example.activities if a.id}) - mine
+
+    def strings(value: Any) -> set[str]:
+        if isinstance(value, str):
+            return {value}
+        if isinstance(value, dict):
+            return {s for v in value.values() for s in strings(v)}
+        if isinstance(value, list):
+            return {s for v in value for s in strings(v)}
+        return set()
+
+    for by in (None, *m.by):
+        r = call(m, scoped, **({"by": by} if m.by else {}))
+        named = strings(r.to_rows()) | strings(r.summary())
+        assert named & others == set(), (m.name, by, sorted(named & others)[:5])
