@@ -77,6 +77,7 @@ __all__ = [
     "report_csv",
     "report_json",
     "run",
+    "section_result",
     "write_xlsx",
 ]
 
@@ -357,24 +358,26 @@ def _pick(values: Any, columns: Sequence[Column]) -> dict[str, Any]:
     return {c.key: values.get(c.key) for c in columns}
 
 
-def _section(dataset: Dataset, section: ReportSection, grouping: str, period: Period,
-             previous: Period | None, as_of: datetime | None) -> SectionResult:
-    # one computation per period: the grouped result's overall is the total
-    now = compute_result(dataset, section.metric, period=period, as_of=as_of, by=grouping)
+def section_result(dataset: Dataset, section: ReportSection, grouping: str,
+                   now: Result[Any, Any], then: Result[Any, Any] | None) -> SectionResult:
+    """A section's rows and total from its metric's results over the period and the previous one.
+
+    The grouped result's overall is the total; ``then`` is None when the
+    report does not compare.
+    """
     current, total = to_jsonable(now.summary()), to_jsonable(now.overall)
     before: Any = {}
     before_total: Any = {}
-    if previous is not None:
-        then = compute_result(dataset, section.metric, period=previous, as_of=as_of,
-                              by=grouping)
+    if then is not None:
         before, before_total = to_jsonable(then.summary()), to_jsonable(then.overall)
+    compared = then is not None
     cols = section.columns
     rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(current[group], cols),
-                      _pick(before.get(group), cols) if previous is not None else {})
+                      _pick(before.get(group), cols) if compared else {})
             for group in current]
     rows.sort(key=lambda r: (_sort_key(r.name), r.group or ""))
     total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), _pick(total, cols),
-                          _pick(before_total, cols) if previous is not None else {})
+                          _pick(before_total, cols) if compared else {})
     return SectionResult(section.title, section.metric, grouping, cols, tuple(rows), total_row)
 
 
@@ -459,33 +462,24 @@ def build_report(
     >>> rate.rows[0].values["rate"], rate.rows[0].previous["rate"]
     (0.7105263157894737, 0.6363636363636364)
     """
-    if by not in ("team", "user"):
-        raise SalesmetricsError("invalid_option", "by", f"by must be 'team' or 'user', not {by!r}")
-    previous = period.previous() if compare else None
+    from salesmetrics.engines import ReportPlan, finish_report, part_partials
+
+    plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
     if profiles:
         check_profiles(profiles)
-    out: list[SectionResult] = []
+    # the one pipeline of every engine, here over a single part: the whole dataset
     steps = len(SECTIONS) + (1 if profiles else 0)
-    for i, section in enumerate(SECTIONS):
+    report = finish_report(dataset, part_partials(dataset, plan, progress=progress,
+                                                  steps=steps), plan)
+    out = list(report.sections)
+    if profiles:
         if progress is not None:
-            progress(i, steps, section.title)
-        grouping = section.by_team if by == "team" else section.by_user
-        if grouping is None:
-            out.append(SectionResult(section.title, section.metric, None, section.columns,
-                                     error=f"not available by {by}"))
-        else:
-            try:
-                out.append(_section(dataset, section, grouping, period, previous, as_of))
-            except SalesmetricsError as exc:
-                out.append(SectionResult(section.title, section.metric, grouping,
-                                         section.columns, error=str(exc)))
-        if profiles and section.metric == "response_time":
-            if progress is not None:
-                progress(i + 1, steps, "profiles")
-            out.append(_profiles_section(dataset, profiles, by, period, previous, as_of))
+            progress(len(SECTIONS), steps, "profiles")
+        at = next(i for i, s in enumerate(out) if s.metric == "response_time") + 1
+        out.insert(at, _profiles_section(dataset, profiles, by, period, plan.previous, as_of))
     if progress is not None:
         progress(steps, steps, "")
-    return Report(period, previous, as_of, by, tuple(out))
+    return attrs.evolve(report, sections=tuple(out))
 
 
 def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:
