@@ -792,6 +792,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"({', '.join(PROFILES)}), with how many conversations differ")
     parser.add_argument("--no-compare", dest="compare", action="store_false",
                         help="do not compute the previous period")
+    parser.add_argument("--engine", choices=("memory", "stream", "dask"), default="memory",
+                        help="memory (default): load the dataset whole; stream: a .jsonl file "
+                             "or a CSV folder cut into parts on disk, one in memory at a time; "
+                             "dask: on a Dask cluster (needs the dask extra)")
+    parser.add_argument("--partitions", type=int, default=None, metavar="N",
+                        help="stream, dask: how many parts (default: one per 64 MiB of input; "
+                             "dask: the input's blocks)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="dask: a LocalCluster of N worker processes (default: one per core)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="dask: an existing cluster's scheduler (tcp://host:8786)")
 
 
 class _TerminalProgress:
@@ -881,6 +892,8 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
             require("openpyxl", "excel")
         except ModuleNotFoundError as exc:
             return _fail(f"--format xlsx: {exc}")
+    if args.engine != "memory":
+        return _run_engine(args, out)
     progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         period = _period(args)
@@ -916,6 +929,40 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     finally:
         if progress is not None:
             progress.close()
+    return _write(args, report, source, out)
+
+
+def _run_engine(args: argparse.Namespace, out: IO[str] | None) -> int:
+    """``--engine stream`` or ``dask``: the report of the file without loading it whole."""
+    from salesmetrics.engines import stream
+
+    if args.example or args.lenient or args.profiles:
+        flag = "--example" if args.example else "--lenient" if args.lenient else "--profiles"
+        return _fail(f"{flag} needs --engine memory")
+    try:
+        period = _period(args)
+        as_of = parse_instant(args.as_of, "--as-of") if args.as_of else None
+        options: dict[str, Any] = {"period": period, "as_of": as_of, "by": args.by,
+                                   "compare": args.compare}
+        if args.engine == "stream":
+            report = stream.stream_report(args.file, partitions=args.partitions, **options)
+        else:
+            from salesmetrics.engines.dask import records_bag, run_on_cluster
+
+            require("distributed", "dask")
+            report = run_on_cluster(records_bag(args.file, partitions=args.partitions),
+                                    workers=args.workers, scheduler=args.scheduler,
+                                    partitions=args.partitions, **options)
+    except SalesmetricsError as exc:
+        for more in list(stream.errors_of(exc))[1:10]:
+            print(f"  {more}", file=sys.stderr)
+        return _fail(str(exc))
+    except (OSError, ModuleNotFoundError) as exc:
+        return _fail(str(exc))
+    return _write(args, report, args.file, out)
+
+
+def _write(args: argparse.Namespace, report: Report, source: str, out: IO[str] | None) -> int:
     if args.format == "xlsx":
         try:
             write_xlsx(report, args.output, source=source)
