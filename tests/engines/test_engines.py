@@ -61,7 +61,7 @@ def cluster() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
     # two in-process workers: worker processes take seconds to start on 2 cores
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as c, distributed.Client(c) as client:
+                                  dashboard_address=":0") as c, distributed.Client(c) as client:
         yield client
 
 

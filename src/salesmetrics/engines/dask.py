@@ -8,7 +8,9 @@ to every task; the other records are shuffled by partition key
 leads with their activities, sessions by user) so that each group holds whole
 threads and leads; each group is loaded and validated as a dataset and turned
 into partial aggregates; a tree reduction (``Bag.reduction``) merges them and
-the client finishes the report. The records of a group keep their input
+the client finishes the report. The shuffle is one task per group gathering
+its piece of every input partition (each input partition is parsed and cut
+once). The records of a group keep their input
 order (ties between equal instants are read in that order, as in memory).
 
 Errors of a record name its place in the bag (``bag partition 3, item 17``),
@@ -30,7 +32,7 @@ from typing import Any
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
-from salesmetrics.engines._split import KEYS, REFERENCE, bucket, key_of
+from salesmetrics.engines._split import REFERENCE, bucket, key_of
 from salesmetrics.engines.stream import INDEXED, LocatedError, errors_of, raise_located
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
@@ -93,11 +95,32 @@ def _locate(exc: SalesmetricsError, places: Mapping[str, list[tuple[int, int]]])
     return LocatedError(exc.code, exc.path, exc.message, file="records")
 
 
-def _group_partials(group: tuple[int, list[Tagged]], reference: Mapping[str, Any],
-                    plan: ReportPlan, max_errors: int) -> PartialSet:
-    """A group's partial aggregates (the reference data added)."""
-    data, places = _data(group[1])
-    return part_partials(_load({**reference, **data}, places, max_errors), plan)
+def _cut(records: Iterable[Any], index: int, n: int) -> tuple[list[Tagged], list[list[Tagged]]]:
+    """A bag partition's reference records, and its other records cut into ``n`` pieces."""
+    reference: list[Tagged] = []
+    pieces: list[list[Tagged]] = [[] for _ in range(n)]
+    for t in _tag(records, index):
+        if t[0] in REFERENCE:
+            reference.append(t)
+        else:
+            pieces[bucket(key_of(t[0], t[2]), n)].append(t)
+    return reference, pieces
+
+
+def _reference_data(pieces: Iterable[list[Tagged]], max_errors: int) -> dict[str, Any]:
+    """The reference sections' dataset dict, validated (errors located in the bag)."""
+    data, places = _data(t for piece in pieces for t in piece)
+    _load(data, places, max_errors)
+    return data
+
+
+def _group_partials(pieces: Iterable[list[Tagged]], reference: Mapping[str, Any],
+                    plan: ReportPlan, max_errors: int) -> list[PartialSet]:
+    """A group's partial aggregates (the reference data added); none for an empty group."""
+    data, places = _data(t for piece in pieces for t in piece)
+    if not data:
+        return []
+    return [part_partials(_load({**reference, **data}, places, max_errors), plan)]
 
 
 def _merge_all(sets: Iterable[PartialSet | None]) -> PartialSet | None:
@@ -137,31 +160,28 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise SalesmetricsError("invalid_option", "partitions",
                                 f"partitions must be a positive integer, not {n!r}")
-    tag = dask.delayed(_tag, pure=True)
-    tagged = db.from_delayed([tag(p, i) for i, p in enumerate(records.to_delayed())])
+    # one graph: each input partition is parsed once and cut into n pieces; group b
+    # gathers piece b of every partition (the shuffle), adds the reference data and
+    # computes its partials; a tree reduction (Bag.reduction) merges them
+    delayed = dask.delayed
+    cuts = [delayed(_cut, pure=True, nout=2)(p, i, n)
+            for i, p in enumerate(records.to_delayed())]
+    reference_data = delayed(_reference_data, pure=True)([c[0] for c in cuts], max_errors)
+    groups = [delayed(_group_partials, pure=True)([c[1][b] for c in cuts], reference_data,
+                                                  plan, max_errors) for b in range(n)]
+    merged_bag = db.from_delayed(groups).reduction(_merge_all, _merge_all,
+                                                   split_every=split_every)
     try:
-        reference_data, places = _data(tagged.filter(_is_reference).compute())
-        reference = _load(reference_data, places, max_errors)
-        groups = tagged.filter(_is_cut).groupby(lambda t: bucket(key_of(t[0], t[2]), n),
-                                                npartitions=n)
-        merged = groups.map(_group_partials, reference_data, plan, max_errors).reduction(
-            _merge_all, _merge_all, split_every=split_every).compute()
+        data, merged = dask.compute(reference_data, merged_bag)
     except DatasetError as exc:  # its text is rebuilt after travelling from a worker
         raise_located(exc.errors)
+    reference = from_dict(data, max_errors=max_errors)
     return finish_report(reference, merged or part_partials(reference, plan), plan)
 
 
 def _dask() -> tuple[Any, Any]:
     """dask and dask.bag, imported when a report needs them (untyped: Any)."""
     return importlib.import_module("dask"), importlib.import_module("dask.bag")
-
-
-def _is_reference(t: Tagged) -> bool:
-    return t[0] in REFERENCE
-
-
-def _is_cut(t: Tagged) -> bool:
-    return t[0] in KEYS
 
 
 def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = None) -> Any:
@@ -223,6 +243,6 @@ def run_on_cluster(records: Any, /, *, workers: int | None = None,
         with Client(scheduler):
             return dask_report(records, **options)
     with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                      processes=True, dashboard_address=None) as cluster, Client(cluster):
+                      processes=True, dashboard_address=":0") as cluster, Client(cluster):
         return dask_report(records, **options)
 

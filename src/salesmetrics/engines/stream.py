@@ -69,7 +69,7 @@ __all__ = ["INDEXED", "LocatedError", "Split", "errors_of", "raise_located", "sp
            "stream_report"]
 
 #: Bytes of input per part when ``partitions`` is not given.
-PART_BYTES = 64 * 2**20
+PART_BYTES = 16 * 2**20
 
 INDEXED = re.compile(r"^([a-z_]+)\[(\d+)\](.*)$")
 
@@ -198,6 +198,7 @@ class Split:
             except SalesmetricsError as exc:
                 self.fail(exc, i)
             yield part
+            del part  # before the next part is loaded: one part in memory at a time
 
 
 class _Writers:
@@ -376,7 +377,7 @@ def split(source: str | os.PathLike[str], /, *, partitions: int | None = None,
 
     Args:
         source: a ``.jsonl`` file or a folder of CSV files.
-        partitions: how many parts (default: one per 64 MiB of input).
+        partitions: how many parts (default: one per 16 MiB of input).
         max_errors: stop collecting errors after this many.
         tmp_dir: where the temporary folder goes (default: the system's).
 
