@@ -13,6 +13,7 @@ Each computes the same :class:`~salesmetrics.report.Report` with
 from salesmetrics.engines._pipeline import (
     PartialSet,
     ReportPlan,
+    finish_parts,
     finish_report,
     merge_partials,
     part_partials,
@@ -22,6 +23,7 @@ from salesmetrics.engines._pipeline import (
 __all__ = [
     "PartialSet",
     "ReportPlan",
+    "finish_parts",
     "finish_report",
     "merge_partials",
     "part_partials",

@@ -39,8 +39,8 @@ from salesmetrics.period import Period
 if TYPE_CHECKING:
     from salesmetrics.report import Report
 
-__all__ = ["PartialSet", "ReportPlan", "finish_report", "merge_partials", "part_partials",
-           "report_from_parts"]
+__all__ = ["PartialSet", "ReportPlan", "finish_parts", "finish_report", "merge_partials",
+           "part_partials", "report_from_parts"]
 
 Progress = Callable[[int, int, str], None]
 
@@ -137,11 +137,16 @@ def part_partials(part: Dataset, plan: ReportPlan, /, *,
 
 def merge_partials(first: PartialSet, /, *others: PartialSet) -> PartialSet:
     """Merge the partial sets of disjoint parts (threads with their messages and events,
-    leads with their activities, the reference data in every part)."""
-    out = first
-    for other in others:
-        out = out.merge(other)
-    return out
+    leads with their activities, the reference data in every part).
+
+    They are merged pairwise, as a balanced tree: each row is sorted into place
+    ``log2(parts)`` times, not once per part.
+    """
+    level = [first, *others]
+    while len(level) > 1:
+        level = [level[i].merge(level[i + 1]) if i + 1 < len(level) else level[i]
+                 for i in range(0, len(level), 2)]
+    return level[0]
 
 
 def finish_report(reference: Dataset, merged: PartialSet, plan: ReportPlan, /) -> Report:
@@ -198,11 +203,13 @@ def report_from_parts(reference: Dataset, parts: Iterable[Dataset], /, *, period
         SalesmetricsError: ``invalid_option`` at ``by``.
     """
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
-    merged: PartialSet | None = None
-    for part in parts:
-        p = part_partials(part, plan)
-        merged = p if merged is None else merged.merge(p)
-    if merged is None:
-        merged = part_partials(reference, plan)
+    return finish_parts(reference, (part_partials(part, plan) for part in parts), plan)
+
+
+def finish_parts(reference: Dataset, partials: Iterable[PartialSet], plan: ReportPlan,
+                 /) -> Report:
+    """The report of the parts' partial sets (none: the reference dataset is the only part)."""
+    sets = list(partials)
+    merged = merge_partials(*sets) if sets else part_partials(reference, plan)
     return finish_report(reference, merged, plan)
 
