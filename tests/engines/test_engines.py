@@ -201,3 +201,44 @@ def test_the_command_line_engines(example_jsonl: Path, capsys: pytest.CaptureFix
     assert f"big.jsonl:{line}: messages[700].at: naive instant" in capsys.readouterr().err
     assert main(["report", "--example", "--engine", "stream"]) == 2
     assert "--example needs --engine memory" in capsys.readouterr().err
+
+
+def test_located_errors_keep_their_place_through_pickling_and_csv_reference_errors(
+        tmp_path: Path) -> None:
+    import pickle
+
+    err = LocatedError("invalid_instant", "messages[3].at", "naive instant", file="big.jsonl",
+                       line=12)
+    back = pickle.loads(pickle.dumps(err))
+    assert (str(back), back.file, back.line) == (str(err), "big.jsonl", 12)
+    assert str(err) == "big.jsonl:12: messages[3].at: naive instant"
+    data = json.loads(json.dumps(EXAMPLE))
+    data["teams"][1]["calendar"] = "nowhere"
+    folder = tmp_path / "csv"
+    dump_csv_dir(data, folder)
+    with pytest.raises(SalesmetricsError) as memory:
+        load(folder)
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(folder, period=EXAMPLE_PERIOD, partitions=2)
+    assert str(e.value) == f"teams.csv: {memory.value}"
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(_jsonl(data, tmp_path / "ref.jsonl"), period=EXAMPLE_PERIOD)
+    line = next(i for i, text in enumerate((tmp_path / "ref.jsonl").read_text().splitlines(),
+                                           start=1) if '"nowhere"' in text)
+    assert str(e.value) == f"ref.jsonl:{line}: {memory.value}"
+
+
+def test_a_line_the_loader_refuses_in_a_part_is_named_by_its_line_in_the_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first pass reads fast; should the loader refuse a line it let through,
+    # the part's error still names the line of the input
+    lines = [json.dumps({"section": "teams", "id": "A"}),
+             json.dumps({"section": "threads", "id": "t", "team": "A"}), "{oops"]
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    real = stream_module._record
+    monkeypatch.setattr(stream_module, "_record", lambda text: real(text) or {
+        "section": "messages", "thread": "t"})
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(path, period=EXAMPLE_PERIOD, partitions=3)
+    assert e.value.path == "line 3" and str(e.value).startswith("odd.jsonl:3: not JSON")

@@ -2,8 +2,8 @@
 
 Records are dicts with a ``"section"`` key, as the lines of JSON Lines (a
 calendar's record carries its ``"id"``). The reference sections (calendars,
-teams, users, customers, smart lists) are gathered on the client and given
-to every task; the other records are shuffled by partition key
+teams, users, customers, smart lists) are gathered by one task and given
+to every group; the other records are shuffled by partition key
 (:mod:`salesmetrics.engines._split`: threads with their messages and events,
 leads with their activities, sessions by user) so that each group holds whole
 threads and leads; each group is loaded and validated as a dataset and turned

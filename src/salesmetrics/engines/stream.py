@@ -67,6 +67,7 @@ __all__ = ["INDEXED", "LocatedError", "Split", "errors_of", "raise_located", "sp
 PART_BYTES = 16 * 2**20
 
 INDEXED = re.compile(r"^([a-z_]+)\[(\d+)\](.*)$")
+_LINE = re.compile(r"^line (\d+)$")
 
 
 class LocatedError(SalesmetricsError):
@@ -128,6 +129,7 @@ class Split:
         #: records per section in the whole input
         self.counts: dict[str, int] = dict.fromkeys((*SECTIONS, "conversions"), 0)
         self.reference_lines: list[str] = []
+        self.reference_numbers: list[int] = []
         self.reference_at: dict[str, list[int]] = {s: [] for s in REFERENCE}
         self.calendar_at: dict[str, int] = {}
         self.reference: Dataset = Dataset()
@@ -145,7 +147,15 @@ class Split:
         head = re.split(r"[.\[]", path, maxsplit=1)[0]
         line: int | None = None
         match = INDEXED.match(path)
-        if match and match.group(1) in KEYS and part is not None:
+        lines = _LINE.match(path)
+        if lines and not self.csv_folder:  # a line of the reference lines, then of the part
+            k = int(lines.group(1)) - 1
+            if k < len(self.reference_numbers):
+                line = self.reference_numbers[k]
+            elif part is not None:
+                line = self._line(part, k - len(self.reference_numbers))
+            path = line_path(line) if line is not None else path
+        elif match and match.group(1) in KEYS and part is not None:
             section, k, rest = match.group(1), int(match.group(2)), match.group(3)
             g, line = self._place(part, section, k)
             path = f"{section}[{g}]{rest}"
@@ -157,6 +167,14 @@ class Split:
             cid = path.split(".")[1] if "." in path else ""
             line = self.calendar_at.get(cid)
         return LocatedError(exc.code, path, exc.message, file=self._file_of(head), line=line)
+
+    def _line(self, part: int, k: int) -> int | None:
+        """The line in the input of a part's ``k``-th line (0-based)."""
+        with open(self.root / f"part{part}.idx", encoding="utf-8") as fh:
+            for i, entry in enumerate(fh):
+                if i == k:
+                    return int(entry.split()[2])
+        return None
 
     def _place(self, part: int, section: str, k: int) -> tuple[int, int | None]:
         """The index in the whole input and the line of a part's ``k``-th record of ``section``."""
@@ -262,6 +280,7 @@ def _split_jsonl(path: Path, s: Split) -> None:
                 s.counts[section] = g + 1
                 if section in REFERENCE:
                     s.reference_lines.append(text)
+                    s.reference_numbers.append(number)
                     s.reference_at[section].append(number)
                     continue
                 part = bucket(key_of(section, rec), s.n)
@@ -312,9 +331,11 @@ def _split_csv(folder: Path, s: Split) -> None:
     dirs = [ref, *(s.root / f"part{i}" for i in range(s.n))]
     for d in dirs:
         d.mkdir()
-    cut = [p for p in sorted(folder.glob("*.csv")) if p.stem in KEYS]
-    for p in [*sorted(folder.glob("*.csv")), folder / "calendars.json"]:
-        if p.stem not in KEYS and p.exists():
+    # what the loader reads (.csv files, calendars.json; suffixes in any case)
+    files = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in (".csv", ".json")]
+    cut = [p for p in files if p.stem in KEYS and p.suffix.lower() == ".csv"]
+    for p in files:
+        if p not in cut:
             for d in dirs:
                 os.symlink(p.resolve(), d / p.name)
     with contextlib.ExitStack() as stack:
