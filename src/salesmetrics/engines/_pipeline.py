@@ -203,7 +203,11 @@ def report_from_parts(reference: Dataset, parts: Iterable[Dataset], /, *, period
         SalesmetricsError: ``invalid_option`` at ``by``.
     """
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
-    return finish_parts(reference, (part_partials(part, plan) for part in parts), plan)
+    sets = []
+    for part in parts:  # parts may be a generator: one part in memory at a time
+        sets.append(part_partials(part, plan))
+        del part
+    return finish_parts(reference, sets, plan)
 
 
 def finish_parts(reference: Dataset, partials: Iterable[PartialSet], plan: ReportPlan,
