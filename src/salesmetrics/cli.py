@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
 import json
 import os
 import sys
@@ -44,6 +43,8 @@ from salesmetrics.spec.runner import (
 )
 
 __all__ = ["build_parser", "main", "utf8_stdout"]
+
+from salesmetrics._console import utf8_stdout
 
 _PROG = "salesmetrics"
 
@@ -68,19 +69,6 @@ def _version() -> str:
         from salesmetrics import __version__
 
         return __version__
-
-
-def utf8_stdout() -> None:
-    """Write standard output as UTF-8, whatever the locale says.
-
-    Reports, case results and example datasets hold any text of the data
-    (``Équipe 😀``) and the tables a dash; an ASCII or Latin-1 locale would
-    make printing them a ``UnicodeEncodeError``. Loaders refuse text that is
-    not Unicode, so UTF-8 encodes everything written.
-    """
-    out = sys.stdout
-    if isinstance(out, io.TextIOWrapper) and out.encoding.lower().replace("-", "") != "utf8":
-        out.reconfigure(encoding="utf-8")
 
 
 def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
@@ -217,6 +205,10 @@ def _dispatch(args: argparse.Namespace, report: ModuleType | None) -> int:
         if report is None:
             print("report is not available yet", file=sys.stderr)
             return 2
+        if getattr(args, "engine", "memory") != "memory":
+            from salesmetrics.engines import command
+
+            return command.run(args)
         code: int = report.run(args)
         return code
     if args.spec_command == "run":

@@ -740,7 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = args.format or ("jsonl" if args.out.endswith((".jsonl", ".ndjson")) else "json")
     params: dict[str, Any] = {"format": fmt, "seed": args.seed, "messages": args.messages,
               "start": args.start, "weeks": args.weeks}
-    from salesmetrics.cli import utf8_stdout
+    from salesmetrics._console import utf8_stdout
     from salesmetrics.errors import SalesmetricsError
 
     try:

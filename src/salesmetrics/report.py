@@ -23,6 +23,7 @@ in its own column); :func:`report_json`, :func:`report_csv` and
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
@@ -39,7 +40,7 @@ from salesmetrics._gc import paused_gc
 from salesmetrics._time import parse_instant
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.metrics import Result, compare_profiles, differing
+from salesmetrics.metrics import Partial, Result, compare_profiles, differing
 from salesmetrics.metrics.table import TABLE, Metric
 from salesmetrics.period import Period
 from salesmetrics.results import (
@@ -55,22 +56,28 @@ __all__ = [
     "EXIT_NO_DATA",
     "SECTIONS",
     "Column",
+    "PartialSet",
     "Report",
+    "ReportPlan",
     "ReportRow",
     "ReportSection",
     "SectionResult",
     "add_arguments",
     "build_report",
+    "check_arguments",
     "check_profiles",
     "column_of",
     "compute_metric",
     "compute_result",
+    "finish_report",
     "format_change",
     "format_duration",
     "format_points",
     "format_value",
     "group_name",
     "has_data",
+    "merge_partials",
+    "part_partials",
     "period_has_data",
     "points_change",
     "relative_change",
@@ -78,6 +85,8 @@ __all__ = [
     "report_csv",
     "report_json",
     "run",
+    "section_result",
+    "write_report",
     "write_xlsx",
 ]
 
@@ -365,24 +374,26 @@ def _pick(values: Any, columns: Sequence[Column]) -> dict[str, Any]:
     return {c.key: values.get(c.key) for c in columns}
 
 
-def _section(dataset: Dataset, section: ReportSection, grouping: str, period: Period,
-             previous: Period | None, as_of: datetime | None) -> SectionResult:
-    # one computation per period: the grouped result's overall is the total
-    now = compute_result(dataset, section.metric, period=period, as_of=as_of, by=grouping)
+def section_result(dataset: Dataset, section: ReportSection, grouping: str,
+                   now: Result[Any, Any], then: Result[Any, Any] | None) -> SectionResult:
+    """A section's rows and total from its metric's results over the period and the previous one.
+
+    The grouped result's overall is the total; ``then`` is None when the
+    report does not compare.
+    """
     current, total = to_jsonable(now.summary()), to_jsonable(now.overall)
     before: Any = {}
     before_total: Any = {}
-    if previous is not None:
-        then = compute_result(dataset, section.metric, period=previous, as_of=as_of,
-                              by=grouping)
+    if then is not None:
         before, before_total = to_jsonable(then.summary()), to_jsonable(then.overall)
+    compared = then is not None
     cols = section.columns
     rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(current[group], cols),
-                      _pick(before.get(group), cols) if previous is not None else {})
+                      _pick(before.get(group), cols) if compared else {})
             for group in current]
     rows.sort(key=lambda r: (_sort_key(r.name), r.group or ""))
     total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), _pick(total, cols),
-                          _pick(before_total, cols) if previous is not None else {})
+                          _pick(before_total, cols) if compared else {})
     return SectionResult(section.title, section.metric, grouping, cols, tuple(rows), total_row)
 
 
@@ -421,6 +432,146 @@ def _profiles_section(dataset: Dataset, profiles: Sequence[str], grouping: str, 
     rows.sort(key=lambda r: (_sort_key(r.name), r.group or ""))
     total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), total, before_total)
     return SectionResult(title, "compare_profiles", grouping, cols, tuple(rows), total_row)
+
+
+# -- the report pipeline: each part's partials, merged, finished on the reference data
+
+
+@attrs.frozen
+class ReportPlan:
+    """What a report computes: the period, the compared one, ``as_of`` and the grouping."""
+
+    period: Period
+    previous: Period | None
+    as_of: datetime | None
+    by: str
+
+    @classmethod
+    def of(cls, *, period: Period, as_of: datetime | None = None, by: str = "team",
+           compare: bool = True) -> ReportPlan:
+        """The plan of a report (``invalid_option`` at ``by`` unless team or user)."""
+        if by not in ("team", "user"):
+            raise SalesmetricsError("invalid_option", "by",
+                                    f"by must be 'team' or 'user', not {by!r}")
+        return cls(period, period.previous() if compare else None, as_of, by)
+
+    def grouping(self, section: Any) -> str | None:
+        """A section's grouping for this plan's ``by`` (None: not available)."""
+        grouping: str | None = section.by_team if self.by == "team" else section.by_user
+        return grouping
+
+    def periods(self) -> tuple[tuple[str, Period], ...]:
+        """``("current", period)`` and, when comparing, ``("previous", previous)``."""
+        out: tuple[tuple[str, Period], ...] = (("current", self.period),)
+        return out + ((("previous", self.previous),) if self.previous is not None else ())
+
+
+@attrs.frozen
+class PartialSet:
+    """Every section's partial aggregate per period, or the error that stopped it.
+
+    ``entries`` maps ``(metric, "current" | "previous")`` to a
+    :class:`~salesmetrics.metrics.Partial`, or to the error's text.
+    """
+
+    entries: Mapping[tuple[str, str], Partial[Any] | str]
+
+    def merge(self, other: PartialSet) -> PartialSet:
+        """Both parts' partials merged (an error in either part stays an error)."""
+        out: dict[tuple[str, str], Partial[Any] | str] = {}
+        for key in sorted(set(self.entries) | set(other.entries)):
+            a, b = self.entries.get(key), other.entries.get(key)
+            if a is None or b is None:
+                out[key] = a if b is None else b  # type: ignore[assignment]
+            elif isinstance(a, str) or isinstance(b, str):
+                out[key] = a if isinstance(a, str) else b
+            else:
+                out[key] = a.merge(b)
+        return PartialSet(out)
+
+
+def _route(func: Callable[..., Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    params = inspect.signature(func).parameters
+    return {k: v for k, v in kwargs.items() if k in params}
+
+
+def _reference_args(finish: Callable[..., Any]) -> int:
+    """How many positional parameters a finish takes beyond the partial (0 or the dataset)."""
+    return sum(1 for p in inspect.signature(finish).parameters.values()
+               if p.kind is inspect.Parameter.POSITIONAL_ONLY) - 1
+
+
+def part_partials(part: Dataset, plan: ReportPlan, /, *,
+                  progress: Progress | None = None, steps: int = 0) -> PartialSet:
+    """The partial aggregate of every report section, per period, of one part of a dataset.
+
+    ``progress`` is called as ``progress(i, steps, title)`` before section ``i``.
+    """
+    out: dict[tuple[str, str], Partial[Any] | str] = {}
+    for i, section in enumerate(SECTIONS):
+        if progress is not None:
+            progress(i, steps or len(SECTIONS), section.title)
+        grouping = plan.grouping(section)
+        if grouping is None:
+            continue
+        m = TABLE[section.metric]
+        assert m.partial is not None
+        for name, period in plan.periods():
+            kwargs = {"period": period, "as_of": plan.as_of, "by": grouping}
+            try:
+                out[(m.name, name)] = m.partial(part, **_route(m.partial, kwargs))
+            except SalesmetricsError as exc:
+                out[(m.name, name)] = str(exc)
+    return PartialSet(out)
+
+
+def merge_partials(first: PartialSet, /, *others: PartialSet) -> PartialSet:
+    """Merge the partial sets of disjoint parts (threads with their messages and events,
+    leads with their activities, the reference data in every part).
+
+    They are merged pairwise, as a balanced tree: each row is sorted into place
+    ``log2(parts)`` times, not once per part.
+    """
+    level = [first, *others]
+    while len(level) > 1:
+        level = [level[i].merge(level[i + 1]) if i + 1 < len(level) else level[i]
+                 for i in range(0, len(level), 2)]
+    return level[0]
+
+
+def finish_report(reference: Dataset, merged: PartialSet, plan: ReportPlan, /) -> Report:
+    """The report of merged partials; ``reference`` gives names, users and smart lists."""
+    sections: list[SectionResult] = []
+    for section in SECTIONS:
+        grouping = plan.grouping(section)
+        if grouping is None:
+            sections.append(SectionResult(section.title, section.metric, None, section.columns,
+                                          error=f"not available by {plan.by}"))
+            continue
+        m = TABLE[section.metric]
+        assert m.finish is not None
+        extra = [reference] * _reference_args(m.finish)
+        try:
+            results = []
+            for name, period in plan.periods():
+                entry = merged.entries[(m.name, name)]
+                if isinstance(entry, str):
+                    raise _Stopped(entry)
+                kwargs = {"period": period, "by": grouping}
+                results.append(m.finish(entry, *extra, **_route(m.finish, kwargs)))
+        except (SalesmetricsError, _Stopped) as exc:
+            sections.append(SectionResult(section.title, section.metric, grouping,
+                                          section.columns, error=str(exc)))
+            continue
+        sections.append(section_result(reference, section, grouping, results[0],
+                                       results[1] if len(results) > 1 else None))
+    return Report(plan.period, plan.previous, plan.as_of, plan.by, tuple(sections))
+
+
+class _Stopped(Exception):
+    """A section whose partial raised in some part: its error text."""
+
+
 
 
 def build_report(
@@ -467,42 +618,29 @@ def build_report(
     >>> rate.rows[0].values["rate"], rate.rows[0].previous["rate"]
     (0.7105263157894737, 0.6363636363636364)
     """
-    if by not in ("team", "user"):
-        raise SalesmetricsError("invalid_option", "by", f"by must be 'team' or 'user', not {by!r}")
-    previous = period.previous() if compare else None
+    plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
     if profiles:
         check_profiles(profiles)
+    # the one pipeline of every engine, here over a single part: the whole dataset
     with paused_gc():  # the sections make many acyclic objects (rows, summaries)
-        sections = _sections(dataset, period=period, previous=previous, as_of=as_of, by=by,
-                             progress=progress, profiles=profiles)
-    return Report(period, previous, as_of, by, sections)
+        return _sections(dataset, plan, progress=progress, profiles=profiles)
 
 
-def _sections(dataset: Dataset, *, period: Period, previous: Period | None,
-              as_of: datetime | None, by: str, progress: Progress | None,
-              profiles: Sequence[str]) -> tuple[SectionResult, ...]:
-    out: list[SectionResult] = []
+def _sections(dataset: Dataset, plan: ReportPlan, *, progress: Progress | None,
+              profiles: Sequence[str]) -> Report:
+    period, as_of, by = plan.period, plan.as_of, plan.by
     steps = len(SECTIONS) + (1 if profiles else 0)
-    for i, section in enumerate(SECTIONS):
+    report = finish_report(dataset, part_partials(dataset, plan, progress=progress,
+                                                  steps=steps), plan)
+    out = list(report.sections)
+    if profiles:
         if progress is not None:
-            progress(i, steps, section.title)
-        grouping = section.by_team if by == "team" else section.by_user
-        if grouping is None:
-            out.append(SectionResult(section.title, section.metric, None, section.columns,
-                                     error=f"not available by {by}"))
-        else:
-            try:
-                out.append(_section(dataset, section, grouping, period, previous, as_of))
-            except SalesmetricsError as exc:
-                out.append(SectionResult(section.title, section.metric, grouping,
-                                         section.columns, error=str(exc)))
-        if profiles and section.metric == "response_time":
-            if progress is not None:
-                progress(i + 1, steps, "profiles")
-            out.append(_profiles_section(dataset, profiles, by, period, previous, as_of))
+            progress(len(SECTIONS), steps, "profiles")
+        at = next(i for i, s in enumerate(out) if s.metric == "response_time") + 1
+        out.insert(at, _profiles_section(dataset, profiles, by, period, plan.previous, as_of))
     if progress is not None:
         progress(steps, steps, "")
-    return tuple(out)
+    return attrs.evolve(report, sections=tuple(out))
 
 
 def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:
@@ -815,6 +953,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              f"({', '.join(PROFILES)}), with how many conversations differ")
     parser.add_argument("--no-compare", dest="compare", action="store_false",
                         help="do not compute the previous period")
+    parser.add_argument("--engine", choices=("memory", "stream", "dask"), default="memory",
+                        help="memory (default): load the dataset whole; stream: a .jsonl file "
+                             "or a CSV folder cut into parts on disk, one in memory at a time; "
+                             "dask: on a Dask cluster (needs the dask extra)")
+    parser.add_argument("--partitions", type=int, default=None, metavar="N",
+                        help="stream, dask: how many parts (default: one per 16 MiB of input; "
+                             "dask: the input's blocks)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="dask: a LocalCluster of N worker processes (default: one per core)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="dask: an existing cluster's scheduler (tcp://host:8786)")
 
 
 class _TerminalProgress:
@@ -888,13 +1037,8 @@ def _period(args: argparse.Namespace) -> Period:
                   parse_instant(args.period[1], "--period END"))
 
 
-def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
-    """Run the report for parsed arguments; return the exit status.
-
-    0: the report was written; 2: bad usage or an unreadable or invalid
-    dataset; 3 (:data:`EXIT_NO_DATA`): the dataset, or the period, has no
-    data (a warning on stderr, no report).
-    """
+def check_arguments(args: argparse.Namespace) -> int | None:
+    """The exit status of arguments every engine refuses (None: they are fine)."""
     if args.example == (args.file is not None):
         return _fail("give a dataset FILE or --example (one of them)")
     if args.format == "xlsx":
@@ -904,6 +1048,22 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
             require("openpyxl", "excel")
         except ModuleNotFoundError as exc:
             return _fail(f"--format xlsx: {exc}")
+    return None
+
+
+def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
+    """Run the report for parsed arguments; return the exit status.
+
+    0: the report was written; 2: bad usage or an unreadable or invalid
+    dataset; 3 (:data:`EXIT_NO_DATA`): the dataset, or the period, has no
+    data (a warning on stderr, no report).
+    """
+    refused = check_arguments(args)
+    if refused is not None:
+        return refused
+    if getattr(args, "engine", "memory") != "memory":
+        return _fail(f"--engine {args.engine} is run by the salesmetrics command "
+                     "(salesmetrics.engines.command.run)")
     progress = _TerminalProgress(sys.stderr) if sys.stderr.isatty() else None
     try:
         period = _period(args)
@@ -941,6 +1101,12 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     finally:
         if progress is not None:
             progress.close()
+    return write_report(args, report, source, out)
+
+
+def write_report(args: argparse.Namespace, report: Report, source: str,
+                 out: IO[str] | None) -> int:
+    """Write a computed report as ``args`` say (format, output); return the exit status."""
     if args.format == "xlsx":
         try:
             write_xlsx(report, args.output, source=source)

@@ -1,0 +1,31 @@
+"""Engines: one report pipeline (partial → merge → finish), driven in memory, streamed or on Dask.
+
+* memory: :func:`salesmetrics.report.build_report` — the whole dataset is one part;
+* stream: :func:`stream_report` — a JSON Lines file or a CSV folder hash-partitioned
+  into temporary files, parts loaded one at a time (bounded memory);
+* dask: :func:`salesmetrics.engines.dask.dask_report` — a ``dask.bag`` of records
+  (needs the ``dask`` extra).
+
+Each computes the same :class:`~salesmetrics.report.Report` with
+:func:`part_partials`, :func:`merge_partials` and :func:`finish_report`.
+"""
+
+from salesmetrics.engines._pipeline import (
+    PartialSet,
+    ReportPlan,
+    finish_parts,
+    finish_report,
+    merge_partials,
+    part_partials,
+    report_from_parts,
+)
+
+__all__ = [
+    "PartialSet",
+    "ReportPlan",
+    "finish_parts",
+    "finish_report",
+    "merge_partials",
+    "part_partials",
+    "report_from_parts",
+]

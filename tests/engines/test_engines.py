@@ -1,0 +1,244 @@
+"""One pipeline, three engines: memory, stream and Dask give the same report, number for number.
+
+The stream engine's errors name the file, the line, the record and the field;
+its temporary files are gone however the run ends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from salesmetrics import SalesmetricsError
+from salesmetrics.engines import merge_partials, part_partials, report_from_parts
+from salesmetrics.engines import stream as stream_module
+from salesmetrics.engines._pipeline import ReportPlan, finish_report
+from salesmetrics.engines.stream import LocatedError, stream_report
+from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+from salesmetrics.examples import main as make_example
+from salesmetrics.load import load
+from salesmetrics.load._csv import dump_csv_dir
+from salesmetrics.load._jsonl import dump_jsonl, read_jsonl
+from salesmetrics.report import build_report, report_json
+
+EXAMPLE = json.loads(example_path().read_text(encoding="utf-8"))
+
+
+def _jsonl(data: dict[str, Any], path: Path) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        dump_jsonl(data, fh)
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gen") / "g20k.jsonl"
+    assert make_example(["--messages", "20000", "--out", str(path)]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def example_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # records in any order: sections interleaved, reference data last
+    lines = [json.dumps({"section": s, **r}) for s in ("messages", "threads", "leads",
+                                                        "activities", "thread_events",
+                                                        "sessions", "customers", "teams",
+                                                        "users", "smart_lists")
+             for r in EXAMPLE[s]]
+    lines += [json.dumps({"section": "calendars", "id": k, **v})
+              for k, v in EXAMPLE["calendars"].items()]
+    path = tmp_path_factory.mktemp("ex") / "example.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    # two in-process workers: worker processes take seconds to start on 2 cores
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as c, distributed.Client(c) as client:
+        yield client
+
+
+def _three_ways(path: Path, by: str, cluster: Any, tmp_path: Path) -> None:
+    from salesmetrics.engines.dask import dask_report, records_bag
+
+    memory = report_json(build_report(load(path), period=EXAMPLE_PERIOD, by=by))
+    streamed = stream_report(path, period=EXAMPLE_PERIOD, by=by, partitions=5)
+    assert report_json(streamed) == memory
+    folder = tmp_path / "csv"
+    dump_csv_dir(read_jsonl(path)[0], folder)
+    assert report_json(stream_report(folder, period=EXAMPLE_PERIOD, by=by,
+                                     partitions=3)) == memory
+    on_dask = dask_report(records_bag(path, partitions=3), period=EXAMPLE_PERIOD, by=by,
+                          partitions=4)
+    assert report_json(on_dask) == memory
+
+
+@pytest.mark.parametrize("by", ["team", "user"])
+def test_memory_stream_and_dask_agree_on_the_example(example_jsonl: Path, by: str,
+                                                     cluster: Any, tmp_path: Path) -> None:
+    _three_ways(example_jsonl, by, cluster, tmp_path)
+    # and the bundled JSON file itself, read on the client
+    from salesmetrics.engines.dask import dask_report, records_bag
+
+    assert report_json(dask_report(records_bag(example_path()), period=EXAMPLE_PERIOD,
+                                   by=by)) == report_json(
+        build_report(load(example_path()), period=EXAMPLE_PERIOD, by=by))
+
+
+def test_memory_stream_and_dask_agree_on_a_generated_dataset(generated: Path, cluster: Any,
+                                                             tmp_path: Path) -> None:
+    _three_ways(generated, "team", cluster, tmp_path)
+
+
+def test_any_cut_and_any_merge_order_give_the_whole() -> None:
+    ds = load(example_path())
+    plan = ReportPlan.of(period=EXAMPLE_PERIOD, by="user")
+    whole = finish_report(ds, part_partials(ds, plan), plan)
+    ids = [t.id for t in ds.threads]
+    parts = [ds.only_threads(ids[i::3]).replace(
+        leads=[x for j, x in enumerate(ds.leads) if j % 3 == i],
+        activities=[x for x in ds.activities
+                    if (x.lead is None and hash(x.user) % 3 == i)
+                    or (x.lead is not None and [y.id for y in ds.leads].index(x.lead) % 3 == i)],
+        sessions=[x for j, x in enumerate(ds.sessions) if j % 3 == i]) for i in range(3)]
+    partials = [part_partials(p, plan) for p in parts]
+    assert finish_report(ds, merge_partials(partials[2], partials[0], partials[1]),
+                         plan) == whole
+    assert finish_report(ds, merge_partials(partials[1].merge(partials[2]), partials[0]),
+                         plan) == whole
+    assert report_from_parts(ds, parts, period=EXAMPLE_PERIOD, by="user") == whole
+    assert report_from_parts(ds, [], period=EXAMPLE_PERIOD, by="user") == whole
+
+
+def _broken(tmp_path: Path) -> tuple[Path, int]:
+    data = json.loads(json.dumps(EXAMPLE))
+    data["messages"][700]["at"] = "2026-03-10T09:00:00"
+    path = _jsonl(data, tmp_path / "big.jsonl")
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), start=1)
+                if '"2026-03-10T09:00:00"' in text)
+    return path, line
+
+
+def test_stream_errors_name_the_file_the_line_the_record_and_the_field(tmp_path: Path) -> None:
+    path, line = _broken(tmp_path)
+    with pytest.raises(SalesmetricsError) as memory:
+        load(path)
+    for n in (1, 4):
+        with pytest.raises(SalesmetricsError) as e:
+            stream_report(path, period=EXAMPLE_PERIOD, partitions=n)
+        assert (e.value.code, e.value.path) == (memory.value.code, memory.value.path) \
+            == ("invalid_instant", "messages[700].at")
+        assert str(e.value) == f"big.jsonl:{line}: {memory.value}"
+    folder = tmp_path / "csv"
+    dump_csv_dir(read_jsonl(path)[0], folder)
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(folder, period=EXAMPLE_PERIOD, partitions=3)
+    # the header is line 1: the 701st message row is on line 702
+    assert str(e.value) == f"messages.csv:702: {memory.value}"
+
+
+def test_stream_names_lines_that_hold_no_record_and_duplicate_ids(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"section": "teams", "id": "A"}\n\n{oops\n', encoding="utf-8")
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(path, period=EXAMPLE_PERIOD)
+    assert e.value.path == "line 3" and str(e.value).startswith("x.jsonl:3: not JSON")
+    data = json.loads(json.dumps(EXAMPLE))
+    data["messages"][900]["id"] = data["messages"][3]["id"]  # another thread, maybe another part
+    with pytest.raises(SalesmetricsError) as memory:
+        load(_jsonl(data, tmp_path / "dup.jsonl"))
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(tmp_path / "dup.jsonl", period=EXAMPLE_PERIOD, partitions=7)
+    assert (e.value.code, e.value.path, e.value.message) == (
+        memory.value.code, memory.value.path, memory.value.message)
+    assert isinstance(e.value.errors[0], LocatedError)  # type: ignore[attr-defined]
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(path, period=EXAMPLE_PERIOD, partitions=0)
+    assert (e.value.code, e.value.path) == ("invalid_option", "partitions")
+
+
+def test_temporary_files_are_removed_on_success_error_and_ctrl_c(
+        tmp_path: Path, example_jsonl: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    stream_report(example_jsonl, period=EXAMPLE_PERIOD, partitions=3, tmp_dir=tmp)
+    assert list(tmp.iterdir()) == []
+    with pytest.raises(SalesmetricsError):
+        stream_report(_broken(tmp_path)[0], period=EXAMPLE_PERIOD, partitions=3, tmp_dir=tmp)
+    assert list(tmp.iterdir()) == []
+    calls = []
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(list(tmp.iterdir()))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stream_module, "part_partials", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        stream_report(example_jsonl, period=EXAMPLE_PERIOD, partitions=3, tmp_dir=tmp)
+    assert calls and calls[0]  # the parts were on disk when Ctrl-C came
+    assert list(tmp.iterdir()) == []
+
+
+def test_the_command_line_engines(example_jsonl: Path, capsys: pytest.CaptureFixture[str],
+                                  tmp_path: Path) -> None:
+    from salesmetrics.cli import main
+
+    period = ["--period", EXAMPLE_PERIOD.start.isoformat(), EXAMPLE_PERIOD.end.isoformat()]
+    assert main(["report", str(example_jsonl), *period, "--format", "json"]) == 0
+    memory = capsys.readouterr().out
+    assert main(["report", str(example_jsonl), *period, "--format", "json",
+                 "--engine", "stream", "--partitions", "4"]) == 0
+    assert capsys.readouterr().out == memory
+    path, line = _broken(tmp_path)
+    assert main(["report", str(path), *period, "--engine", "stream"]) == 2
+    assert f"big.jsonl:{line}: messages[700].at: naive instant" in capsys.readouterr().err
+    assert main(["report", "--example", "--engine", "stream"]) == 2
+    assert "--example needs --engine memory" in capsys.readouterr().err
+
+
+def test_located_errors_keep_their_place_through_pickling_and_csv_reference_errors(
+        tmp_path: Path) -> None:
+    import pickle
+
+    err = LocatedError("invalid_instant", "messages[3].at", "naive instant", file="big.jsonl",
+                       line=12)
+    back = pickle.loads(pickle.dumps(err))
+    assert (str(back), back.file, back.line) == (str(err), "big.jsonl", 12)
+    assert str(err) == "big.jsonl:12: messages[3].at: naive instant"
+    data = json.loads(json.dumps(EXAMPLE))
+    data["teams"][1]["calendar"] = "nowhere"
+    folder = tmp_path / "csv"
+    dump_csv_dir(data, folder)
+    with pytest.raises(SalesmetricsError) as memory:
+        load(folder)
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(folder, period=EXAMPLE_PERIOD, partitions=2)
+    assert str(e.value) == f"teams.csv: {memory.value}"
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(_jsonl(data, tmp_path / "ref.jsonl"), period=EXAMPLE_PERIOD)
+    line = next(i for i, text in enumerate((tmp_path / "ref.jsonl").read_text().splitlines(),
+                                           start=1) if '"nowhere"' in text)
+    assert str(e.value) == f"ref.jsonl:{line}: {memory.value}"
+
+
+def test_a_line_the_loader_refuses_in_a_part_is_named_by_its_line_in_the_input(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first pass reads fast; should the loader refuse a line it let through,
+    # the part's error still names the line of the input
+    lines = [json.dumps({"section": "teams", "id": "A"}),
+             json.dumps({"section": "threads", "id": "t", "team": "A"}), "{oops"]
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    real = stream_module._record
+    monkeypatch.setattr(stream_module, "_record", lambda text: real(text) or {
+        "section": "messages", "thread": "t"})
+    with pytest.raises(SalesmetricsError) as e:
+        stream_report(path, period=EXAMPLE_PERIOD, partitions=3)
+    assert e.value.path == "line 3" and str(e.value).startswith("odd.jsonl:3: not JSON")
