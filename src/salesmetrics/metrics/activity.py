@@ -459,9 +459,15 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
                         [f for f in facts if f.user in shown_set] + list(lasts), shown)
 
 
-def _latest(fact: RepFact) -> tuple[float, bool, int]:
-    """The order in which a later last activity wins (activities before messages on ties)."""
-    return (fact.at.timestamp(), fact.source == "message", fact.index)
+def _recency(item: RepFact | LastActivity) -> tuple[bool, float, bool, int]:
+    """The order in which a later last activity wins, across the parts of a dataset.
+
+    A later instant, then (on ties) a message after an activity, then the
+    later input position: the order :func:`last_activities` walks in.
+    """
+    if item.at is None:
+        return (False, 0.0, False, -1)
+    return (True, item.at.timestamp(), item.source == "message", item.index or 0)
 
 
 def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
@@ -475,7 +481,7 @@ def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
     last: dict[str, RepFact] = {}
     for f in partial.rows:
         if f.column == "last_activity":
-            if f.user not in last or _latest(f) > _latest(last[f.user]):
+            if f.user not in last or _recency(f) > _recency(last[f.user]):
                 last[f.user] = f
         else:
             per_user.setdefault(f.user, []).append(f)
@@ -531,13 +537,6 @@ def inactive_users_partial(dataset: Dataset, /, *, at: datetime) -> Partial[Last
     return rows_partial("inactive_users", last_activities(dataset, as_of=at).values())
 
 
-def _later(la: LastActivity) -> tuple[bool, float, bool, int]:
-    """The order in which a later last activity wins (activities before messages on ties)."""
-    if la.at is None:
-        return (False, 0.0, False, -1)
-    return (True, la.at.timestamp(), la.source == "message", la.index or 0)
-
-
 def finish_inactive_users(partial: Partial[LastActivity], /, *, at: datetime,
                           days: float = 5) -> Result[tuple[str, ...], LastActivity]:
     """The final :func:`inactive_users` result of a (merged) partial aggregate.
@@ -548,7 +547,7 @@ def finish_inactive_users(partial: Partial[LastActivity], /, *, at: datetime,
     limit = check_seconds(days, "days") * _DAY
     last: dict[str, LastActivity] = {}
     for la in partial.rows:
-        if la.user not in last or _later(la) > _later(last[la.user]):
+        if la.user not in last or _recency(la) > _recency(last[la.user]):
             last[la.user] = la
     users = sorted(u for u, la in last.items()
                    if la.at is None or (at - la.at).total_seconds() >= limit)

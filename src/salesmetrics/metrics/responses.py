@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from salesmetrics._values import finite_number
 from salesmetrics.calendars import BUSINESS, Clock, Piece, measure_pieces
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
@@ -393,23 +394,11 @@ def check_targets(targets: Sequence[float] | None) -> tuple[float, ...]:
     """
     if targets is None:
         return ()
-    ok = isinstance(targets, Sequence) and not isinstance(targets, str) and 1 <= len(targets) <= 5
-    out: list[float] = []
-    if ok:
-        for t in targets:
-            try:
-                value = float(t) if not isinstance(t, bool) and isinstance(t, int | float) \
-                    else math.nan
-            except OverflowError:  # an int too large for a float
-                value = math.nan
-            if not (value > 0 and math.isfinite(value)):
-                ok = False
-                break
-            out.append(value)
-    if not ok:
+    if not (isinstance(targets, Sequence) and not isinstance(targets, str)
+            and 1 <= len(targets) <= 5):
         raise SalesmetricsError("invalid_option", "targets",
                                 f"targets is a list of one to five positive seconds, not {targets!r}")
-    return tuple(out)
+    return tuple(finite_number(t, "targets", "invalid_option", positive=True) for t in targets)
 
 
 def _groups_of(dataset: Dataset, by: str | None) -> Iterable[str]:
