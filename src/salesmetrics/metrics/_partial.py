@@ -26,25 +26,40 @@ __all__ = ["Partial", "Result", "Row", "Tally", "check_partial_by", "merge", "ro
 
 @attrs.frozen
 class Tally:
-    """Named counters and named multisets of values (kept sorted) of one group."""
+    """Named counters, named multisets of values (kept sorted) and named sets of keys of one group.
+
+    ``keys`` holds what a summary counts once however many parts saw it (the
+    distinct customers reached, the ids a summary lists): sets merge by union.
+
+    >>> a = Tally.of(keys={"customers": ["c1", "c2"]})
+    >>> sorted((a + Tally.of(keys={"customers": ["c2", "c3"]})).keys_of("customers"))
+    ['c1', 'c2', 'c3']
+    """
 
     counts: Mapping[str, int] = attrs.field(factory=dict)
     values: Mapping[str, tuple[float, ...]] = attrs.field(factory=dict)
+    keys: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
 
     @classmethod
     def of(cls, counts: Mapping[str, int] | None = None,
-           values: Mapping[str, Iterable[float]] | None = None) -> Tally:
-        """A tally from counters and value lists."""
+           values: Mapping[str, Iterable[float]] | None = None,
+           keys: Mapping[str, Iterable[str]] | None = None) -> Tally:
+        """A tally from counters, value lists and key collections."""
         return cls(dict(counts or {}),
-                   {k: tuple(sorted(float(x) for x in v)) for k, v in (values or {}).items()})
+                   {k: tuple(sorted(float(x) for x in v)) for k, v in (values or {}).items()},
+                   {k: frozenset(v) for k, v in (keys or {}).items()})
 
     def __add__(self, other: Tally) -> Tally:
         counts = Counter(self.counts)
         counts.update(other.counts)
-        keys = set(self.values) | set(other.values)
+        names = set(self.values) | set(other.values)
         values = {k: tuple(sorted(self.values.get(k, ()) + other.values.get(k, ())))
-                  for k in keys}
-        return Tally(dict(counts), values)
+                  for k in names}
+        if not self.keys and not other.keys:
+            return Tally(dict(counts), values)
+        keys = {k: self.keys.get(k, frozenset()) | other.keys.get(k, frozenset())
+                for k in set(self.keys) | set(other.keys)}
+        return Tally(dict(counts), values, keys)
 
     def count(self, name: str) -> int:
         """A counter (0 when never counted)."""
@@ -53,6 +68,10 @@ class Tally:
     def values_of(self, name: str) -> tuple[float, ...]:
         """A multiset of values, sorted (empty when none)."""
         return self.values.get(name, ())
+
+    def keys_of(self, name: str) -> frozenset[str]:
+        """A set of keys (empty when none)."""
+        return self.keys.get(name, frozenset())
 
 
 class Row(Protocol):
@@ -116,6 +135,15 @@ class Partial(Generic[R]):
         tallies = {k: self.tallies.get(k, Tally()) + other.tallies.get(k, Tally()) for k in keys}
         rows = tuple(sorted(self.rows + other.rows, key=lambda r: r.sort_key))
         return Partial(self.metric, tallies, rows, self.by)
+
+    def without_rows(self) -> Partial[R]:
+        """The same aggregate without its drill-down rows.
+
+        Finishing it gives the same summaries (groups and overall) with no
+        rows: what an engine keeps when only the numbers are wanted, so the
+        merged partials grow with the groups, not with the items counted.
+        """
+        return attrs.evolve(self, rows=())
 
     def overall(self) -> Tally:
         """All groups' tallies added."""
