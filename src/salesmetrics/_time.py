@@ -25,6 +25,7 @@ __all__ = [
     "MIN_INSTANT",
     "MIN_YEAR",
     "check_instant",
+    "epoch_us",
     "format_instant",
     "parse_date",
     "parse_instant",
@@ -138,6 +139,32 @@ def parse_date(value: object, path: str, code: str = "invalid_value") -> date:
         raise SalesmetricsError(code, path,
                                 f"date {value!r} is outside the years {MIN_YEAR}..{MAX_YEAR}")
     raise SalesmetricsError(code, path, f"not a YYYY-MM-DD date: {value!r}")
+
+
+#: datetime's ordinal of 1970-01-01.
+_EPOCH_ORDINAL = 719163
+
+
+def epoch_us(dt: datetime) -> int:
+    """An aware instant as integer microseconds since 1970-01-01T00:00:00Z.
+
+    Exact over the whole supported range (a float timestamp is not: past the
+    year 2200 it cannot tell microseconds apart), and what the walks compare:
+    two integers compare in a few nanoseconds, two aware datetimes of
+    different ``tzinfo`` objects in about a microsecond.
+
+    >>> from datetime import timezone, timedelta
+    >>> epoch_us(datetime(1970, 1, 1, 1, tzinfo=timezone(timedelta(hours=1))))
+    0
+    >>> epoch_us(datetime(9998, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)) - \\
+    ...     epoch_us(datetime(9998, 12, 30, 23, 59, 59, 999998, tzinfo=UTC))
+    1
+    """
+    off = dt.utcoffset()
+    assert off is not None, "an aware instant"
+    return (((dt.toordinal() - _EPOCH_ORDINAL) * 86400 + dt.hour * 3600 + dt.minute * 60
+             + dt.second - off.days * 86400 - off.seconds) * 1_000_000
+            + dt.microsecond - off.microseconds)
 
 
 def format_instant(dt: datetime) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from salesmetrics._time import MIN_INSTANT, check_instant
+from salesmetrics._time import MIN_INSTANT, check_instant, epoch_us
 from salesmetrics.errors import SalesmetricsError
 
 __all__ = ["Period"]
@@ -50,6 +50,13 @@ class Period:
 
     start: datetime = attrs.field(validator=_check_bound)
     end: datetime = attrs.field(validator=_check_order)
+    #: The bounds as integer microseconds (:func:`~salesmetrics._time.epoch_us`).
+    start_us: int = attrs.field(init=False, eq=False, hash=False, repr=False)
+    end_us: int = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "start_us", epoch_us(self.start))
+        object.__setattr__(self, "end_us", epoch_us(self.end))
 
     @property
     def duration(self) -> timedelta:

@@ -25,16 +25,20 @@ reply and where its response-time clock starts. Only items at or before
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from operator import itemgetter
 
 import attrs
 
 from salesmetrics._gc import paused_gc
 from salesmetrics._history import History
+from salesmetrics._time import epoch_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import EventType, Message, Status, ThreadEvent
+from salesmetrics.period import Period
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 
 __all__ = [
@@ -47,10 +51,12 @@ __all__ = [
     "Conversation",
     "Reply",
     "Timeline",
+    "WalkIndex",
     "item_ref",
     "split_conversations",
     "thread_timeline",
     "timelines",
+    "walk_index",
 ]
 
 #: The default silence that starts a new conversation: 15 days (Instaply).
@@ -296,10 +302,11 @@ class _ConvBuilder:
 
 
 class _ContactBuilder:
-    __slots__ = ("first", "messages", "team", "transfers")
+    __slots__ = ("first", "messages", "pos", "team", "transfers")
 
-    def __init__(self, first: Message, team: str) -> None:
+    def __init__(self, first: Message, team: str, pos: int) -> None:
         self.first = first
+        self.pos = pos
         self.team = team
         self.messages = 1
         self.transfers: list[str] = []
@@ -332,21 +339,49 @@ def thread_timeline(
     Raises:
         KeyError: ``thread`` is not a thread of the dataset.
     """
+    as_of_us = None if as_of is None else epoch_us(as_of)
+    return _walk_thread(dataset, thread, as_of, as_of_us, gap_seconds, message_team).timeline
+
+
+class _Walked:
+    """One thread's timeline and where its items fall on the integer time line."""
+
+    __slots__ = ("contacts_at", "timeline", "us")
+
+    def __init__(self, timeline: Timeline, us: list[int], contacts_at: list[int]) -> None:
+        self.timeline = timeline
+        self.us = us  # the visible messages' instants (epoch µs), in walk order
+        self.contacts_at = contacts_at  # each contact's opening instant (epoch µs)
+
+
+def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us: int | None,
+                 gap_seconds: float, message_team: MessageTeam) -> _Walked:
+    """The walk of one thread: instants compared as integers (:func:`epoch_us`)."""
     info = dataset.threads_by_id[thread]
     msgs = dataset.messages_by_thread.get(thread, ())
     events = dataset.events_by_thread.get(thread, ())
-    if as_of is not None:
-        msgs = tuple(m for m in msgs if m.at <= as_of)
-        events = tuple(e for e in events if e.at <= as_of)
-    split = split_conversations(msgs, gap_seconds)
-    conv_of: list[int] = []
-    for ci, part in enumerate(split):
-        conv_of.extend([ci] * len(part))
+    us = [epoch_us(m.at) for m in msgs]
+    ev_us = [epoch_us(e.at) for e in events] if events else []
+    if as_of_us is not None:
+        keep = [i for i, u in enumerate(us) if u <= as_of_us]
+        if len(keep) < len(us):
+            msgs, us = tuple(msgs[i] for i in keep), [us[i] for i in keep]
+        keep = [i for i, u in enumerate(ev_us) if u <= as_of_us]
+        if len(keep) < len(ev_us):
+            events, ev_us = tuple(events[i] for i in keep), [ev_us[i] for i in keep]
 
-    walk: list[tuple[datetime, int, int, int]] = [(m.at, 0, m.index, i)
-                                                  for i, m in enumerate(msgs)]
+    # conversations (docs/definitions.md §2.1): a gap of at least gap_seconds
+    # starts one; (u - prev) / 10**6 is timedelta.total_seconds() exactly
+    starts = [0]
+    starts.extend(i for i in range(1, len(us)) if (us[i] - us[i - 1]) / 1_000_000 >= gap_seconds)
+    conv_of: list[int] = []
+    for ci, (a, b) in enumerate(zip(starts, [*starts[1:], len(us)], strict=True)):
+        conv_of.extend([ci] * (b - a))
+
+    walk: list[tuple[int, int, int, int]] = [(u, 0, m.index, i)
+                                             for i, (u, m) in enumerate(zip(us, msgs, strict=True))]
     if events:  # messages alone are already in walk order
-        walk += [(e.at, 1, e.index, i) for i, e in enumerate(events)]
+        walk += [(u, 1, e.index, i) for i, (u, e) in enumerate(zip(ev_us, events, strict=True))]
         walk.sort()
 
     users = dataset.users_by_id
@@ -355,6 +390,7 @@ def thread_timeline(
     assignments: list[tuple[datetime, str | None]] = []
     convs: list[_ConvBuilder] = []
     contacts: list[Contact] = []
+    contacts_at: list[int] = []
     open_contact: _ContactBuilder | None = None
     resolved_after_last: ThreadEvent | None = None
 
@@ -372,7 +408,7 @@ def thread_timeline(
                 if conv.first_inbound is None:
                     conv.first_inbound = m
                 if open_contact is None:
-                    open_contact = _ContactBuilder(m, holder)
+                    open_contact = _ContactBuilder(m, holder, pos)
                 else:
                     open_contact.messages += 1
             else:
@@ -385,6 +421,7 @@ def thread_timeline(
                 if open_contact is not None:
                     outcome = ANSWERED if team == open_contact.team else ANSWERED_BY_OTHER
                     contacts.append(open_contact.freeze(thread, holder, outcome, m, team, m.user))
+                    contacts_at.append(us[open_contact.pos])
                     open_contact = None
             continue
         e = events[pos]
@@ -407,11 +444,13 @@ def thread_timeline(
                 current.removed_by = e
             if e.status in _CLOSING and open_contact is not None:
                 contacts.append(open_contact.freeze(thread, holder, PROCESSED, e, None, e.user))
+                contacts_at.append(us[open_contact.pos])
                 open_contact = None
             if e.status is Status.RESOLVED and msgs:
                 resolved_after_last = e
     if open_contact is not None:
         contacts.append(open_contact.freeze(thread, holder, OPEN))
+        contacts_at.append(us[open_contact.pos])
 
     conversations = tuple(
         Conversation(
@@ -423,9 +462,96 @@ def thread_timeline(
         )
         for i, c in enumerate(convs)
     )
-    return Timeline(thread=thread, as_of=as_of, teams=History(info.team, moves),
-                    assignees=History(info.assignee, assignments), conversations=conversations, contacts=tuple(contacts),
-                    resolved_after_last=resolved_after_last)
+    timeline = Timeline(thread=thread, as_of=as_of, teams=History(info.team, moves),
+                        assignees=History(info.assignee, assignments),
+                        conversations=conversations, contacts=tuple(contacts),
+                        resolved_after_last=resolved_after_last)
+    return _Walked(timeline, us, contacts_at)
+
+
+@attrs.frozen(eq=False)
+class WalkIndex:
+    """The walk's conversations, contacts and threads ordered on the integer time line.
+
+    A metric over a period visits only what the period can count: two
+    bisections over instants in epoch microseconds (:func:`epoch_us`) select
+    the conversations started in it, the contacts opened in it, the threads
+    first contacted in it, instead of a test of every item of the history.
+    Each selection is in instant order, ties in the walk's order (thread
+    order, then walk order); the metrics' tallies and sorted rows do not
+    depend on the order they visit items in.
+    """
+
+    starts: Sequence[int]
+    by_start: tuple[tuple[Timeline, Conversation], ...]
+    lasts: Sequence[int]
+    by_last: tuple[tuple[Timeline, Conversation, int, int, int], ...]
+    opens: Sequence[int]
+    by_open: tuple[tuple[Timeline, Contact], ...]
+    firsts: Sequence[int]
+    by_first: tuple[Timeline, ...]
+
+    @classmethod
+    def of(cls, walked: Sequence[_Walked]) -> WalkIndex:
+        """The index of every thread's walk."""
+        convs: list[tuple[int, int, int, Timeline, Conversation]] = []
+        contacts: list[tuple[int, Timeline, Contact]] = []
+        firsts: list[tuple[int, Timeline]] = []
+        for w in walked:
+            tl, us = w.timeline, w.us
+            if us:
+                firsts.append((us[0], tl))
+            k = 0
+            for c in tl.conversations:
+                n = len(c.messages)
+                convs.append((us[k], us[k + n - 1], us[0], tl, c))
+                k += n
+            contacts.extend(zip(w.contacts_at, [tl] * len(tl.contacts), tl.contacts, strict=True))
+        first = itemgetter(0)
+        by_start = sorted(convs, key=first)
+        by_last = sorted(convs, key=itemgetter(1))
+        contacts.sort(key=first)
+        firsts.sort(key=first)
+        return cls(
+            starts=[c[0] for c in by_start], by_start=tuple((c[3], c[4]) for c in by_start),
+            lasts=[c[1] for c in by_last],
+            by_last=tuple((c[3], c[4], c[0], c[1], c[2]) for c in by_last),
+            opens=[c[0] for c in contacts], by_open=tuple((c[1], c[2]) for c in contacts),
+            firsts=[f[0] for f in firsts], by_first=tuple(f[1] for f in firsts))
+
+    def started_in(self, period: Period) -> Sequence[tuple[Timeline, Conversation]]:
+        """The conversations whose first message is in the period, with their timelines."""
+        return self.by_start[bisect_left(self.starts, period.start_us):
+                             bisect_left(self.starts, period.end_us)]
+
+    def overlapping(self, period: Period
+                    ) -> Iterator[tuple[Timeline, Conversation, int, int, int]]:
+        """The conversations begun before the period's end whose last message is not before
+        its start: ``(timeline, conversation, start_us, last_us, thread_first_us)``."""
+        end = period.end_us
+        for entry in self.by_last[bisect_left(self.lasts, period.start_us):]:
+            if entry[2] < end:
+                yield entry
+
+    def opened_in(self, period: Period) -> Sequence[tuple[Timeline, Contact]]:
+        """The contacts opened in the period, with their timelines."""
+        return self.by_open[bisect_left(self.opens, period.start_us):
+                            bisect_left(self.opens, period.end_us)]
+
+    def first_in(self, period: Period) -> Sequence[Timeline]:
+        """The threads whose first visible message is in the period."""
+        return self.by_first[bisect_left(self.firsts, period.start_us):
+                             bisect_left(self.firsts, period.end_us)]
+
+    def first_before(self, end_us: int) -> Sequence[Timeline]:
+        """The threads whose first visible message is before ``end_us``."""
+        return self.by_first[:bisect_left(self.firsts, end_us)]
+
+
+@attrs.frozen(eq=False)
+class _Walk:
+    timelines: tuple[Timeline, ...]
+    index: WalkIndex
 
 
 def timelines(
@@ -445,6 +571,28 @@ def timelines(
     >>> timelines(Dataset())
     ()
     """
+    return _walk(dataset, as_of, gap_seconds, message_team).timelines
+
+
+def walk_index(
+    dataset: Dataset,
+    /,
+    *,
+    as_of: datetime | None = None,
+    gap_seconds: float = DEFAULT_GAP_SECONDS,
+    message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+) -> WalkIndex:
+    """The :class:`WalkIndex` of the same walk as :func:`timelines` (computed with it, once).
+
+    >>> from salesmetrics.dataset import Dataset
+    >>> walk_index(Dataset()).starts
+    []
+    """
+    return _walk(dataset, as_of, gap_seconds, message_team).index
+
+
+def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
+          message_team: MessageTeam) -> _Walk:
     # as_of compares equal across zones (and across folds in one zone), so its
     # tzinfo and fold are part of the key: each Timeline keeps the as_of given.
     if not isinstance(message_team, MessageTeam):
@@ -453,10 +601,11 @@ def timelines(
     zone = None if as_of is None else (as_of.tzinfo, as_of.fold)
     key = ("timelines", as_of, zone, gap_seconds, message_team)
 
-    def walk() -> tuple[Timeline, ...]:
+    def walk() -> _Walk:
+        as_of_us = None if as_of is None else epoch_us(as_of)
         with paused_gc():  # the walk makes many acyclic objects
-            return tuple(thread_timeline(dataset, t.id, as_of=as_of, gap_seconds=gap_seconds,
-                                         message_team=message_team)
-                         for t in dataset.threads)
+            walked = [_walk_thread(dataset, t.id, as_of, as_of_us, gap_seconds, message_team)
+                      for t in dataset.threads]
+            return _Walk(tuple(w.timeline for w in walked), WalkIndex.of(walked))
 
     return dataset.derived(key, walk)

@@ -37,7 +37,7 @@ from salesmetrics.metrics._partial import (
 from salesmetrics.period import Period
 from salesmetrics.results import mean, median, percentile, rate
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, FIRST_REPLY_ELSE_HOLDER, MessageTeam, OwnerRule
-from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, timelines
+from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, walk_index
 
 __all__ = [
     "ConversationCounts",
@@ -113,28 +113,27 @@ def conversation_partial(
     gap_seconds = check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
-    for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
-        first = tl.first_message
-        for c in tl.conversations:
-            if c.start >= period.end or c.last < period.start:
-                continue  # neither begun in the period nor with a message in it
-            in_period = sum(1 for m in c.messages if period.contains(m.at))
-            if period.contains(c.start):
-                category = NEW_INBOUND if c.is_inbound else NEW_OUTBOUND
-            elif c.start < period.start and in_period:
-                category = PREVIOUSLY_STARTED
-            else:
-                continue
-            team, why = owner.owner_of(c)
-            existing = (category == NEW_INBOUND and first is not None
-                        and first.at < period.start)
-            b.add(team, category)
-            if existing:
-                b.add(team, "existing_customers")
-            rows.append(ConversationRow(
-                thread=c.thread, number=c.number, start=c.start, last=c.last,
-                direction="in" if c.is_inbound else "out", category=category, team=team,
-                why=why, existing_customer=existing, messages_in_period=in_period))
+    lo, hi = period.start_us, period.end_us
+    index = walk_index(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team)
+    # only conversations begun before the end with a message at or after the start
+    for _, c, start, last, first in index.overlapping(period):
+        in_period = (len(c.messages) if lo <= start and last < hi
+                     else sum(1 for m in c.messages if period.contains(m.at)))
+        if lo <= start:
+            category = NEW_INBOUND if c.is_inbound else NEW_OUTBOUND
+        elif in_period:
+            category = PREVIOUSLY_STARTED
+        else:
+            continue
+        team, why = owner.owner_of(c)
+        existing = category == NEW_INBOUND and first < lo
+        b.add(team, category)
+        if existing:
+            b.add(team, "existing_customers")
+        rows.append(ConversationRow(
+            thread=c.thread, number=c.number, start=c.start, last=c.last,
+            direction="in" if c.is_inbound else "out", category=category, team=team,
+            why=why, existing_customer=existing, messages_in_period=in_period))
     return make_partial("conversations", b, rows)
 
 
@@ -244,28 +243,28 @@ def outbound_reply_partial(
     check_by(by, ("team", "user"))
     b = _Builder((u.id for u in dataset.users) if by == "user" else teams_of(dataset))
     rows = []
-    for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
-        for c in tl.conversations:
-            if c.is_inbound or not period.contains(c.start):
-                continue
-            team = c.first_team
-            user = c.first.user if c.first.is_human_outbound else None
-            group = user if by == "user" else team
+    index = walk_index(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team)
+    for _, c in index.started_in(period):
+        if c.is_inbound:
+            continue
+        team = c.first_team
+        user = c.first.user if c.first.is_human_outbound else None
+        group = user if by == "user" else team
+        if group is not None:
+            b.add(group, "conversations")
+        seconds = None
+        inbound = c.first_inbound
+        if inbound is not None:
+            seconds = dataset.calendar_history_of_team(team).elapsed(
+                clock, c.start, inbound.at)
             if group is not None:
-                b.add(group, "conversations")
-            seconds = None
-            inbound = c.first_inbound
-            if inbound is not None:
-                seconds = dataset.calendar_history_of_team(team).elapsed(
-                    clock, c.start, inbound.at)
-                if group is not None:
-                    b.add(group, "replied")
-                    b.value(group, "times", seconds)
-            rows.append(OutboundRow(
-                thread=c.thread, number=c.number, start=c.start, team=team, user=user,
-                replied=inbound is not None,
-                first_inbound=None if inbound is None else item_ref(inbound),
-                first_inbound_at=None if inbound is None else inbound.at, seconds=seconds))
+                b.add(group, "replied")
+                b.value(group, "times", seconds)
+        rows.append(OutboundRow(
+            thread=c.thread, number=c.number, start=c.start, team=team, user=user,
+            replied=inbound is not None,
+            first_inbound=None if inbound is None else item_ref(inbound),
+            first_inbound_at=None if inbound is None else inbound.at, seconds=seconds))
     return make_partial("outbound_reply", b, rows, by="user" if by == "user" else None)
 
 

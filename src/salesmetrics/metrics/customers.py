@@ -28,7 +28,7 @@ from salesmetrics.metrics._common import check_by, teams_of
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.period import Period
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
-from salesmetrics.timeline import item_ref, timelines
+from salesmetrics.timeline import item_ref, walk_index
 
 __all__ = [
     "CHANNELS",
@@ -105,13 +105,9 @@ def new_customers_partial(
     period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
     rows = []
-    for tl in timelines(dataset, as_of=as_of, message_team=message_team):
-        if not tl.conversations:
-            continue
+    for tl in walk_index(dataset, as_of=as_of, message_team=message_team).first_in(period):
         conv = tl.conversations[0]
         first = conv.first
-        if not period.contains(first.at):
-            continue
         team = conv.holder_at_start
         if first.is_inbound:
             b.add(team, "inbound")
@@ -198,10 +194,8 @@ def connected_customers_partial(
     period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
     rows = []
-    for tl in timelines(dataset, as_of=as_of):
-        first = tl.first_message
-        if first is None or first.at >= period.end:
-            continue
+    for tl in walk_index(dataset, as_of=as_of).first_before(period.end_us):
+        first = tl.conversations[0].first
         team = tl.holder_at(period.end, strict=True)
         b.add(team, "count")
         rows.append(ConnectedRow(thread=tl.thread, first_at=first.at, team=team))

@@ -61,7 +61,7 @@ from salesmetrics.timeline import (
     Reply,
     Timeline,
     item_ref,
-    timelines,
+    walk_index,
 )
 
 __all__ = [
@@ -153,18 +153,15 @@ def response_rate_partial(
                                 f"a ContactTeam rule is needed, not {contact_team!r}")
     b = _Builder(teams_of(dataset))
     rows = []
-    for tl in timelines(dataset, as_of=as_of, message_team=message_team):
-        for c in tl.contacts:
-            if not period.contains(c.opened_at):
-                continue
-            team = contact_team.team_of(c)
-            row = _contact_row(c, team)
-            b.add(team, "contacts")
-            if row.answered:
-                b.add(team, "answered")
-            if isinstance(c.closed_by, Message):
-                b.add(team, "answered_by_any")
-            rows.append(row)
+    for _, c in walk_index(dataset, as_of=as_of, message_team=message_team).opened_in(period):
+        team = contact_team.team_of(c)
+        row = _contact_row(c, team)
+        b.add(team, "contacts")
+        if row.answered:
+            b.add(team, "answered")
+        if isinstance(c.closed_by, Message):
+            b.add(team, "answered_by_any")
+        rows.append(row)
     return make_partial("response_rate", b, rows)
 
 
@@ -295,6 +292,7 @@ def conversation_response(
     >>> from salesmetrics.load import from_dict
     >>> from salesmetrics.rules import ANY_REPLY
     >>> from salesmetrics.calendars import WALL
+    >>> from salesmetrics.timeline import timelines
     >>> ds = from_dict({"teams": [{"id": "A"}], "threads": [{"id": "t", "team": "A"}],
     ...     "messages": [{"thread": "t", "at": "2026-03-02T09:00:00Z", "direction": "in"},
     ...                  {"thread": "t", "at": "2026-03-02T09:01:00Z", "direction": "out",
@@ -430,26 +428,26 @@ def response_time_partial(
     the_clock = check_clock(clock if clock is not None else clock_name)
     b = _Builder(_groups_of(dataset, by))
     rows = []
-    for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team):
-        for c in tl.conversations:
-            if not c.is_inbound or not period.contains(c.start):
-                continue
-            fr = conversation_response(dataset, tl, c, rules=the_rules, clock=the_clock)
-            stop = fr.stop
-            row = ResponseTimeRow(
-                thread=c.thread, number=c.number, start=c.start, clock_start=fr.clock_start,
-                restarted_by=None if fr.restarted_by is None else item_ref(fr.restarted_by),
-                team=fr.team, responder=fr.user,
-                reply=None if stop is None else stop.ref,
-                reply_at=None if stop is None else stop.at,
-                seconds=fr.seconds, status=fr.status, why=fr.why)
-            if fr.seconds is not None and fr.team is not None:
-                group = fr.team if by != "user" else fr.user
-                if group is not None:
-                    b.value(group, "seconds", fr.seconds)
-                else:
-                    row = attrs.evolve(row, why=f"{row.why}; no user: counts for its team only")
-            rows.append(row)
+    index = walk_index(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team)
+    for tl, c in index.started_in(period):
+        if not c.is_inbound:
+            continue
+        fr = conversation_response(dataset, tl, c, rules=the_rules, clock=the_clock)
+        stop = fr.stop
+        row = ResponseTimeRow(
+            thread=c.thread, number=c.number, start=c.start, clock_start=fr.clock_start,
+            restarted_by=None if fr.restarted_by is None else item_ref(fr.restarted_by),
+            team=fr.team, responder=fr.user,
+            reply=None if stop is None else stop.ref,
+            reply_at=None if stop is None else stop.at,
+            seconds=fr.seconds, status=fr.status, why=fr.why)
+        if fr.seconds is not None and fr.team is not None:
+            group = fr.team if by != "user" else fr.user
+            if group is not None:
+                b.value(group, "seconds", fr.seconds)
+            else:
+                row = attrs.evolve(row, why=f"{row.why}; no user: counts for its team only")
+        rows.append(row)
     return make_partial("response_time", b, rows, by="user" if by == "user" else None)
 
 
@@ -610,31 +608,28 @@ def reply_time_partial(
     clock = check_clock(clock)
     b = _Builder(_groups_of(dataset, by))
     rows = []
-    for tl in timelines(dataset, as_of=as_of, message_team=message_team):
-        for c in tl.contacts:
-            if not period.contains(c.opened_at):
-                continue
-            reply = c.closed_by if isinstance(c.closed_by, Message) else None
-            base: dict[str, Any] = dict(
-                thread=c.thread, opened_at=c.opened_at, opened_by=item_ref(c.opened_by),
-                contact_team=c.team)
-            if reply is None or c.answered_by is None:
-                rows.append(ReplyTimeRow(
-                    **base, team=None, responder=None, reply=None, reply_at=None, seconds=None,
-                    status=c.outcome, why=c.why))
-                continue
-            team = c.answered_by
-            seconds = float(dataset.calendar_history_of_team(team).elapsed(
-                clock, c.opened_at, reply.at))
-            why = f"{clock.name} clock on team {team}'s calendar, reply {item_ref(reply)}"
-            group = team if by != "user" else reply.user
-            if group is not None:
-                b.value(group, "seconds", seconds)
-            else:
-                why += "; no user: counts for its team only"
-            rows.append(ReplyTimeRow(**base, team=team, responder=reply.user,
-                                     reply=item_ref(reply), reply_at=reply.at, seconds=seconds,
-                                     status=COUNTED, why=why))
+    for _, c in walk_index(dataset, as_of=as_of, message_team=message_team).opened_in(period):
+        reply = c.closed_by if isinstance(c.closed_by, Message) else None
+        base: dict[str, Any] = dict(
+            thread=c.thread, opened_at=c.opened_at, opened_by=item_ref(c.opened_by),
+            contact_team=c.team)
+        if reply is None or c.answered_by is None:
+            rows.append(ReplyTimeRow(
+                **base, team=None, responder=None, reply=None, reply_at=None, seconds=None,
+                status=c.outcome, why=c.why))
+            continue
+        team = c.answered_by
+        seconds = float(dataset.calendar_history_of_team(team).elapsed(
+            clock, c.opened_at, reply.at))
+        why = f"{clock.name} clock on team {team}'s calendar, reply {item_ref(reply)}"
+        group = team if by != "user" else reply.user
+        if group is not None:
+            b.value(group, "seconds", seconds)
+        else:
+            why += "; no user: counts for its team only"
+        rows.append(ReplyTimeRow(**base, team=team, responder=reply.user,
+                                 reply=item_ref(reply), reply_at=reply.at, seconds=seconds,
+                                 status=COUNTED, why=why))
     return make_partial("reply_time", b, rows, by="user" if by == "user" else None)
 
 
