@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo, available_timezones
 
 from salesmetrics.errors import SalesmetricsError
@@ -26,6 +27,7 @@ __all__ = [
     "MIN_YEAR",
     "check_instant",
     "epoch_us",
+    "epochs_us",
     "format_instant",
     "parse_date",
     "parse_instant",
@@ -165,6 +167,35 @@ def epoch_us(dt: datetime) -> int:
     return (((dt.toordinal() - _EPOCH_ORDINAL) * 86400 + dt.hour * 3600 + dt.minute * 60
              + dt.second - off.days * 86400 - off.seconds) * 1_000_000
             + dt.microsecond - off.microseconds)
+
+
+def epochs_us(instants: Iterable[datetime]) -> list[int]:
+    """:func:`epoch_us` of many instants, reading each fixed offset once.
+
+    A ``datetime.timezone`` (what the loaders give) has one offset whatever
+    the instant, so it is read once per tzinfo object; other zones
+    (``ZoneInfo``) are asked at each instant.
+
+    >>> from datetime import timezone, timedelta
+    >>> paris = timezone(timedelta(hours=1))
+    >>> epochs_us([datetime(1970, 1, 1, 1, tzinfo=paris), datetime(1970, 1, 1, tzinfo=UTC)])
+    [0, 0]
+    """
+    fixed: dict[object, int] = {}
+    out: list[int] = []
+    append = out.append
+    for dt in instants:
+        tz = dt.tzinfo
+        off = fixed.get(tz)
+        if off is None:
+            o = dt.utcoffset()
+            assert o is not None, "an aware instant"
+            off = (o.days * 86400 + o.seconds) * 1_000_000 + o.microseconds
+            if type(tz) is timezone:
+                fixed[tz] = off
+        append(((dt.toordinal() - _EPOCH_ORDINAL) * 86400 + dt.hour * 3600 + dt.minute * 60
+                + dt.second) * 1_000_000 + dt.microsecond - off)
+    return out
 
 
 def format_instant(dt: datetime) -> str:

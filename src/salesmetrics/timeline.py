@@ -34,7 +34,7 @@ import attrs
 
 from salesmetrics._gc import paused_gc
 from salesmetrics._history import History
-from salesmetrics._time import epoch_us
+from salesmetrics._time import epoch_us, epochs_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import EventType, Message, Status, ThreadEvent
@@ -360,8 +360,8 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
     info = dataset.threads_by_id[thread]
     msgs = dataset.messages_by_thread.get(thread, ())
     events = dataset.events_by_thread.get(thread, ())
-    us = [epoch_us(m.at) for m in msgs]
-    ev_us = [epoch_us(e.at) for e in events] if events else []
+    us = epochs_us([m.at for m in msgs])
+    ev_us = epochs_us([e.at for e in events]) if events else []
     if as_of_us is not None:
         keep = [i for i, u in enumerate(us) if u <= as_of_us]
         if len(keep) < len(us):
@@ -485,7 +485,7 @@ class WalkIndex:
     starts: Sequence[int]
     by_start: tuple[tuple[Timeline, Conversation], ...]
     lasts: Sequence[int]
-    by_last: tuple[tuple[Timeline, Conversation, int, int, int], ...]
+    by_last: tuple[tuple[Timeline, Conversation, int, int, int, Sequence[int], int], ...]
     opens: Sequence[int]
     by_open: tuple[tuple[Timeline, Contact], ...]
     firsts: Sequence[int]
@@ -494,7 +494,7 @@ class WalkIndex:
     @classmethod
     def of(cls, walked: Sequence[_Walked]) -> WalkIndex:
         """The index of every thread's walk."""
-        convs: list[tuple[int, int, int, Timeline, Conversation]] = []
+        convs: list[tuple[int, int, int, Timeline, Conversation, list[int], int]] = []
         contacts: list[tuple[int, Timeline, Contact]] = []
         firsts: list[tuple[int, Timeline]] = []
         for w in walked:
@@ -504,7 +504,7 @@ class WalkIndex:
             k = 0
             for c in tl.conversations:
                 n = len(c.messages)
-                convs.append((us[k], us[k + n - 1], us[0], tl, c))
+                convs.append((us[k], us[k + n - 1], us[0], tl, c, us, k))
                 k += n
             contacts.extend(zip(w.contacts_at, [tl] * len(tl.contacts), tl.contacts, strict=True))
         first = itemgetter(0)
@@ -515,7 +515,7 @@ class WalkIndex:
         return cls(
             starts=[c[0] for c in by_start], by_start=tuple((c[3], c[4]) for c in by_start),
             lasts=[c[1] for c in by_last],
-            by_last=tuple((c[3], c[4], c[0], c[1], c[2]) for c in by_last),
+            by_last=tuple((c[3], c[4], c[0], c[1], c[2], c[5], c[6]) for c in by_last),
             opens=[c[0] for c in contacts], by_open=tuple((c[1], c[2]) for c in contacts),
             firsts=[f[0] for f in firsts], by_first=tuple(f[1] for f in firsts))
 
@@ -527,11 +527,15 @@ class WalkIndex:
     def overlapping(self, period: Period
                     ) -> Iterator[tuple[Timeline, Conversation, int, int, int]]:
         """The conversations begun before the period's end whose last message is not before
-        its start: ``(timeline, conversation, start_us, last_us, thread_first_us)``."""
-        end = period.end_us
-        for entry in self.by_last[bisect_left(self.lasts, period.start_us):]:
-            if entry[2] < end:
-                yield entry
+        its start: ``(timeline, conversation, messages in the period, start_us,
+        thread_first_us)``."""
+        lo, hi = period.start_us, period.end_us
+        for tl, c, start, last, first, us, k in self.by_last[bisect_left(self.lasts, lo):]:
+            if start < hi:
+                n = len(c.messages)
+                inside = n if lo <= start and last < hi else (
+                    bisect_left(us, hi, k, k + n) - bisect_left(us, lo, k, k + n))
+                yield tl, c, inside, start, first
 
     def opened_in(self, period: Period) -> Sequence[tuple[Timeline, Contact]]:
         """The contacts opened in the period, with their timelines."""

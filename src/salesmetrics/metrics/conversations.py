@@ -113,12 +113,10 @@ def conversation_partial(
     gap_seconds = check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
     rows = []
-    lo, hi = period.start_us, period.end_us
+    lo = period.start_us
     index = walk_index(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team)
     # only conversations begun before the end with a message at or after the start
-    for _, c, start, last, first in index.overlapping(period):
-        in_period = (len(c.messages) if lo <= start and last < hi
-                     else sum(1 for m in c.messages if period.contains(m.at)))
+    for _, c, in_period, start, first in index.overlapping(period):
         if lo <= start:
             category = NEW_INBOUND if c.is_inbound else NEW_OUTBOUND
         elif in_period:
