@@ -173,9 +173,24 @@ class Compiled:
     def seconds(self, ta: float, tb: float) -> float:
         """Signed open seconds between two epoch instants."""
         span = self.span
-        if not span.covers(ta, tb):
+        if not (span.lo <= ta <= span.hi and span.lo <= tb <= span.hi):
             span = self.extend(ta, tb)
-        return open_before(span, tb) - open_before(span, ta)
+        # open_before(span, tb) - open_before(span, ta), inlined: the one hot call
+        starts, ends, cum = span.starts, span.ends, span.cum
+        i = bisect_right(starts, ta)
+        if ta <= tb:  # a short interval often has no opening between its ends: one bisect
+            j = i if i == len(starts) or starts[i] > tb else bisect_right(starts, tb, i)
+        else:
+            j = bisect_right(starts, tb, 0, i)
+        before_a = 0.0
+        if i:
+            over = ends[i - 1] - ta
+            before_a = cum[i] - over if over > 0 else cum[i]
+        before_b = 0.0
+        if j:
+            over = ends[j - 1] - tb
+            before_b = cum[j] - over if over > 0 else cum[j]
+        return before_b - before_a
 
     def is_open(self, t: float) -> bool:
         span = self.span
