@@ -26,8 +26,9 @@ reply and where its response-time clock starts. Only items at or before
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import repeat
 from operator import itemgetter
 
 import attrs
@@ -37,7 +38,7 @@ from salesmetrics._history import History
 from salesmetrics._time import epoch_us, epochs_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.model import EventType, Message, Status, ThreadEvent
+from salesmetrics.model import Direction, EventType, Message, Sender, Status, ThreadEvent
 from salesmetrics.period import Period
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 
@@ -378,11 +379,13 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
     for ci, (a, b) in enumerate(zip(starts, [*starts[1:], len(us)], strict=True)):
         conv_of.extend([ci] * (b - a))
 
-    walk: list[tuple[int, int, int, int]] = [(u, 0, m.index, i)
-                                             for i, (u, m) in enumerate(zip(us, msgs, strict=True))]
-    if events:  # messages alone are already in walk order
+    # (kind, position) in walk order: messages alone are already in it
+    order: Iterable[tuple[int, int]] = zip(repeat(0), range(len(msgs)))
+    if events:
+        walk = [(u, 0, m.index, i) for i, (u, m) in enumerate(zip(us, msgs, strict=True))]
         walk += [(u, 1, e.index, i) for i, (u, e) in enumerate(zip(ev_us, events, strict=True))]
         walk.sort()
+        order = [(kind, pos) for _, kind, _, pos in walk]
 
     users = dataset.users_by_id
     holder = info.team
@@ -394,7 +397,7 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
     open_contact: _ContactBuilder | None = None
     resolved_after_last: ThreadEvent | None = None
 
-    for _, kind, _, pos in walk:
+    for kind, pos in order:
         if kind == 0:
             m = msgs[pos]
             resolved_after_last = None
@@ -404,7 +407,7 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
                 convs.append(_ConvBuilder(team, holder, m.at))
             conv = convs[-1]
             conv.messages.append(m)
-            if m.is_inbound:
+            if m.direction is Direction.IN:
                 if conv.first_inbound is None:
                     conv.first_inbound = m
                 if open_contact is None:
@@ -414,7 +417,7 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
             else:
                 if conv.first_outbound is None:
                     conv.first_outbound = Reply(m, team)
-                if not m.is_human_outbound:
+                if m.sender is not Sender.USER:  # outbound: human exactly when sent by a user
                     continue
                 if conv.first_reply is None:
                     conv.first_reply = Reply(m, team)
