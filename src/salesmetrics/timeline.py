@@ -25,6 +25,7 @@ reply and where its response-time clock starts. Only items at or before
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -483,25 +484,34 @@ class WalkIndex:
     Each selection is in instant order, ties in the walk's order (thread
     order, then walk order); the metrics' tallies and sorted rows do not
     depend on the order they visit items in.
+
+    Columns, not records: parallel tuples of objects and arrays of 64-bit
+    integers (8 bytes an instant), in the conversations' start order.
     """
 
     starts: Sequence[int]
-    by_start: tuple[tuple[Timeline, Conversation], ...]
+    conversations: tuple[Conversation, ...]
+    conversation_timelines: tuple[Timeline, ...]
     lasts: Sequence[int]
-    by_last: tuple[tuple[Timeline, Conversation, int, int, int, Sequence[int], int], ...]
+    thread_firsts: Sequence[int]
+    message_us: tuple[Sequence[int], ...]  # each conversation's thread's message instants
+    offsets: Sequence[int]  # where the conversation's messages start in them
+    by_last: Sequence[int]  # positions in start order, sorted by last instant
+    sorted_lasts: Sequence[int]
     opens: Sequence[int]
-    by_open: tuple[tuple[Timeline, Contact], ...]
+    contacts: tuple[Contact, ...]
+    contact_timelines: tuple[Timeline, ...]
     firsts: Sequence[int]
     by_first: tuple[Timeline, ...]
 
     @classmethod
     def of(cls, walked: Sequence[_Walked]) -> WalkIndex:
         """The index of every thread's walk."""
-        convs: list[tuple[int, int, int, Timeline, Conversation, list[int], int]] = []
+        convs: list[tuple[int, int, int, Timeline, Conversation, Sequence[int], int]] = []
         contacts: list[tuple[int, Timeline, Contact]] = []
         firsts: list[tuple[int, Timeline]] = []
         for w in walked:
-            tl, us = w.timeline, w.us
+            tl, us = w.timeline, array("q", w.us)
             if us:
                 firsts.append((us[0], tl))
             k = 0
@@ -511,21 +521,31 @@ class WalkIndex:
                 k += n
             contacts.extend(zip(w.contacts_at, [tl] * len(tl.contacts), tl.contacts, strict=True))
         first = itemgetter(0)
-        by_start = sorted(convs, key=first)
-        by_last = sorted(convs, key=itemgetter(1))
+        convs.sort(key=first)
         contacts.sort(key=first)
         firsts.sort(key=first)
+        lasts = array("q", [c[1] for c in convs])
+        by_last = array("q", sorted(range(len(convs)), key=lasts.__getitem__))
         return cls(
-            starts=[c[0] for c in by_start], by_start=tuple((c[3], c[4]) for c in by_start),
-            lasts=[c[1] for c in by_last],
-            by_last=tuple((c[3], c[4], c[0], c[1], c[2], c[5], c[6]) for c in by_last),
-            opens=[c[0] for c in contacts], by_open=tuple((c[1], c[2]) for c in contacts),
-            firsts=[f[0] for f in firsts], by_first=tuple(f[1] for f in firsts))
+            starts=array("q", [c[0] for c in convs]),
+            conversations=tuple(c[4] for c in convs),
+            conversation_timelines=tuple(c[3] for c in convs),
+            lasts=lasts, thread_firsts=array("q", [c[2] for c in convs]),
+            message_us=tuple(c[5] for c in convs), offsets=array("q", [c[6] for c in convs]),
+            by_last=by_last, sorted_lasts=array("q", [lasts[i] for i in by_last]),
+            opens=array("q", [c[0] for c in contacts]),
+            contacts=tuple(c[2] for c in contacts),
+            contact_timelines=tuple(c[1] for c in contacts),
+            firsts=array("q", [f[0] for f in firsts]), by_first=tuple(f[1] for f in firsts))
 
-    def started_in(self, period: Period) -> Sequence[tuple[Timeline, Conversation]]:
+    def _slice(self, values: Sequence[int], period: Period) -> range:
+        return range(bisect_left(values, period.start_us), bisect_left(values, period.end_us))
+
+    def started_in(self, period: Period) -> Iterator[tuple[Timeline, Conversation]]:
         """The conversations whose first message is in the period, with their timelines."""
-        return self.by_start[bisect_left(self.starts, period.start_us):
-                             bisect_left(self.starts, period.end_us)]
+        tls, convs = self.conversation_timelines, self.conversations
+        for i in self._slice(self.starts, period):
+            yield tls[i], convs[i]
 
     def overlapping(self, period: Period
                     ) -> Iterator[tuple[Timeline, Conversation, int, int, int]]:
@@ -533,22 +553,31 @@ class WalkIndex:
         its start: ``(timeline, conversation, messages in the period, start_us,
         thread_first_us)``."""
         lo, hi = period.start_us, period.end_us
-        for tl, c, start, last, first, us, k in self.by_last[bisect_left(self.lasts, lo):]:
+        starts, lasts, convs = self.starts, self.lasts, self.conversations
+        by_last = self.by_last
+        for j in range(bisect_left(self.sorted_lasts, lo), len(by_last)):
+            i = by_last[j]
+            start = starts[i]
             if start < hi:
+                c = convs[i]
                 n = len(c.messages)
-                inside = n if lo <= start and last < hi else (
-                    bisect_left(us, hi, k, k + n) - bisect_left(us, lo, k, k + n))
-                yield tl, c, inside, start, first
+                if lo <= start and lasts[i] < hi:
+                    inside = n
+                else:
+                    us, k = self.message_us[i], self.offsets[i]
+                    inside = bisect_left(us, hi, k, k + n) - bisect_left(us, lo, k, k + n)
+                yield self.conversation_timelines[i], c, inside, start, self.thread_firsts[i]
 
-    def opened_in(self, period: Period) -> Sequence[tuple[Timeline, Contact]]:
+    def opened_in(self, period: Period) -> Iterator[tuple[Timeline, Contact]]:
         """The contacts opened in the period, with their timelines."""
-        return self.by_open[bisect_left(self.opens, period.start_us):
-                            bisect_left(self.opens, period.end_us)]
+        tls, contacts = self.contact_timelines, self.contacts
+        for i in self._slice(self.opens, period):
+            yield tls[i], contacts[i]
 
     def first_in(self, period: Period) -> Sequence[Timeline]:
         """The threads whose first visible message is in the period."""
-        return self.by_first[bisect_left(self.firsts, period.start_us):
-                             bisect_left(self.firsts, period.end_us)]
+        r = self._slice(self.firsts, period)
+        return self.by_first[r.start:r.stop]
 
     def first_before(self, end_us: int) -> Sequence[Timeline]:
         """The threads whose first visible message is before ``end_us``."""
@@ -592,8 +621,8 @@ def walk_index(
     """The :class:`WalkIndex` of the same walk as :func:`timelines` (computed with it, once).
 
     >>> from salesmetrics.dataset import Dataset
-    >>> walk_index(Dataset()).starts
-    []
+    >>> len(walk_index(Dataset()).starts)
+    0
     """
     return _walk(dataset, as_of, gap_seconds, message_team).index
 
