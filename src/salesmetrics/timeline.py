@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import repeat
 from operator import itemgetter
@@ -39,7 +39,7 @@ from salesmetrics._history import History
 from salesmetrics._time import epoch_us, epochs_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.model import Direction, EventType, Message, Sender, Status, ThreadEvent
+from salesmetrics.model import Direction, EventType, Message, Sender, Status, ThreadEvent, User
 from salesmetrics.period import Period
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 
@@ -288,10 +288,10 @@ class Timeline:
 
 class _ConvBuilder:
     __slots__ = ("clock_start", "events", "first_inbound", "first_outbound", "first_reply",
-                 "first_team", "holder_at_start", "messages", "removed_by", "restarted_by")
+                 "first_team", "holder_at_start", "removed_by", "restarted_by", "start")
 
-    def __init__(self, first_team: str, holder: str, start: datetime) -> None:
-        self.messages: list[Message] = []
+    def __init__(self, first_team: str, holder: str, start: datetime, first: int) -> None:
+        self.start = first  # the position of its first message in the thread's messages
         self.first_team = first_team
         self.holder_at_start = holder
         self.first_reply: Reply | None = None
@@ -398,16 +398,17 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
     open_contact: _ContactBuilder | None = None
     resolved_after_last: ThreadEvent | None = None
 
+    walked = 0  # messages walked so far
     for kind, pos in order:
         if kind == 0:
             m = msgs[pos]
+            walked = pos + 1
             resolved_after_last = None
-            user = users.get(m.user) if m.user is not None else None
-            team = message_team.team_of(m, user_team=user.team if user else None, holder=holder)
+            team = None  # the message's team, read where the walk needs it
             if conv_of[pos] == len(convs):
-                convs.append(_ConvBuilder(team, holder, m.at))
+                team = _team_of(m, holder, users, message_team)
+                convs.append(_ConvBuilder(team, holder, m.at, pos))
             conv = convs[-1]
-            conv.messages.append(m)
             if m.direction is Direction.IN:
                 if conv.first_inbound is None:
                     conv.first_inbound = m
@@ -416,6 +417,8 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
                 else:
                     open_contact.messages += 1
             else:
+                if team is None:
+                    team = _team_of(m, holder, users, message_team)
                 if conv.first_outbound is None:
                     conv.first_outbound = Reply(m, team)
                 if m.sender is not Sender.USER:  # outbound: human exactly when sent by a user
@@ -432,7 +435,7 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
         current = convs[-1] if convs else None
         if current is not None and (e.type is EventType.STATUS
                                     or (e.moves_thread and e.to_team is not None)):
-            current.events.append((len(current.messages), e))
+            current.events.append((walked - current.start, e))
         if e.moves_thread and e.to_team is not None:
             holder = e.to_team
             moves.append((e.at, holder))
@@ -456,9 +459,10 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
         contacts.append(open_contact.freeze(thread, holder, OPEN))
         contacts_at.append(us[open_contact.pos])
 
+    ends = [*starts[1:], len(msgs)]
     conversations = tuple(
         Conversation(
-            thread=thread, number=i, messages=tuple(c.messages), first_team=c.first_team,
+            thread=thread, number=i, messages=msgs[c.start:ends[i]], first_team=c.first_team,
             holder_at_start=c.holder_at_start, holder_at_end=holder, first_reply=c.first_reply,
             first_inbound=c.first_inbound, clock_start=c.clock_start,
             restarted_by=c.restarted_by, removed_by=c.removed_by,
@@ -471,6 +475,11 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
                         conversations=conversations, contacts=tuple(contacts),
                         resolved_after_last=resolved_after_last)
     return _Walked(timeline, us, contacts_at)
+
+
+def _team_of(m: Message, holder: str, users: Mapping[str, User], rule: MessageTeam) -> str:
+    user = users.get(m.user) if m.user is not None else None
+    return rule.team_of(m, user_team=user.team if user else None, holder=holder)
 
 
 @attrs.frozen(eq=False)
