@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, available_timezones
 
 from salesmetrics.errors import SalesmetricsError
@@ -145,6 +145,8 @@ def parse_date(value: object, path: str, code: str = "invalid_value") -> date:
 
 #: datetime's ordinal of 1970-01-01.
 _EPOCH_ORDINAL = 719163
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
 
 
 def epoch_us(dt: datetime) -> int:
@@ -172,29 +174,29 @@ def epoch_us(dt: datetime) -> int:
 def epochs_us(instants: Iterable[datetime]) -> list[int]:
     """:func:`epoch_us` of many instants, reading each fixed offset once.
 
-    A ``datetime.timezone`` (what the loaders give) has one offset whatever
-    the instant, so it is read once per tzinfo object; other zones
-    (``ZoneInfo``) are asked at each instant.
+    A ``datetime.timezone`` (what the loaders give, one object per offset)
+    has one offset whatever the instant: each instant is subtracted from the
+    epoch written in its own zone, which Python does on the wall clocks
+    alone when both share the tzinfo object. Other zones (``ZoneInfo``) are
+    asked at each instant.
 
     >>> from datetime import timezone, timedelta
     >>> paris = timezone(timedelta(hours=1))
     >>> epochs_us([datetime(1970, 1, 1, 1, tzinfo=paris), datetime(1970, 1, 1, tzinfo=UTC)])
     [0, 0]
     """
-    fixed: dict[object, int] = {}
+    epochs: dict[int, datetime] = {}  # id(tzinfo) -> the epoch in that zone (keeps it alive)
     out: list[int] = []
     append = out.append
     for dt in instants:
         tz = dt.tzinfo
-        off = fixed.get(tz)
-        if off is None:
-            o = dt.utcoffset()
-            assert o is not None, "an aware instant"
-            off = (o.days * 86400 + o.seconds) * 1_000_000 + o.microseconds
-            if type(tz) is timezone:
-                fixed[tz] = off
-        append(((dt.toordinal() - _EPOCH_ORDINAL) * 86400 + dt.hour * 3600 + dt.minute * 60
-                + dt.second) * 1_000_000 + dt.microsecond - off)
+        epoch = epochs.get(id(tz))
+        if epoch is None:
+            if type(tz) is not timezone:
+                append(epoch_us(dt))
+                continue
+            epoch = epochs[id(tz)] = _EPOCH.astimezone(tz)
+        append((dt - epoch) // _ONE_US)
     return out
 
 
