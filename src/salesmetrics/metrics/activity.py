@@ -599,8 +599,10 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
 
     Its groups are the users shown, each with a tally of its columns' counts,
     its call durations and its last activity (the summaries need nothing
-    else: see :meth:`Partial.without_rows`); its rows are the facts counted
-    and each shown user's last activity (a ``last_activity`` fact). The
+    else: see :meth:`Partial.without_rows`), and, without a team filter, the
+    users no record describes who acted (shown when some part counts them);
+    its rows are the facts counted and each tallied user's last activity (a
+    ``last_activity`` fact). The
     users' facts and actions are sorted once per dataset, ``as_of`` and
     filters (:meth:`Dataset.derived`), so each period costs what it holds.
     """
@@ -612,12 +614,17 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
     index = _rep_index(dataset, as_of, filters, gap_seconds)
     start, end = period.start, period.end
     windows = {u: list(f.window(start, end, as_of)) for u, f in index.facts.items()}
-    shown = set(filters.users(dataset))
+    # Tallied: the users shown (the team's, else every user and those counted without a
+    # record) and, without a team, the users without a record who acted: another part
+    # may count them, and this part may hold their last activity.
+    tallied = set(filters.users(dataset))
     if filters.team is None:
-        shown.update(u for u, w in windows.items() if w and u not in dataset.users_by_id)
+        known = dataset.users_by_id
+        tallied.update(u for u, w in windows.items() if w and u not in known)
+        tallied.update(u for u in index.own if u not in known)
     tallies: dict[str, Tally] = {}
     rows: list[RepFact] = []
-    for user in sorted(shown):
+    for user in sorted(tallied):
         mine: list[RepFact] = []
         counts: dict[str, int] = {}
         durations: list[float] = []
@@ -649,16 +656,19 @@ def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
                         by: str | None = None) -> Result[RepSummary, RepFact]:
     """The final :func:`rep_activity` result of a (merged) partial aggregate.
 
-    ``dataset`` gives the users' names and codes (its reference data). The
-    summaries are computed from the tallies alone, so a partial without rows
-    gives the same ones; the rows keep each user's latest ``last_activity``
-    fact over the parts.
+    ``dataset`` gives the users' names and codes (its reference data): a
+    tallied user is shown when it has a record or some count. The summaries
+    are computed from the tallies alone, so a partial without rows gives the
+    same ones; the rows keep each shown user's latest ``last_activity`` fact
+    over the parts.
     """
     check_by(by, ("user",))
+    known = dataset.users_by_id
     aggs = {u: RepAggregate(counts={c: t.count(c) for c in COLUMNS},
                             call_durations=t.values_of(_CALLS),
                             last_activity=_latest(t.keys_of(_LAST)))
-            for u, t in partial.tallies.items()}
+            for u, t in partial.tallies.items()
+            if u in known or any(t.count(c) for c in COLUMNS)}
     total = RepAggregate()
     for a in aggs.values():
         total = total.merge(a)
@@ -670,7 +680,8 @@ def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
                               None if rec is None else rec.code)
     last: dict[str, RepFact] = {}
     for f in partial.rows:
-        if f.column == _LAST and (f.user not in last or _recency(f) > _recency(last[f.user])):
+        if f.column == _LAST and f.user in aggs and (
+                f.user not in last or _recency(f) > _recency(last[f.user])):
             last[f.user] = f
     kept = set(map(id, last.values()))
     rows = tuple(f for f in partial.rows if f.column != _LAST or id(f) in kept)
