@@ -38,6 +38,7 @@ from typing import Any
 
 import attrs
 
+from salesmetrics._gc import paused_gc
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
@@ -50,7 +51,7 @@ from salesmetrics.metrics._args import (
     check_window,
 )
 from salesmetrics.metrics._common import check_gap
-from salesmetrics.metrics._instants import Sorted
+from salesmetrics.metrics._instants import Sorted, Steps
 from salesmetrics.metrics._partial import Partial, Result, Tally
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message, Sender
 from salesmetrics.period import Period
@@ -275,7 +276,11 @@ def _last_of(own: Sorted, before: datetime | None,
 
 def _own(dataset: Dataset, filters: RepFilters) -> dict[str, Sorted]:
     """:func:`_own_index`, once per dataset and filters."""
-    return dataset.derived(("activity.own", filters), lambda: _own_index(dataset, filters))
+    def build() -> dict[str, Sorted]:
+        with paused_gc():  # many acyclic rows
+            return _own_index(dataset, filters)
+
+    return dataset.derived(("activity.own", filters), build)
 
 
 def last_activities(dataset: Dataset, /, *, before: datetime | None = None,
@@ -395,36 +400,35 @@ class _RepIndex:
             for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds):
                 if not every and not filters._keeps_thread(dataset, tl.thread):
                     continue
-                holder_at = tl.assignees.at
+                holder_at = Steps(tl.assignees.initial, tl.assignees.changes,
+                                  tl.assignees.at)
                 for conv in tl.conversations:
-                    first: Message | None = conv.messages[0]
+                    first = conv.messages[0]
+                    opener = first.user
+                    if opener is not None and first.direction is out and first.sender is person:
+                        seq += 1
+                        per[opener].append((first.at.timestamp(), "message", first.index,
+                                            "new_conversations", seq, first.at, first.id, None))
                     for m in conv.messages:
-                        at = m.at
-                        ts = None
-                        if m is first:
-                            first = None
-                            if m.user is not None and m.direction is out and m.sender is person:
-                                ts = at.timestamp()
-                                seq += 1
-                                per[m.user].append((ts, "message", m.index, "new_conversations",
-                                                    seq, at, m.id, None))
                         if m.channel != _SMS:
                             continue
+                        at = m.at
                         if m.direction is out:
                             user = m.user
                             if m.sender is not person or user is None:
                                 continue
                             column = "sms_sent"
+                            ts = at.timestamp()
                         elif m.direction is inbound:
-                            holder = holder_at(at)
+                            ts = at.timestamp()
+                            holder = holder_at(at, ts)
                             if holder is None:
                                 continue
                             user, column = holder, "sms_received"
                         else:
                             continue
                         seq += 1
-                        per[user].append((at.timestamp() if ts is None else ts, "message",
-                                          m.index, column, seq, at, m.id, None))
+                        per[user].append((ts, "message", m.index, column, seq, at, m.id, None))
         for a in dataset.activities:
             kind_column = _KIND_COLUMN.get(a.kind)
             if (kind_column is None or not a.completed or a.automated
@@ -449,8 +453,11 @@ class _RepIndex:
 def _rep_index(dataset: Dataset, as_of: datetime | None, filters: RepFilters,
                gap_seconds: float) -> _RepIndex:
     """:class:`_RepIndex`, once per dataset and arguments."""
-    return dataset.derived(("activity.rep", as_of, gap_seconds, filters),
-                           lambda: _RepIndex(dataset, as_of, filters, gap_seconds))
+    def build() -> _RepIndex:
+        with paused_gc():  # many acyclic rows
+            return _RepIndex(dataset, as_of, filters, gap_seconds)
+
+    return dataset.derived(("activity.rep", as_of, gap_seconds, filters), build)
 
 
 def _fact(user: str, row: tuple[Any, ...]) -> RepFact:
@@ -829,7 +836,11 @@ def _attempt(key: tuple[str, str], row: tuple[Any, ...]) -> Attempt:
 
 def _attempts_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
     """:func:`_attempt_index`, once per dataset."""
-    return dataset.derived(("activity.attempts",), lambda: _attempt_index(dataset))
+    def build() -> dict[tuple[str, str], Sorted]:
+        with paused_gc():  # many acyclic rows
+            return _attempt_index(dataset)
+
+    return dataset.derived(("activity.attempts",), build)
 
 
 def attempts(dataset: Dataset, /, *, period: Period,
