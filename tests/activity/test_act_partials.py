@@ -178,3 +178,14 @@ def test_a_window_is_exactly_the_instants_in_it(drawn: tuple[datetime, list[date
     naive = max(((at, i) for i, at in enumerate(ats)
                  if at < stop and (as_of is None or at <= as_of)), default=None)
     assert (None if last is None else s.rows[last][1]) == (None if naive is None else naive[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["activity", "message"]),
+                          st.integers(0, 3)), max_size=30))
+def test_rows_sort_by_timestamp_then_tie_then_the_order_made(keys: list[tuple[int, str, int]]
+                                                            ) -> None:
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    rows = [(float(t), source, index, seq, at) for seq, (t, source, index) in enumerate(keys)]
+    s = Sorted(list(rows), at=4, tie=lambda r: (r[1], r[2]))
+    assert s.rows == sorted(rows) and s.ts == [r[0] for r in sorted(rows)]

@@ -4,9 +4,8 @@ The activity metrics index each user's (or account's) items once per dataset,
 as rows sorted by ``at.timestamp()`` (the order of their drill-down rows), so
 a period or an ``as_of`` is a bisect instead of a comparison per item.
 
-A row is a tuple ``(timestamp, *tie, seq, ..., at, ...)``: sorted as tuples,
-by timestamp, then the caller's tie-breaking fields, then ``seq`` (unique, the
-order the rows were made in), so nothing after ``seq`` is ever compared.
+A row is a tuple ``(timestamp, ..., at, ...)``, sorted by timestamp, then by
+the caller's tie-breaking fields, then in the order the rows were made.
 
 A float timestamp is monotone in the instant but not injective far from
 today (beyond year 2255 two instants a microsecond apart may share one), so
@@ -28,7 +27,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from itertools import chain
+from itertools import chain, pairwise
+from operator import itemgetter
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
@@ -36,21 +36,37 @@ V = TypeVar("V")
 __all__ = ["Sorted", "Steps"]
 
 _INF = float("inf")
+_timestamp = itemgetter(0)
 
 
 class Sorted:
     """Rows ``(timestamp, *tie, seq, ...)`` sorted, with the position of their instant.
 
-    ``rows`` are sorted in place; ``ts`` holds their timestamps (the bisect
-    keys) and ``rows[i][at]`` is row ``i``'s instant.
+    ``rows`` are sorted in place: by timestamp, then (rows of equal
+    timestamps only) by ``tie(row)``, then in the order made; ``ts`` holds
+    their timestamps (the bisect keys) and ``rows[i][at]`` is row ``i``'s
+    instant. The same order as sorting the tuples, without comparing tuples.
     """
 
     __slots__ = ("at", "rows", "ts")
 
-    def __init__(self, rows: list[tuple[Any, ...]], *, at: int) -> None:
-        rows.sort()  # seq is unique: the fields after it are never compared
+    def __init__(self, rows: list[tuple[Any, ...]], *, at: int,
+                 tie: Callable[[tuple[Any, ...]], Any] | None = None) -> None:
+        rows.sort(key=_timestamp)  # stable: equal timestamps keep the order made
+        ts: list[float] = [r[0] for r in rows]
+        if tie is not None:
+            # the positions whose timestamp equals the previous one's, in runs
+            same = [i for i, (a, b) in enumerate(pairwise(ts), 1) if a == b]
+            k = 0
+            while k < len(same):
+                start, end = same[k] - 1, same[k] + 1
+                k += 1
+                while k < len(same) and same[k] == end:
+                    end += 1
+                    k += 1
+                rows[start:end] = sorted(rows[start:end], key=tie)
         self.rows = rows
-        self.ts: list[float] = [r[0] for r in rows]
+        self.ts = ts
         self.at = at
 
     def __len__(self) -> int:

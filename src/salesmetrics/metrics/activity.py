@@ -371,6 +371,7 @@ class RepFact:
 # A fact as the index keeps it: a row (timestamp, source, index, column, seq, at, id,
 # duration), sorted as the drill-down is; seq is the order rep_facts lists them in.
 _FACT_AT = 5
+_FACT_TIE = itemgetter(1, 2, 3)
 
 
 class _RepIndex:
@@ -446,7 +447,8 @@ class _RepIndex:
                     rows.append((ts, "activity", a.index, "calls_answered", seq, at, a.id, None))
             else:
                 rows.append((ts, "activity", a.index, kind_column, seq, at, a.id, None))
-        self.facts = {u: Sorted(rows, at=_FACT_AT) for u, rows in per.items()}
+        self.facts = {u: Sorted(rows, at=_FACT_AT, tie=_FACT_TIE)
+                      for u, rows in per.items()}
         self.own = _own(dataset, filters)
 
 
@@ -789,6 +791,7 @@ class Attempt:
 # An attempt as the index keeps it: a row (timestamp, source, index, seq, at, user, id),
 # sorted as the drill-down is; seq is the order attempts() lists them in.
 _TRY_AT = 4
+_TRY_TIE = itemgetter(1, 2)
 
 
 def _attempt_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
@@ -826,7 +829,7 @@ def _attempt_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
             if not users or user in users:
                 seq += 1
                 per[(list_id, customer)].append((ts, source, index, seq, at, user, item))
-    return {k: Sorted(per[k], at=_TRY_AT) for k in sorted(per)}
+    return {k: Sorted(per[k], at=_TRY_AT, tie=_TRY_TIE) for k in sorted(per)}
 
 
 def _attempt(key: tuple[str, str], row: tuple[Any, ...]) -> Attempt:
