@@ -382,11 +382,12 @@ class _RepIndex:
     actions in time order (for the last activity). A period is then two
     bisects per user. The team filter is not applied here.
 
-    The items: for each thread (in dataset order) and conversation, its first
-    message when human outbound (``new_conversations``), then each ``sms``
-    message, human outbound (``sms_sent``) or inbound (``sms_received``, for
-    the assignee at its instant); then each completed non-automated activity
-    of a counted kind (in input order), calls answered counted twice.
+    The items: for each thread walked (in dataset order) and conversation,
+    its first message when human outbound (``new_conversations``); then each
+    ``sms`` message of a walked thread (in input order), human outbound
+    (``sms_sent``) or inbound (``sms_received``, for the assignee at its
+    instant); then each completed non-automated activity of a counted kind
+    (in input order), calls answered counted twice.
     """
 
     __slots__ = ("facts", "own")
@@ -398,11 +399,16 @@ class _RepIndex:
         seq = 0
         if filters._messages_count:
             out, inbound, person = Direction.OUT, Direction.IN, Sender.USER
+            # each thread walked (and how many times: as many as its records) with its
+            # assignee over time; the conversations' openings come from the walk
+            walked: dict[str, tuple[Steps[str | None], int]] = {}
             for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds):
                 if not every and not filters._keeps_thread(dataset, tl.thread):
                     continue
-                holder_at = Steps(tl.assignees.initial, tl.assignees.changes,
-                                  tl.assignees.at)
+                seen = walked.get(tl.thread)
+                walked[tl.thread] = (Steps(tl.assignees.initial, tl.assignees.changes,
+                                           tl.assignees.at), 1) if seen is None \
+                    else (seen[0], seen[1] + 1)
                 for conv in tl.conversations:
                     first = conv.messages[0]
                     opener = first.user
@@ -410,26 +416,32 @@ class _RepIndex:
                         seq += 1
                         per[opener].append((first.at.timestamp(), "message", first.index,
                                             "new_conversations", seq, first.at, first.id, None))
-                    for m in conv.messages:
-                        if m.channel != _SMS:
-                            continue
-                        at = m.at
-                        if m.direction is out:
-                            user = m.user
-                            if m.sender is not person or user is None:
-                                continue
-                            column = "sms_sent"
-                            ts = at.timestamp()
-                        elif m.direction is inbound:
-                            ts = at.timestamp()
-                            holder = holder_at(at, ts)
-                            if holder is None:
-                                continue
-                            user, column = holder, "sms_received"
-                        else:
-                            continue
-                        seq += 1
-                        per[user].append((ts, "message", m.index, column, seq, at, m.id, None))
+            # the SMS in input order (the records in memory order); those after as_of,
+            # which the walk does not see, are indexed but never in a window
+            for m in dataset.messages:
+                if m.channel != _SMS:
+                    continue
+                thread = walked.get(m.thread)
+                if thread is None:
+                    continue
+                at = m.at
+                if m.direction is out:
+                    user = m.user
+                    if m.sender is not person or user is None:
+                        continue
+                    column = "sms_sent"
+                    ts = at.timestamp()
+                elif m.direction is inbound:
+                    ts = at.timestamp()
+                    holder = thread[0](at, ts)
+                    if holder is None:
+                        continue
+                    user, column = holder, "sms_received"
+                else:
+                    continue
+                for _ in range(thread[1]):
+                    seq += 1
+                    per[user].append((ts, "message", m.index, column, seq, at, m.id, None))
         for a in dataset.activities:
             kind_column = _KIND_COLUMN.get(a.kind)
             if (kind_column is None or not a.completed or a.automated
@@ -472,9 +484,9 @@ def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = N
               gap_seconds: float = DEFAULT_GAP_SECONDS) -> tuple[RepFact, ...]:
     """Every item counted by :func:`rep_activity`, one row per (item, column).
 
-    Messages first (thread by thread: each conversation's opening, then its
-    sms sent and received), then activities in input order; the team filter
-    is not applied here.
+    Messages first (each conversation's opening, thread by thread, then the
+    sms sent and received in input order), then activities in input order;
+    the team filter is not applied here.
     """
     check_dataset(dataset)
     index = _rep_index(dataset, as_of, filters, gap_seconds)
@@ -809,14 +821,14 @@ def _attempt_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
             lists_of.setdefault(c, []).append((sl.id, frozenset(sl.users)))
     items: list[tuple[str, str | None, datetime, str, str | None, int]] = []
     if lists_of:
-        threads = dataset.threads_by_id
+        # the threads of the lists' accounts (a small map, read once per message)
+        account_of = {t.id: t.customer for t in dataset.threads_by_id.values()
+                      if t.customer is not None and t.customer in lists_of}
         out, person = Direction.OUT, Sender.USER
         for m in dataset.messages:
-            if m.direction is out and m.sender is person:
-                thread = threads.get(m.thread)
-                if thread is not None and thread.customer is not None \
-                        and thread.customer in lists_of:
-                    items.append((thread.customer, m.user, m.at, "message", m.id, m.index))
+            customer = account_of.get(m.thread)
+            if customer is not None and m.direction is out and m.sender is person:
+                items.append((customer, m.user, m.at, "message", m.id, m.index))
         for a in dataset.activities:
             if (a.kind in (ActivityKind.CALL, ActivityKind.EMAIL) and a.completed
                     and not a.automated and a.customer is not None and a.customer in lists_of):
