@@ -44,8 +44,9 @@ def at(draw: st.DrawFn, rich: bool = False) -> datetime:
 def datasets(draw: st.DrawFn, rich: bool = False) -> Dataset:
     """Three threads, up to 14 messages and activities and 3 assignments, two smart lists.
 
-    ``rich``: also items of a user no record describes, and instants in
-    several offsets (equal instants written differently).
+    ``rich``: also items of a user no record describes, instants in several
+    offsets (equal instants written differently), and maybe a thread recorded
+    twice and a message of no thread.
     """
     users = (*USERS, GHOST) if rich else USERS
     threads = [Thread(id=f"t{i}", team="A", customer=draw(st.sampled_from([None, *CUSTOMERS])),
@@ -72,6 +73,11 @@ def datasets(draw: st.DrawFn, rich: bool = False) -> Dataset:
                      answered=draw(st.sampled_from([None, True, False])),
                      duration_seconds=draw(st.sampled_from([None, 30.0, 95.5])), index=i)
             for i in range(draw(st.integers(0, 14)))]
+    if rich and draw(st.booleans()):  # a thread recorded twice, a message of no thread
+        threads.append(threads[0])
+        messages.append(Message(thread="t9", at=at(draw, rich), direction=Direction.OUT,
+                                user=draw(st.sampled_from(users)), channel="sms",
+                                index=len(messages)))
     return Dataset(
         teams=[Team(id="A"), Team(id="B")],
         users=[User(id="u0", team="A"), User(id="u1", team="A"), User(id="u2", team="B")],

@@ -15,6 +15,7 @@ from salesmetrics.dataset import Dataset
 from salesmetrics.metrics import merge
 from salesmetrics.metrics._instants import Sorted
 from salesmetrics.metrics.activity import (
+    RepFact,
     finish_inactive_users,
     finish_rep_activity,
     finish_smart_list_progress,
@@ -26,6 +27,7 @@ from salesmetrics.metrics.activity import (
 )
 from salesmetrics.model import Activity, ActivityKind, Direction, Message, Team, Thread, User
 from salesmetrics.period import Period
+from salesmetrics.timeline import timelines
 
 AS_OF = [None, T0 + timedelta(days=2, hours=5)]
 AT = [T0 - timedelta(days=2), T0 + timedelta(days=3), T0 + timedelta(days=9)]
@@ -33,13 +35,19 @@ AT = [T0 - timedelta(days=2), T0 + timedelta(days=3), T0 + timedelta(days=9)]
 
 def parts(ds: Dataset, n: int, seed: int) -> list[Dataset]:
     """The dataset cut in ``n`` parts as an engine would: threads with their messages and
-    events, activities spread at random, the reference data in every part."""
+    events, activities spread at random, the reference data in every part (messages of
+    no thread in the first)."""
     rnd = random.Random(seed)
     home = {t.id: rnd.randrange(n) for t in ds.threads}
     acts = [rnd.randrange(n) for _ in ds.activities]
-    return [ds.only_threads([t for t, k in home.items() if k == i]).replace(
-        activities=[a for a, k in zip(ds.activities, acts, strict=True) if k == i])
-        for i in range(n)]
+    out = []
+    for i in range(n):
+        part = ds.only_threads([t for t, k in home.items() if k == i])
+        orphans = [m for m in ds.messages if m.thread not in home] if i == 0 else []
+        out.append(part.replace(
+            messages=[*part.messages, *orphans],
+            activities=[a for a, k in zip(ds.activities, acts, strict=True) if k == i]))
+    return out
 
 
 def _rep(ds: Dataset, **kw: Any) -> Any:
@@ -189,3 +197,53 @@ def test_rows_sort_by_timestamp_then_tie_then_the_order_made(keys: list[tuple[in
     rows = [(float(t), source, index, seq, at) for seq, (t, source, index) in enumerate(keys)]
     s = Sorted(list(rows), at=4, tie=lambda r: (r[1], r[2]))
     assert s.rows == sorted(rows) and s.ts == [r[0] for r in sorted(rows)]
+
+
+def naive_facts(ds: Dataset, period: Period, as_of: datetime | None) -> list[RepFact]:
+    """The facts of rep_activity as its definition reads: a walk of every thread's
+    conversations, then the activities (what the library did before its indexes)."""
+    def counted(at: datetime) -> bool:
+        return period.contains(at) and (as_of is None or at <= as_of)
+
+    rows = []
+    for tl in timelines(ds, as_of=as_of):
+        for conv in tl.conversations:
+            first = conv.first
+            if counted(first.at) and first.is_human_outbound and first.user is not None:
+                rows.append(RepFact(first.user, "new_conversations", first.at, "message",
+                                    first.id, first.index))
+            for m in conv.messages:
+                if m.channel != "sms" or not counted(m.at):
+                    continue
+                if m.is_human_outbound and m.user is not None:
+                    rows.append(RepFact(m.user, "sms_sent", m.at, "message", m.id, m.index))
+                elif m.direction is Direction.IN and (holder := tl.assignee_at(m.at)):
+                    rows.append(RepFact(holder, "sms_received", m.at, "message", m.id,
+                                        m.index))
+    columns = {ActivityKind.CALL: "calls_made", ActivityKind.LEAD_CREATED: "leads_created",
+               ActivityKind.OPPORTUNITY_CREATED: "opportunities_created",
+               ActivityKind.OPPORTUNITY_WON: "closed_won", ActivityKind.NOTE: "notes",
+               ActivityKind.EMAIL: "emails", ActivityKind.APPOINTMENT: "appointments"}
+    for a in ds.activities:
+        column = columns.get(a.kind)
+        if column is None or not a.completed or a.automated or not counted(a.at):
+            continue
+        call = a.kind is ActivityKind.CALL
+        rows.append(RepFact(a.user, column, a.at, "activity", a.id, a.index,
+                            a.duration_seconds if call else None))
+        if call and a.answered:
+            rows.append(RepFact(a.user, "calls_answered", a.at, "activity", a.id, a.index))
+    return sorted(rows, key=lambda r: r.sort_key)
+
+
+@settings(max_examples=80, deadline=None)
+@given(datasets(rich=True), st.sampled_from(AS_OF))
+def test_the_indexed_facts_are_the_definitions(ds: Dataset, as_of: datetime | None) -> None:
+    r = rep_activity(ds, period=PERIOD, as_of=as_of, by="user")
+    assert [f for f in r.rows if f.column != "last_activity"] == naive_facts(ds, PERIOD, as_of)
+    for user, summary in r.groups.items():
+        own = [x.at for x in ds.activities if x.user == user and x.completed
+               and not x.automated] + [m.at for m in ds.messages
+                                       if m.user == user and m.is_human_outbound]
+        seen = [t for t in own if t < PERIOD.end and (as_of is None or t <= as_of)]
+        assert summary.last_activity == (max(seen) if seen else None)
