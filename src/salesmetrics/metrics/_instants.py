@@ -25,15 +25,13 @@ and ``at <= as_of``, whatever the instants.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from itertools import chain, pairwise
 from operator import itemgetter
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-V = TypeVar("V")
-
-__all__ = ["Sorted", "Steps"]
+__all__ = ["Sorted"]
 
 _INF = float("inf")
 _timestamp = itemgetter(0)
@@ -128,37 +126,3 @@ class Sorted:
             i -= 1
         return best
 
-
-class Steps(Generic[V]):
-    """A value that changes at instants, read at an instant given with its timestamp.
-
-    ``initial`` and the ``changes`` ``(at, value)`` in time order (at the
-    same instant the last wins) are those of a
-    :class:`~salesmetrics._history.History`, whose ``at`` (``exact``) answers
-    when a change's timestamp equals the one asked: otherwise a bisect on
-    floats. With no change it is the initial value, without a call.
-
-    >>> from datetime import datetime, timezone
-    >>> t = [datetime(2026, 3, d, tzinfo=timezone.utc) for d in (2, 3, 4)]
-    >>> s = Steps("A", [(t[1], "B")], lambda at: "exact")
-    >>> s(t[0], t[0].timestamp()), s(t[1], t[1].timestamp()), s(t[2], t[2].timestamp())
-    ('A', 'exact', 'B')
-    """
-
-    __slots__ = ("exact", "initial", "ts", "values")
-
-    def __init__(self, initial: V, changes: Sequence[tuple[datetime, V]],
-                 exact: Callable[[datetime], V]) -> None:
-        self.initial = initial
-        self.ts = [at.timestamp() for at, _ in changes]
-        self.values = [v for _, v in changes]
-        self.exact = exact
-
-    def __call__(self, at: datetime, ts: float) -> V:
-        """The value at ``at`` (whose timestamp is ``ts``): after every change at or before it."""
-        if not self.ts:
-            return self.initial
-        i = bisect_right(self.ts, ts)
-        if i and self.ts[i - 1] == ts:
-            return self.exact(at)
-        return self.values[i - 1] if i else self.initial

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from typing import Any
@@ -51,7 +51,7 @@ from salesmetrics.metrics._args import (
     check_window,
 )
 from salesmetrics.metrics._common import check_gap
-from salesmetrics.metrics._instants import Sorted, Steps
+from salesmetrics.metrics._instants import Sorted
 from salesmetrics.metrics._partial import Partial, Result, Tally
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message, Sender
 from salesmetrics.period import Period
@@ -401,14 +401,12 @@ class _RepIndex:
             out, inbound, person = Direction.OUT, Direction.IN, Sender.USER
             # each thread walked (and how many times: as many as its records) with its
             # assignee over time; the conversations' openings come from the walk
-            walked: dict[str, tuple[Steps[str | None], int]] = {}
+            walked: dict[str, tuple[Callable[[datetime], str | None], int]] = {}
             for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds):
                 if not every and not filters._keeps_thread(dataset, tl.thread):
                     continue
                 seen = walked.get(tl.thread)
-                walked[tl.thread] = (Steps(tl.assignees.initial, tl.assignees.changes,
-                                           tl.assignees.at), 1) if seen is None \
-                    else (seen[0], seen[1] + 1)
+                walked[tl.thread] = (tl.assignees.at, 1 if seen is None else seen[1] + 1)
                 for conv in tl.conversations:
                     first = conv.messages[0]
                     opener = first.user
@@ -432,11 +430,11 @@ class _RepIndex:
                     column = "sms_sent"
                     ts = at.timestamp()
                 elif m.direction is inbound:
-                    ts = at.timestamp()
-                    holder = thread[0](at, ts)
+                    holder = thread[0](at)
                     if holder is None:
                         continue
                     user, column = holder, "sms_received"
+                    ts = at.timestamp()
                 else:
                     continue
                 for _ in range(thread[1]):
