@@ -621,9 +621,9 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
     else: see :meth:`Partial.without_rows`), and, without a team filter, the
     users no record describes who acted (shown when some part counts them);
     its rows are the facts counted and each tallied user's last activity (a
-    ``last_activity`` fact). The
-    users' facts and actions are sorted once per dataset, ``as_of`` and
-    filters (:meth:`Dataset.derived`), so each period costs what it holds.
+    ``last_activity`` fact). The users' facts and actions are sorted once per
+    dataset, ``as_of`` and filters (:meth:`Dataset.derived`), so each period
+    costs what it holds.
     """
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
