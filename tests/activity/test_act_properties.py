@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from act_strategies import PERIOD, T0, USERS, datasets, filters_st
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,67 +19,6 @@ from salesmetrics.metrics.activity import (
     rep_activity,
     smart_list_progress,
 )
-from salesmetrics.model import (
-    AccountType,
-    Activity,
-    ActivityKind,
-    Customer,
-    Direction,
-    EventType,
-    Message,
-    Sender,
-    SmartList,
-    Team,
-    Thread,
-    ThreadEvent,
-    User,
-)
-from salesmetrics.period import Period
-
-T0 = datetime(2026, 3, 2, tzinfo=UTC)
-PERIOD = Period(T0, T0 + timedelta(days=5))
-USERS = ("u0", "u1", "u2")
-CUSTOMERS = ("c0", "c1", "c2")
-
-
-def at(draw: st.DrawFn) -> datetime:
-    return T0 + timedelta(hours=draw(st.integers(-100, 160)))
-
-
-@st.composite
-def datasets(draw: st.DrawFn) -> Dataset:
-    threads = [Thread(id=f"t{i}", team="A", customer=draw(st.sampled_from([None, *CUSTOMERS])),
-                      assignee=draw(st.sampled_from([None, *USERS]))) for i in range(3)]
-    messages = []
-    for i in range(draw(st.integers(0, 14))):
-        direction = draw(st.sampled_from(list(Direction)))
-        sender = (Sender.CUSTOMER if direction is Direction.IN
-                  else draw(st.sampled_from([Sender.USER, Sender.AUTO])))
-        messages.append(Message(
-            thread=draw(st.sampled_from([t.id for t in threads])), at=at(draw),
-            direction=direction, sender=sender,
-            user=draw(st.sampled_from([None, *USERS])) if direction is Direction.OUT else None,
-            channel=draw(st.sampled_from(["sms", "sms", "email"])), index=i))
-    events = [ThreadEvent(thread=draw(st.sampled_from([t.id for t in threads])), at=at(draw),
-                          type=EventType.ASSIGN, to_user=draw(st.sampled_from(USERS)), index=i)
-              for i in range(draw(st.integers(0, 3)))]
-    acts = [Activity(user=draw(st.sampled_from(USERS)),
-                     kind=draw(st.sampled_from(list(ActivityKind))), at=at(draw),
-                     customer=draw(st.sampled_from([None, *CUSTOMERS])),
-                     smart_list=draw(st.sampled_from([None, "L0", "L1"])),
-                     completed=draw(st.booleans()), automated=draw(st.integers(0, 3)) == 0,
-                     answered=draw(st.sampled_from([None, True, False])),
-                     duration_seconds=draw(st.sampled_from([None, 30.0, 95.5])), index=i)
-            for i in range(draw(st.integers(0, 14)))]
-    return Dataset(
-        teams=[Team(id="A"), Team(id="B")],
-        users=[User(id="u0", team="A"), User(id="u1", team="A"), User(id="u2", team="B")],
-        customers=[Customer(id="c0", account_type=AccountType.BUSINESS, brand="x"),
-                   Customer(id="c1", account_type=AccountType.PROSPECT),
-                   Customer(id="c2", account_type=AccountType.BUSINESS, brand="y")],
-        threads=threads, messages=messages, thread_events=events, activities=acts,
-        smart_lists=[SmartList(id="L0", customers=("c0", "c1"), users=("u0", "u1")),
-                     SmartList(id="L1", customers=("c2",))])
 
 
 def shuffled(ds: Dataset, seed: int) -> Dataset:
@@ -91,10 +31,6 @@ def shuffled(ds: Dataset, seed: int) -> Dataset:
     return ds.replace(**sections)
 
 
-filters_st = st.sampled_from([
-    {}, {"smart_list": "L0"}, {"on_smart_list": True}, {"on_smart_list": False},
-    {"account_type": "business"}, {"brand": "x"}, {"team": "A"},
-])
 
 
 @settings(max_examples=60, deadline=None)

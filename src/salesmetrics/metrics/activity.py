@@ -28,12 +28,17 @@ attempt) → aggregates that merge associatively → a frozen result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+import json
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import attrs
 
+from salesmetrics._gc import paused_gc
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
@@ -46,9 +51,9 @@ from salesmetrics.metrics._args import (
     check_window,
 )
 from salesmetrics.metrics._common import check_gap
-from salesmetrics.metrics._partial import Partial, Result, rows_partial
-from salesmetrics.metrics.leads import visible
-from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message
+from salesmetrics.metrics._instants import Sorted
+from salesmetrics.metrics._partial import Partial, Result, Tally
+from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message, Sender
 from salesmetrics.period import Period
 from salesmetrics.results import mean, rate
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, timelines
@@ -95,6 +100,11 @@ _KIND_COLUMN = {
 
 _SMS = "sms"
 _DAY = 86400.0
+
+# The names in the tallies of the partials (the summaries read nothing else).
+_CALLS = "call_seconds"  # rep_activity: the recorded durations of the calls made
+_ATTEMPTED = "attempted"  # smart_list_progress: the accounts of a list attempted
+_USER = "user:"  # smart_list_progress: ... and by each user (user:<id>)
 
 
 # -- filters --------------------------------------------------------------------------
@@ -173,10 +183,25 @@ class RepFilters:
 
     def keeps_message(self, dataset: Dataset, m: Message) -> bool:
         """Whether a message passes the filters (messages carry no smart list)."""
-        if self.smart_list is not None or self.on_smart_list is True:
+        return self._keeps_thread(dataset, m.thread)
+
+    def _keeps_thread(self, dataset: Dataset, thread_id: str) -> bool:
+        """Whether the messages of a thread pass the filters (they all do or none does)."""
+        if not self._messages_count:
             return False
-        thread = dataset.threads_by_id.get(m.thread)
+        thread = dataset.threads_by_id.get(thread_id)
         return self._customer_ok(dataset, None if thread is None else thread.customer)
+
+    @property
+    def _messages_count(self) -> bool:
+        """False when no message can pass (a smart list is asked for)."""
+        return self.smart_list is None and self.on_smart_list is not True
+
+    @property
+    def _keeps_all(self) -> bool:
+        """True when every activity and message passes (no filter but maybe the team)."""
+        return (self.smart_list is None and self.on_smart_list is None
+                and self.account_type is None and self.brand is None)
 
     def users(self, dataset: Dataset) -> list[str]:
         """The users shown: every user, or the team's users."""
@@ -205,15 +230,57 @@ class LastActivity:
         return (self.user,)
 
 
-def _own_items(dataset: Dataset, filters: RepFilters) -> Iterator[tuple[str, datetime, str,
-                                                                        str | None, int]]:
-    """(user, at, source, id, index) of every rep action: activity or human message."""
+# A user's own actions as the index keeps them: rows (timestamp, seq, at, source, id, index),
+# seq the order of :func:`last_activities`' walk (activities, then messages, in input order).
+_OWN_AT = 2
+
+
+def _own_index(dataset: Dataset, filters: RepFilters) -> dict[str, Sorted]:
+    """Each user's rep actions (completed non-automated activities, human outbound
+    messages with a user) that pass the filters, in time order."""
+    per: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    every = filters._keeps_all
+    seq = 0
     for a in dataset.activities:
-        if a.completed and not a.automated and filters.keeps_activity(dataset, a):
-            yield (a.user, a.at, "activity", a.id, a.index)
-    for m in dataset.messages:
-        if m.is_human_outbound and m.user is not None and filters.keeps_message(dataset, m):
-            yield (m.user, m.at, "message", m.id, m.index)
+        if a.completed and not a.automated and (every or filters.keeps_activity(dataset, a)):
+            seq += 1
+            at = a.at
+            per[a.user].append((at.timestamp(), seq, at, "activity", a.id, a.index))
+    if filters._messages_count:
+        kept: dict[str, bool] = {}
+        out, person = Direction.OUT, Sender.USER
+        for m in dataset.messages:
+            if m.direction is not out or m.sender is not person or m.user is None:
+                continue
+            if not every:
+                ok = kept.get(m.thread)
+                if ok is None:
+                    ok = kept[m.thread] = filters._keeps_thread(dataset, m.thread)
+                if not ok:
+                    continue
+            seq += 1
+            at = m.at
+            per[m.user].append((at.timestamp(), seq, at, "message", m.id, m.index))
+    return {u: Sorted(rows, at=_OWN_AT) for u, rows in per.items()}
+
+
+def _last_of(own: Sorted, before: datetime | None,
+             as_of: datetime | None) -> tuple[datetime, str, str | None, int] | None:
+    """A user's latest action strictly before ``before`` and at or before ``as_of``."""
+    i = own.last_before(before, as_of)
+    if i is None:
+        return None
+    _, _, at, source, item, index = own.rows[i]
+    return at, source, item, index
+
+
+def _own(dataset: Dataset, filters: RepFilters) -> dict[str, Sorted]:
+    """:func:`_own_index`, once per dataset and filters."""
+    def build() -> dict[str, Sorted]:
+        with paused_gc():  # many acyclic rows
+            return _own_index(dataset, filters)
+
+    return dataset.derived(("activity.own", filters), build)
 
 
 def last_activities(dataset: Dataset, /, *, before: datetime | None = None,
@@ -224,21 +291,55 @@ def last_activities(dataset: Dataset, /, *, before: datetime | None = None,
     Items strictly before ``before`` (when given) and at or before ``as_of``;
     every user of the dataset has an entry (``at`` None when they have none).
     On equal instants the later item in input order (activities before
-    messages) wins.
+    messages) wins. Each user's actions are sorted once per dataset and
+    filters (:meth:`Dataset.derived`): a question is a bisect per user.
     """
     check_dataset(dataset)
-    best: dict[str, tuple[datetime, str, str | None, int]] = {}
-    for user, at, source, item, index in _own_items(dataset, filters):
-        if (before is not None and at >= before) or not visible(at, as_of):
-            continue
-        cur = best.get(user)
-        if cur is None or at >= cur[0]:
-            best[user] = (at, source, item, index)
     out = {u.id: LastActivity(user=u.id, at=None, source=None, item=None, index=None)
            for u in dataset.users}
-    for user, (at, source, item, index) in best.items():
-        out[user] = LastActivity(user=user, at=at, source=source, item=item, index=index)
+    for user, own in _own(dataset, filters).items():
+        last = _last_of(own, before, as_of)
+        if last is not None:
+            at, source, item, index = last
+            out[user] = LastActivity(user=user, at=at, source=source, item=item, index=index)
     return out
+
+
+# The last activity across the parts of a dataset: a value per user that merges by max.
+# In a partial it is one key of the user's tally (``Tally.keys[_LAST]``: sets merge by
+# union, so merging stays associative and commutative); finishing takes the latest key.
+
+_LAST = "last_activity"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(at: datetime) -> int:
+    """An instant as integer microseconds since the epoch (exact, unlike ``timestamp()``)."""
+    return (at - _EPOCH) // _MICROSECOND
+
+
+def _recency(item: RepFact | LastActivity) -> tuple[bool, int, bool, int]:
+    """The order in which a later last activity wins, across the parts of a dataset.
+
+    A later instant, then (on ties) a message after an activity, then the
+    later input position: the order :func:`last_activities` walks in.
+    """
+    if item.at is None:
+        return (False, 0, False, -1)
+    return (True, _micros(item.at), item.source == "message", item.index or 0)
+
+
+def _last_key(at: datetime, source: str, item: str | None, index: int) -> str:
+    """A last activity as a tally key: its :func:`_recency`, then what tells it apart."""
+    return json.dumps([_micros(at), source == "message", index, item is not None, item or "",
+                       at.isoformat()])
+
+
+def _latest(keys: Iterable[str]) -> datetime | None:
+    """The instant of the latest of some :func:`_last_key` keys (None: no key)."""
+    best = max((json.loads(k) for k in keys), default=None)
+    return None if best is None else datetime.fromisoformat(best[-1])
 
 
 # -- rep activity ------------------------------------------------------------------------
@@ -267,50 +368,130 @@ class RepFact:
         return (self.user, self.at.timestamp(), self.source, self.index, self.column)
 
 
+# A fact as the index keeps it: a row (timestamp, source, index, column, seq, at, id,
+# duration), sorted as the drill-down is; seq is the order rep_facts lists them in.
+_FACT_AT = 5
+_FACT_TIE = itemgetter(1, 2, 3)
+
+
+class _RepIndex:
+    """What :func:`rep_activity` reads, sorted once per dataset, ``as_of`` and filters.
+
+    ``facts``: each user's facts (one per item and column it counts in,
+    whatever its instant) in drill-down order; ``own``: each user's rep
+    actions in time order (for the last activity). A period is then two
+    bisects per user. The team filter is not applied here.
+
+    The items: for each thread walked (in dataset order) and conversation,
+    its first message when human outbound (``new_conversations``); then each
+    ``sms`` message of a walked thread (in input order), human outbound
+    (``sms_sent``) or inbound (``sms_received``, for the assignee at its
+    instant); then each completed non-automated activity of a counted kind
+    (in input order), calls answered counted twice.
+    """
+
+    __slots__ = ("facts", "own")
+
+    def __init__(self, dataset: Dataset, as_of: datetime | None, filters: RepFilters,
+                 gap_seconds: float) -> None:
+        per: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        every = filters._keeps_all
+        seq = 0
+        if filters._messages_count:
+            out, inbound, person = Direction.OUT, Direction.IN, Sender.USER
+            # each thread walked (and how many times: as many as its records) with its
+            # assignee over time; the conversations' openings come from the walk
+            walked: dict[str, tuple[Callable[[datetime], str | None], int]] = {}
+            for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds):
+                if not every and not filters._keeps_thread(dataset, tl.thread):
+                    continue
+                seen = walked.get(tl.thread)
+                walked[tl.thread] = (tl.assignees.at, 1 if seen is None else seen[1] + 1)
+                for conv in tl.conversations:
+                    first = conv.messages[0]
+                    opener = first.user
+                    if opener is not None and first.direction is out and first.sender is person:
+                        seq += 1
+                        per[opener].append((first.at.timestamp(), "message", first.index,
+                                            "new_conversations", seq, first.at, first.id, None))
+            # the SMS in input order (the records in memory order); those after as_of,
+            # which the walk does not see, are indexed but never in a window
+            for m in dataset.messages:
+                if m.channel != _SMS:
+                    continue
+                thread = walked.get(m.thread)
+                if thread is None:
+                    continue
+                at = m.at
+                if m.direction is out:
+                    user = m.user
+                    if m.sender is not person or user is None:
+                        continue
+                    column = "sms_sent"
+                    ts = at.timestamp()
+                elif m.direction is inbound:
+                    holder = thread[0](at)
+                    if holder is None:
+                        continue
+                    user, column = holder, "sms_received"
+                    ts = at.timestamp()
+                else:
+                    continue
+                for _ in range(thread[1]):
+                    seq += 1
+                    per[user].append((ts, "message", m.index, column, seq, at, m.id, None))
+        for a in dataset.activities:
+            kind_column = _KIND_COLUMN.get(a.kind)
+            if (kind_column is None or not a.completed or a.automated
+                    or not (every or filters.keeps_activity(dataset, a))):
+                continue
+            at = a.at
+            ts = at.timestamp()
+            rows = per[a.user]
+            seq += 1
+            if a.kind is ActivityKind.CALL:
+                rows.append((ts, "activity", a.index, kind_column, seq, at, a.id,
+                             a.duration_seconds))
+                if a.answered:
+                    seq += 1
+                    rows.append((ts, "activity", a.index, "calls_answered", seq, at, a.id, None))
+            else:
+                rows.append((ts, "activity", a.index, kind_column, seq, at, a.id, None))
+        self.facts = {u: Sorted(rows, at=_FACT_AT, tie=_FACT_TIE)
+                      for u, rows in per.items()}
+        self.own = _own(dataset, filters)
+
+
+def _rep_index(dataset: Dataset, as_of: datetime | None, filters: RepFilters,
+               gap_seconds: float) -> _RepIndex:
+    """:class:`_RepIndex`, once per dataset and arguments."""
+    def build() -> _RepIndex:
+        with paused_gc():  # many acyclic rows
+            return _RepIndex(dataset, as_of, filters, gap_seconds)
+
+    return dataset.derived(("activity.rep", as_of, gap_seconds, filters), build)
+
+
+def _fact(user: str, row: tuple[Any, ...]) -> RepFact:
+    _, source, index, column, _, at, item, duration = row
+    return RepFact(user, column, at, source, item, index, duration)
+
+
 def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
               filters: RepFilters = _NO_FILTERS,
               gap_seconds: float = DEFAULT_GAP_SECONDS) -> tuple[RepFact, ...]:
     """Every item counted by :func:`rep_activity`, one row per (item, column).
 
-    Messages first (sent, new conversations, received), then activities, each
-    in input order; the team filter is not applied here.
+    Messages first (each conversation's opening, thread by thread, then the
+    sms sent and received in input order), then activities in input order;
+    the team filter is not applied here.
     """
     check_dataset(dataset)
-    def counted(at: datetime) -> bool:
-        return period.contains(at) and visible(at, as_of)
-
-    rows: list[RepFact] = []
-    for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds):
-        for conv in tl.conversations:
-            first = conv.first
-            if (counted(first.at) and first.is_human_outbound and first.user is not None
-                    and filters.keeps_message(dataset, first)):
-                rows.append(RepFact(user=first.user, column="new_conversations", at=first.at,
-                                    source="message", item=first.id, index=first.index))
-            for m in conv.messages:
-                if m.channel != _SMS or not counted(m.at) \
-                        or not filters.keeps_message(dataset, m):
-                    continue
-                if m.is_human_outbound and m.user is not None:
-                    rows.append(RepFact(user=m.user, column="sms_sent", at=m.at,
-                                        source="message", item=m.id, index=m.index))
-                elif m.direction is Direction.IN:
-                    holder = tl.assignee_at(m.at)
-                    if holder is not None:
-                        rows.append(RepFact(user=holder, column="sms_received", at=m.at,
-                                            source="message", item=m.id, index=m.index))
-    for a in dataset.activities:
-        column = _KIND_COLUMN.get(a.kind)
-        if (column is None or not a.completed or a.automated or not counted(a.at)
-                or not filters.keeps_activity(dataset, a)):
-            continue
-        rows.append(RepFact(user=a.user, column=column, at=a.at, source="activity", item=a.id,
-                            index=a.index, duration_seconds=a.duration_seconds
-                            if a.kind is ActivityKind.CALL else None))
-        if a.kind is ActivityKind.CALL and a.answered:
-            rows.append(RepFact(user=a.user, column="calls_answered", at=a.at,
-                                source="activity", item=a.id, index=a.index))
-    return tuple(rows)
+    index = _rep_index(dataset, as_of, filters, gap_seconds)
+    found = [(rows.rows[i][4], user, rows.rows[i]) for user, rows in index.facts.items()
+             for i in rows.window(period.start, period.end, as_of)]
+    found.sort(key=itemgetter(0))
+    return tuple(_fact(user, row) for _, user, row in found)
 
 
 @attrs.frozen
@@ -435,58 +616,78 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
                          gap_seconds: float = DEFAULT_GAP_SECONDS) -> Partial[RepFact]:
     """The mergeable partial aggregate of :func:`rep_activity`.
 
-    Its rows are the facts counted and each shown user's last activity (a
-    ``last_activity`` fact); its groups are the users shown.
+    Its groups are the users shown, each with a tally of its columns' counts,
+    its call durations and its last activity (the summaries need nothing
+    else: see :meth:`Partial.without_rows`), and, without a team filter, the
+    users no record describes who acted (shown when some part counts them);
+    its rows are the facts counted and each tallied user's last activity (a
+    ``last_activity`` fact). The users' facts and actions are sorted once per
+    dataset, ``as_of`` and filters (:meth:`Dataset.derived`), so each period
+    costs what it holds.
     """
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     gap_seconds = check_gap(gap_seconds)
     filters = RepFilters.checked(dataset, smart_list=smart_list, on_smart_list=on_smart_list,
                                  team=team, account_type=account_type, brand=brand)
-    facts = rep_facts(dataset, period=period, as_of=as_of, filters=filters,
-                      gap_seconds=gap_seconds)
-    last = last_activities(dataset, before=period.end, as_of=as_of, filters=filters)
-    shown = filters.users(dataset)
+    index = _rep_index(dataset, as_of, filters, gap_seconds)
+    start, end = period.start, period.end
+    windows = {u: list(f.window(start, end, as_of)) for u, f in index.facts.items()}
+    # Tallied: the users shown (the team's, else every user and those counted without a
+    # record) and, without a team, the users without a record who acted: another part
+    # may count them, and this part may hold their last activity.
+    tallied = set(filters.users(dataset))
     if filters.team is None:
-        extra = {f.user: None for f in facts if f.user not in dataset.users_by_id}
-        shown += list(extra)
-    shown_set = set(shown)
-    lasts = tuple(RepFact(user=u, column="last_activity", at=la.at, source=la.source,
-                          item=la.item, index=la.index)
-                  for u in shown if (la := last.get(u)) is not None and la.at is not None
-                  and la.source is not None and la.index is not None)
-    return rows_partial("rep_activity",
-                        [f for f in facts if f.user in shown_set] + list(lasts), shown)
+        known = dataset.users_by_id
+        tallied.update(u for u, w in windows.items() if w and u not in known)
+        tallied.update(u for u in index.own if u not in known)
+    tallies: dict[str, Tally] = {}
+    rows: list[RepFact] = []
+    for user in sorted(tallied):
+        mine: list[RepFact] = []
+        counts: dict[str, int] = {}
+        durations: list[float] = []
+        facts = index.facts.get(user)
+        if facts is not None:
+            items = facts.rows
+            for i in windows[user]:
+                fact = _fact(user, items[i])
+                counts[fact.column] = counts.get(fact.column, 0) + 1
+                if fact.duration_seconds is not None:
+                    durations.append(fact.duration_seconds)
+                mine.append(fact)
+        own = index.own.get(user)
+        last = None if own is None else _last_of(own, end, as_of)
+        if last is not None:
+            lastf = RepFact(user, _LAST, *last)
+            mine.insert(bisect_right(mine, lastf.sort_key, key=_sort_key), lastf)
+        tallies[user] = Tally.of(counts, {_CALLS: durations} if durations else None,
+                                 {_LAST: [_last_key(*last)]} if last is not None else None)
+        rows += mine
+    return Partial("rep_activity", tallies, tuple(rows))
 
 
-def _recency(item: RepFact | LastActivity) -> tuple[bool, float, bool, int]:
-    """The order in which a later last activity wins, across the parts of a dataset.
-
-    A later instant, then (on ties) a message after an activity, then the
-    later input position: the order :func:`last_activities` walks in.
-    """
-    if item.at is None:
-        return (False, 0.0, False, -1)
-    return (True, item.at.timestamp(), item.source == "message", item.index or 0)
+def _sort_key(row: RepFact) -> tuple[Any, ...]:
+    return row.sort_key
 
 
 def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
                         by: str | None = None) -> Result[RepSummary, RepFact]:
     """The final :func:`rep_activity` result of a (merged) partial aggregate.
 
-    ``dataset`` gives the users' names and codes (its reference data).
+    ``dataset`` gives the users' names and codes (its reference data): a
+    tallied user is shown when it has a record or some count. The summaries
+    are computed from the tallies alone, so a partial without rows gives the
+    same ones; the rows keep each shown user's latest ``last_activity`` fact
+    over the parts.
     """
     check_by(by, ("user",))
-    per_user: dict[str, list[RepFact]] = {u: [] for u in partial.tallies}
-    last: dict[str, RepFact] = {}
-    for f in partial.rows:
-        if f.column == "last_activity":
-            if f.user not in last or _recency(f) > _recency(last[f.user]):
-                last[f.user] = f
-        else:
-            per_user.setdefault(f.user, []).append(f)
-    aggs = {u: RepAggregate.of(fs, last[u].at if u in last else None)
-            for u, fs in per_user.items()}
+    known = dataset.users_by_id
+    aggs = {u: RepAggregate(counts={c: t.count(c) for c in COLUMNS},
+                            call_durations=t.values_of(_CALLS),
+                            last_activity=_latest(t.keys_of(_LAST)))
+            for u, t in partial.tallies.items()
+            if u in known or any(t.count(c) for c in COLUMNS)}
     total = RepAggregate()
     for a in aggs.values():
         total = total.merge(a)
@@ -496,8 +697,13 @@ def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
         groups[u] = a.summary(None if rec is None else rec.first_name,
                               None if rec is None else rec.last_name,
                               None if rec is None else rec.code)
+    last: dict[str, RepFact] = {}
+    for f in partial.rows:
+        if f.column == _LAST and f.user in aggs and (
+                f.user not in last or _recency(f) > _recency(last[f.user])):
+            last[f.user] = f
     kept = set(map(id, last.values()))
-    rows = tuple(f for f in partial.rows if f.column != "last_activity" or id(f) in kept)
+    rows = tuple(f for f in partial.rows if f.column != _LAST or id(f) in kept)
     return Result("rep_activity", by, groups if by is not None else {}, total.summary(), rows)
 
 
@@ -531,27 +737,39 @@ def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5
 
 
 def inactive_users_partial(dataset: Dataset, /, *, at: datetime) -> Partial[LastActivity]:
-    """The mergeable partial aggregate of :func:`inactive_users`: each user's last activity."""
+    """The mergeable partial aggregate of :func:`inactive_users`: each user's last activity.
+
+    Each user's tally holds it as a key (the summary needs nothing else), its
+    rows are the :class:`LastActivity` values.
+    """
     check_dataset(dataset)
     at = check_instant(at, "at")  # type: ignore[assignment]
-    return rows_partial("inactive_users", last_activities(dataset, as_of=at).values())
+    lasts = last_activities(dataset, as_of=at)
+    tallies = {u: Tally.of(keys={_LAST: [_last_key(la.at, la.source, la.item, la.index)]})
+               if la.at is not None and la.source is not None and la.index is not None
+               else Tally() for u, la in sorted(lasts.items())}
+    return Partial("inactive_users", tallies, tuple(lasts[u] for u in tallies))
 
 
 def finish_inactive_users(partial: Partial[LastActivity], /, *, at: datetime,
                           days: float = 5) -> Result[tuple[str, ...], LastActivity]:
     """The final :func:`inactive_users` result of a (merged) partial aggregate.
 
-    Each user's last activity is the latest over the parts.
+    Each user's last activity is the latest over the parts (from the tallies:
+    a partial without rows gives the same users).
     """
     at = check_instant(at, "at")  # type: ignore[assignment]
     limit = check_seconds(days, "days") * _DAY
+    users = []
+    for u, t in partial.tallies.items():
+        latest = _latest(t.keys_of(_LAST))
+        if latest is None or (at - latest).total_seconds() >= limit:
+            users.append(u)
     last: dict[str, LastActivity] = {}
     for la in partial.rows:
         if la.user not in last or _recency(la) > _recency(last[la.user]):
             last[la.user] = la
-    users = sorted(u for u, la in last.items()
-                   if la.at is None or (at - la.at).total_seconds() >= limit)
-    return Result("inactive_users", None, {}, tuple(users),
+    return Result("inactive_users", None, {}, tuple(sorted(users)),
                   tuple(last[u] for u in sorted(last)))
 
 
@@ -580,6 +798,64 @@ class Attempt:
         return (self.smart_list, self.customer, self.at.timestamp(), self.source, self.index)
 
 
+# An attempt as the index keeps it: a row (timestamp, source, index, seq, at, user, id),
+# sorted as the drill-down is; seq is the order attempts() lists them in.
+_TRY_AT = 4
+_TRY_TIE = itemgetter(1, 2)
+
+
+def _attempt_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
+    """Each (list, account)'s attempts, whatever their instant, the pairs sorted.
+
+    An attempt is a human outbound message on a thread whose customer is the
+    account, or a completed non-automated call or email linked to the account,
+    by one of the list's users (any user when the list has none). Messages
+    first, then activities, each in input order; for each, the lists holding
+    its account in list order.
+    """
+    lists_of: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for sl in dataset.smart_lists:
+        for c in dict.fromkeys(sl.customers):
+            lists_of.setdefault(c, []).append((sl.id, frozenset(sl.users)))
+    items: list[tuple[str, str | None, datetime, str, str | None, int]] = []
+    if lists_of:
+        # the threads of the lists' accounts (a small map, read once per message)
+        account_of = {t.id: t.customer for t in dataset.threads_by_id.values()
+                      if t.customer is not None and t.customer in lists_of}
+        out, person = Direction.OUT, Sender.USER
+        for m in dataset.messages:
+            customer = account_of.get(m.thread)
+            if customer is not None and m.direction is out and m.sender is person:
+                items.append((customer, m.user, m.at, "message", m.id, m.index))
+        for a in dataset.activities:
+            if (a.kind in (ActivityKind.CALL, ActivityKind.EMAIL) and a.completed
+                    and not a.automated and a.customer is not None and a.customer in lists_of):
+                items.append((a.customer, a.user, a.at, "activity", a.id, a.index))
+    per: defaultdict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    seq = 0
+    for customer, user, at, source, item, index in items:
+        ts = at.timestamp()
+        for list_id, users in lists_of[customer]:
+            if not users or user in users:
+                seq += 1
+                per[(list_id, customer)].append((ts, source, index, seq, at, user, item))
+    return {k: Sorted(per[k], at=_TRY_AT, tie=_TRY_TIE) for k in sorted(per)}
+
+
+def _attempt(key: tuple[str, str], row: tuple[Any, ...]) -> Attempt:
+    _, source, index, _, at, user, item = row
+    return Attempt(key[0], key[1], user, at, source, item, index)
+
+
+def _attempts_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
+    """:func:`_attempt_index`, once per dataset."""
+    def build() -> dict[tuple[str, str], Sorted]:
+        with paused_gc():  # many acyclic rows
+            return _attempt_index(dataset)
+
+    return dataset.derived(("activity.attempts",), build)
+
+
 def attempts(dataset: Dataset, /, *, period: Period,
              as_of: datetime | None = None) -> tuple[Attempt, ...]:
     """Every attempt on each smart list's accounts in the period, by the list's users.
@@ -589,32 +865,11 @@ def attempts(dataset: Dataset, /, *, period: Period,
     by one of the list's users (any user when the list has none).
     """
     check_dataset(dataset)
-    lists_of: dict[str, list[tuple[str, frozenset[str]]]] = {}
-    for sl in dataset.smart_lists:
-        for c in dict.fromkeys(sl.customers):
-            lists_of.setdefault(c, []).append((sl.id, frozenset(sl.users)))
-
-    items: list[tuple[str | None, str | None, datetime, str, str | None, int]] = []
-    for m in dataset.messages:
-        if m.is_human_outbound:
-            thread = dataset.threads_by_id.get(m.thread)
-            customer = None if thread is None else thread.customer
-            items.append((customer, m.user, m.at, "message", m.id, m.index))
-    for a in dataset.activities:
-        if (a.kind in (ActivityKind.CALL, ActivityKind.EMAIL) and a.completed
-                and not a.automated):
-            items.append((a.customer, a.user, a.at, "activity", a.id, a.index))
-
-    rows = []
-    for customer, user, at, source, item, index in items:
-        if customer is None or not period.contains(at) or not visible(at, as_of):
-            continue
-        for list_id, users in lists_of.get(customer, ()):
-            if users and user not in users:
-                continue
-            rows.append(Attempt(smart_list=list_id, customer=customer, user=user, at=at,
-                                source=source, item=item, index=index))
-    return tuple(rows)
+    found = [(rows.rows[i][3], key, rows.rows[i])
+             for key, rows in _attempts_index(dataset).items()
+             for i in rows.window(period.start, period.end, as_of)]
+    found.sort(key=itemgetter(0))
+    return tuple(_attempt(key, row) for _, key, row in found)
 
 
 @attrs.frozen
@@ -697,10 +952,33 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period, as_of: datetime 
 
 def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
                                 as_of: datetime | None = None) -> Partial[Attempt]:
-    """The mergeable partial aggregate of :func:`smart_list_progress`: the attempts."""
+    """The mergeable partial aggregate of :func:`smart_list_progress`.
+
+    Its groups are the lists attempted, each with a tally of the accounts
+    attempted (key ``attempted``) and, per user, the accounts that user
+    attempted (key ``user:<id>``): the summaries need nothing else. Its rows
+    are the attempts. Each account's attempts are sorted once per dataset
+    (:meth:`Dataset.derived`), so a period is two bisects per account.
+    """
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
-    return rows_partial("smart_list_progress", attempts(dataset, period=period, as_of=as_of))
+    index = _attempts_index(dataset)
+    start, end = period.start, period.end
+    keys: dict[str, dict[str, set[str]]] = {}
+    rows: list[Attempt] = []
+    for (list_id, customer), tries in index.items():
+        found = False
+        for i in tries.window(start, end, as_of):
+            attempt = _attempt((list_id, customer), tries.rows[i])
+            rows.append(attempt)
+            mine = keys.setdefault(list_id, {})
+            if not found:
+                mine.setdefault(_ATTEMPTED, set()).add(customer)
+                found = True
+            if attempt.user is not None:
+                mine.setdefault(_USER + attempt.user, set()).add(customer)
+    tallies = {list_id: Tally.of(keys=k) for list_id, k in sorted(keys.items())}
+    return Partial("smart_list_progress", tallies, tuple(rows))
 
 
 def finish_smart_list_progress(partial: Partial[Attempt], dataset: Dataset, /, *,
@@ -708,28 +986,23 @@ def finish_smart_list_progress(partial: Partial[Attempt], dataset: Dataset, /, *
                                ) -> Result[ListProgress | ProgressSummary, Attempt]:
     """The final :func:`smart_list_progress` result of a (merged) partial aggregate.
 
-    ``dataset`` gives the smart lists and users (its reference data).
+    ``dataset`` gives the smart lists and users (its reference data); the
+    accounts attempted come from the tallies alone (a partial without rows
+    gives the same summaries).
     """
     check_by(by, ("smart_list", "user"))
-    rows = partial.rows
-    agg = ProgressAggregate.of(rows)
-    done: dict[str, set[str]] = {}
-    done_by: dict[tuple[str, str], set[str]] = {}
-    for list_id, customer in agg.attempted:
-        done.setdefault(list_id, set()).add(customer)
-    for list_id, user, customer in agg.attempted_by:
-        done_by.setdefault((list_id, user), set()).add(customer)
     lists = {}
     per_user = {u.id: [0, 0] for u in dataset.users}
     total = [0, 0]
     for sl in dataset.smart_lists:
+        tally = partial.tallies.get(sl.id, Tally())
         size = len(set(sl.customers))
-        attempted = len(done.get(sl.id, ()))
+        attempted = len(tally.keys_of(_ATTEMPTED))
         total[0] += size
         total[1] += attempted
         users = {}
         for u in dict.fromkeys(sl.users):
-            mine = len(done_by.get((sl.id, u), ()))
+            mine = len(tally.keys_of(_USER + u))
             users[u] = _progress(size, mine)
             acc = per_user.setdefault(u, [0, 0])
             acc[0] += size
@@ -742,4 +1015,5 @@ def finish_smart_list_progress(partial: Partial[Attempt], dataset: Dataset, /, *
         groups = lists
     elif by == "user":
         groups = {u: _progress(a, b) for u, (a, b) in per_user.items()}
-    return Result("smart_list_progress", by, groups, _progress(total[0], total[1]), rows)
+    return Result("smart_list_progress", by, groups, _progress(total[0], total[1]),
+                  partial.rows)
