@@ -29,7 +29,7 @@ salesmetrics.errors.DatasetError: threads[0].team: unknown team 'B'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,7 @@ from salesmetrics._time import parse_instant
 from salesmetrics._values import check_text, finite_number, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
+from salesmetrics.load._columns import Shared, fast_section
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
 from salesmetrics.model import (
     AccountType,
@@ -163,12 +164,19 @@ def _is_ignored(key: object) -> bool:
     return isinstance(key, str) and key.startswith("x-")
 
 
+#: The sections references name (only their ids are collected).
+_TARGETS = tuple(dict.fromkeys(kind[1] for fields in _FIELDS.values()
+                               for _, kind, _ in fields if kind[0] in ("ref", "refs")))
+
+
 def _collect_ids(data: Mapping[str, Any]) -> dict[str, set[str]]:
-    """The ids each section defines (for reference checks), valid or not."""
+    """The ids each section that references name defines, valid or not."""
     ids: dict[str, set[str]] = {}
     cals = data.get("calendars")
     ids["calendars"] = set(cals) if isinstance(cals, Mapping) else set()
-    for section in _FIELDS:
+    for section in _TARGETS:
+        if section == "calendars":
+            continue
         records = data.get(section)
         found: set[str] = set()
         if isinstance(records, list):
@@ -188,6 +196,11 @@ def from_dict(
 ) -> Dataset:
     """Validate a docs/case-format.md dataset given as dicts and lists; build a Dataset.
 
+    Each big section is checked column by column first (the fast path); a
+    section where anything fails or looks unusual is checked again record by
+    record, which finds and reports its errors: the errors are the same
+    either way.
+
     Args:
         data: the ``data`` object of a case (sections of records).
         max_errors: stop collecting after this many errors.
@@ -198,11 +211,30 @@ def from_dict(
         DatasetError: every error found (up to ``max_errors``), the first one's
             code and path as its own.
     """
+    return build(data, max_errors=max_errors, path=path, limits=limits)
+
+
+def build(
+    data: Mapping[str, Any],
+    *,
+    max_errors: int = DEFAULT_MAX_ERRORS,
+    path: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    height: int | None = None,
+) -> Dataset:
+    """:func:`from_dict`, told by a loader how deep ``data`` can be at most (private).
+
+    ``height``: a bound on the nesting of ``data`` (itself 1, its sections 2,
+    their records 3, ...) that the loader proved from the text (a JSON Lines
+    line with ``b`` brackets gives at most ``b + 2``); within the limit, the
+    depth walk is not needed.
+    """
     errors = _Collector(max_errors)
     if not isinstance(data, Mapping):
         errors.add("invalid_value", path, "a dataset is a JSON object of sections")
         errors.raise_if_any()
-    check_depth(data, limits, path)
+    if height is None or height > limits.max_depth:
+        check_depth(data, limits, path)
     total = sum(len(v) for v in data.values() if isinstance(v, list | Mapping))
     if total > limits.max_records:
         raise SalesmetricsError("invalid_value", path,
@@ -215,9 +247,10 @@ def from_dict(
     ids = _collect_ids(data)
     calendars = _load_calendars(data.get("calendars"), join_path(path, "calendars"), errors)
     built: dict[str, list[Any]] = {}
+    memo = Shared(ids)
     with paused_gc():
         for section in _FIELDS:
-            built[section] = _load_section(data.get(section), section, path, ids, errors)
+            built[section] = _load_section(data.get(section), section, path, memo, errors)
         errors.raise_if_any()
         return Dataset(calendars=calendars, **built)
 
@@ -241,7 +274,7 @@ def _load_calendars(raw: object, path: str, errors: _Collector) -> dict[str, Cal
 
 
 def _load_section(
-    raw: object, section: str, base: str, ids: dict[str, set[str]], errors: _Collector
+    raw: object, section: str, base: str, memo: Shared, errors: _Collector
 ) -> list[Any]:
     spath = join_path(base, section)
     if raw is None:
@@ -250,6 +283,11 @@ def _load_section(
         errors.add("invalid_value", spath, f"{section} is a list of records")
         return []
     fields = _FIELDS[section]
+    fast = fast_section(raw, section, memo, _convert, fields)
+    if fast is not None:
+        return fast
+    # the exact path: record by record, every error with its path
+    ids = memo.ids
     known = {name for name, _, _ in fields}
     seen: set[str] = set()
     out: list[Any] = []
@@ -298,7 +336,7 @@ def _load_section(
     return out
 
 
-def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> Any:
+def _convert(value: Any, kind: _Kind, path: str, ids: Mapping[str, Collection[str]]) -> Any:
     tag = kind[0]
     if tag in ("id", "str"):
         if not isinstance(value, str):
@@ -337,7 +375,8 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
     raise AssertionError(tag)  # pragma: no cover
 
 
-def _reference(value: Any, section: str, path: str, ids: dict[str, set[str]]) -> str:
+def _reference(value: Any, section: str, path: str, ids: Mapping[str, Collection[str]]
+               ) -> str:
     if not isinstance(value, str):
         raise SalesmetricsError("invalid_value", path, f"must be an id (a string), not {value!r}")
     if value not in ids[section]:
@@ -381,7 +420,7 @@ def _conversions(value: Any, path: str) -> tuple[Conversion, ...]:
     return tuple(out)
 
 
-def _calendar_history(value: Any, path: str, ids: dict[str, set[str]]
+def _calendar_history(value: Any, path: str, ids: Mapping[str, Collection[str]]
                       ) -> tuple[CalendarChange, ...]:
     """A team's ``calendar_history``: ``{from, calendar}`` entries, ``from`` strictly increasing.
 
