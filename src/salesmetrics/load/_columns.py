@@ -32,12 +32,14 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from salesmetrics import model
 from salesmetrics._time import MAX_YEAR, MIN_YEAR, parse_instant
 from salesmetrics._values import is_text
 from salesmetrics.errors import SalesmetricsError
+from salesmetrics.load._limits import nesting
 from salesmetrics.model import Direction, EventType, Sender
 
 __all__ = ["Shared", "fast_section"]
@@ -49,6 +51,9 @@ _CLASSES: dict[str, type] = {
     "smart_lists": model.SmartList,
 }
 _INDEXED = frozenset(("messages", "thread_events", "sessions", "activities"))
+_NESTED = frozenset(("refs", "conversions", "calendar_history"))
+_TZINFO = attrgetter("tzinfo")
+_YEAR = attrgetter("year")
 
 _DICTS = frozenset((dict,))
 _STRS = frozenset((str,))
@@ -82,6 +87,7 @@ class Shared:
         self.ids = ids
         self.strings: dict[str | None, str | None] = {None: None}
         self.offsets: dict[tzinfo, tzinfo] = {}
+        self.nesting: dict[str, int] = {}
         self._canon: dict[tuple[str, bool], dict[str | None, str | None]] = {}
 
     def canonical(self, section: str, optional: bool) -> dict[str | None, str | None]:
@@ -110,33 +116,42 @@ def _strings(column: list[Any], required: bool, *, nonempty: bool = False,
 
 
 def _instants(column: list[Any], required: bool, offsets: dict[tzinfo, tzinfo]) -> list[Any]:
-    """Each instant parsed; one shared tzinfo per offset (``fromisoformat`` makes one per call)."""
-    out: list[Any] = []
-    append = out.append
-    fromiso = datetime.fromisoformat
-    share = offsets.setdefault
-    for value in column:
-        if type(value) is not str:
-            if value is None and not required:
-                append(None)
-                continue
-            try:  # an aware datetime given as such is kept as it is
-                append(parse_instant(value, ""))
-            except SalesmetricsError:
-                raise _Unusual from None
-            continue
-        # fromisoformat takes no surrounding space and only ASCII digits, so a
-        # string it reads is one parse_instant reads (after its strip) alike
+    """Each instant parsed, one shared tzinfo per offset (``fromisoformat`` makes one per call).
+
+    ``fromisoformat`` takes no surrounding space and only ASCII digits, so a
+    string it reads is one :func:`parse_instant` reads (after its strip)
+    alike; ``astimezone`` to an equal offset only swaps the tzinfo object.
+    """
+    values = column if required else [v for v in column if v is not None]
+    strings = True
+    try:
+        parsed = list(map(datetime.fromisoformat, values))
+    except (TypeError, ValueError):  # not all strings, or not all ISO 8601: one by one
+        parsed = list(map(_instant, values))
+        strings = False
+    zones = list(map(_TZINFO, parsed))
+    if None in zones or (parsed and not (min(map(_YEAR, parsed)) > MIN_YEAR
+                                         and max(map(_YEAR, parsed)) < MAX_YEAR)):
+        raise _Unusual
+    if strings:  # unnamed offsets (or UTC) only: a datetime given keeps its own tzinfo
+        parsed = list(map(datetime.astimezone, parsed, map(offsets.setdefault, zones, zones)))
+    if required:
+        return parsed
+    found = iter(parsed)
+    return [None if v is None else next(found) for v in column]
+
+
+def _instant(value: Any) -> datetime:
+    """One instant: a string ``fromisoformat`` reads, or an aware datetime given as such."""
+    if isinstance(value, str):
         try:
-            dt = fromiso(value)
+            return datetime.fromisoformat(value)
         except ValueError:
             raise _Unusual from None
-        tz = dt.tzinfo
-        if tz is None or not MIN_YEAR < dt.year < MAX_YEAR:
-            raise _Unusual
-        shared = share(tz, tz)
-        append(dt if shared is tz else dt.replace(tzinfo=shared))
-    return out
+    try:
+        return parse_instant(value, "")
+    except SalesmetricsError:
+        raise _Unusual from None
 
 
 def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shared,
@@ -176,27 +191,35 @@ def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shar
         raise _Unusual from None
 
 
-def _cross_checks(section: str, cols: dict[str, Any]) -> None:
+def _cross_checks(section: str, cols: dict[str, Any], n: int) -> None:
     """The builders' rules between fields; ``messages``' sender gets its default here."""
     if section == "messages":
+        given = cols["sender"]
+        senders = repeat(None, n) if given is None else given
         try:
-            cols["sender"] = list(map(_SENDER.__getitem__, zip(cols["direction"], cols["sender"], strict=True)))
+            cols["sender"] = list(map(_SENDER.__getitem__,
+                                      zip(cols["direction"], senders, strict=True)))
         except KeyError:
             raise _Unusual from None
     elif section == "thread_events":
         for i, etype in enumerate(cols["type"]):
             needed = _NEEDS.get(etype)
-            if needed is not None and cols[needed][i] is None:
+            if needed is not None and (cols[needed] is None or cols[needed][i] is None):
                 raise _Unusual
     elif section == "sessions":
         del cols["id"]
-        if any(end is not None and end < start for start, end in zip(cols["start"], cols["end"], strict=True)):
+        ends = cols["end"]
+        if ends is not None and any(end is not None and end < start
+                                    for start, end in zip(cols["start"], ends, strict=True)):
             raise _Unusual
 
 
 def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
                  fields: list[tuple[str, tuple[Any, ...], bool]]) -> list[Any] | None:
     """The records of a section, checked per column; None when the exact path must decide.
+
+    On success, ``memo.nesting[section]`` is how deep the records nest (1:
+    flat records).
 
     Args:
         raw: the section's records as parsed (dicts).
@@ -209,16 +232,27 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
     if not _DICTS.issuperset(map(type, raw)):
         return None
     # unknown fields (and x- fields, which the exact path ignores) leave the fast path
-    if not frozenset(name for name, _, _ in fields).issuperset(chain.from_iterable(raw)):
+    present = set(chain.from_iterable(raw))
+    if not present.issubset([name for name, _, _ in fields]):
         return None
+    n = len(raw)
     cols: dict[str, Any] = {}
+    deepest = 1
     try:
         for name, kind, required in fields:
+            if name not in present:  # absent from every record
+                if required:
+                    raise _Unusual
+                cols[name] = None
+                continue
             column = list(map(dict.get, raw, repeat(name)))
+            if kind[0] in _NESTED:
+                deepest = max(deepest, 1 + max(map(nesting, column)))
             cols[name] = _column(column, kind, required, memo, convert)
-        _cross_checks(section, cols)
+        _cross_checks(section, cols, n)
     except _Unusual:
         return None
     if section in _INDEXED:
-        cols["index"] = range(len(raw))
-    return model._from_columns(_CLASSES[section], len(raw), cols)
+        cols["index"] = range(n)
+    memo.nesting[section] = deepest
+    return model._from_columns(_CLASSES[section], n, cols)  # a None column: every default

@@ -40,7 +40,7 @@ from salesmetrics._values import check_text, finite_number, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load._columns import Shared, fast_section
-from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
+from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth, nesting
 from salesmetrics.model import (
     AccountType,
     Activity,
@@ -233,26 +233,53 @@ def build(
     if not isinstance(data, Mapping):
         errors.add("invalid_value", path, "a dataset is a JSON object of sections")
         errors.raise_if_any()
-    if height is None or height > limits.max_depth:
-        check_depth(data, limits, path)
     total = sum(len(v) for v in data.values() if isinstance(v, list | Mapping))
-    if total > limits.max_records:
-        raise SalesmetricsError("invalid_value", path,
-                                f"{total} records is over the limit of {limits.max_records}")
-    for key in data:
-        if key not in SECTIONS and not _is_ignored(key):
-            errors.add("invalid_value", join_path(path, str(key)),
-                       f"unknown section {key!r}; sections: {', '.join(SECTIONS)}")
-
-    ids = _collect_ids(data)
-    calendars = _load_calendars(data.get("calendars"), join_path(path, "calendars"), errors)
-    built: dict[str, list[Any]] = {}
-    memo = Shared(ids)
     with paused_gc():
+        memo = Shared(_collect_ids(data))
+        # built first, reporting nothing; any section it cannot vouch for is checked below
+        fast = _fast_sections(data, memo) if total <= limits.max_records else {}
+        if (height is None or height > limits.max_depth) and total <= limits.max_records:
+            height = _height(data, memo.nesting)
+        if height is None or height > limits.max_depth:
+            check_depth(data, limits, path)
+        if total > limits.max_records:
+            raise SalesmetricsError("invalid_value", path,
+                                    f"{total} records is over the limit of {limits.max_records}")
+        for key in data:
+            if key not in SECTIONS and not _is_ignored(key):
+                errors.add("invalid_value", join_path(path, str(key)),
+                           f"unknown section {key!r}; sections: {', '.join(SECTIONS)}")
+
+        calendars = _load_calendars(data.get("calendars"), join_path(path, "calendars"), errors)
+        built: dict[str, list[Any]] = {}
         for section in _FIELDS:
-            built[section] = _load_section(data.get(section), section, path, memo, errors)
+            got = fast.get(section)
+            if got is None:
+                got = _load_section(data.get(section), section, path, memo, errors)
+            built[section] = got
         errors.raise_if_any()
         return Dataset(calendars=calendars, **built)
+
+
+def _fast_sections(data: Mapping[str, Any], memo: Shared) -> dict[str, list[Any]]:
+    """The sections the fast path vouches for, built (it reports nothing)."""
+    out: dict[str, list[Any]] = {}
+    for section, fields in _FIELDS.items():
+        raw = data.get(section)
+        if type(raw) is list:
+            got = fast_section(raw, section, memo, _convert, fields)
+            if got is not None:
+                out[section] = got
+    return out
+
+
+def _height(data: Mapping[str, Any], records: Mapping[str, int]) -> int:
+    """How deep ``data`` nests: sections built by the fast path by their records' nesting."""
+    deepest = 0
+    for key, value in data.items():
+        inner = records.get(key) if key in _FIELDS and type(value) is list else None
+        deepest = max(deepest, nesting(value) if inner is None else (1 + inner if value else 1))
+    return 1 + deepest
 
 
 def _load_calendars(raw: object, path: str, errors: _Collector) -> dict[str, Calendar]:
@@ -282,11 +309,8 @@ def _load_section(
     if not isinstance(raw, list):
         errors.add("invalid_value", spath, f"{section} is a list of records")
         return []
-    fields = _FIELDS[section]
-    fast = fast_section(raw, section, memo, _convert, fields)
-    if fast is not None:
-        return fast
     # the exact path: record by record, every error with its path
+    fields = _FIELDS[section]
     ids = memo.ids
     known = {name for name, _, _ in fields}
     seen: set[str] = set()
