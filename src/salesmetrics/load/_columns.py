@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from salesmetrics import model
@@ -88,7 +88,15 @@ class Shared:
         self.strings: dict[str | None, str | None] = {None: None}
         self.offsets: dict[tzinfo, tzinfo] = {}
         self.nesting: dict[str, int] = {}
+        self._positions: list[int] = []
         self._canon: dict[tuple[str, bool], dict[str | None, str | None]] = {}
+
+    def positions(self, n: int) -> list[int]:
+        """0 .. n-1, the same int objects for every section (the records' ``index``)."""
+        known = self._positions
+        if len(known) < n:
+            known.extend(range(len(known), n))
+        return known[:n]
 
     def canonical(self, section: str, optional: bool) -> dict[str | None, str | None]:
         """id -> the id's own string (and None -> None when ``optional``): one lookup checks and shares."""
@@ -101,18 +109,18 @@ class Shared:
         return got
 
 
-def _all_text(values: list[str]) -> bool:
-    joined = "".join(values)  # a lone surrogate stays one after joining
-    return joined.isascii() or is_text(joined)
-
-
-def _strings(column: list[Any], required: bool, *, nonempty: bool = False,
-             unique: bool = False) -> list[Any]:
-    present = column if required else [v for v in column if v is not None]
-    if (not _STRS.issuperset(map(type, present)) or (nonempty and "" in present)
-            or not _all_text(present) or (unique and len(set(present)) != len(present))):
+def _distinct_strings(column: list[Any], *, nonempty: bool = False) -> set[Any]:
+    """The column's distinct values but None, when all are text strings (not empty)."""
+    try:
+        distinct = set(column)
+    except TypeError:  # an unhashable value
+        raise _Unusual from None
+    distinct.discard(None)
+    joined = "".join(distinct) if _STRS.issuperset(map(type, distinct)) else None
+    # a lone surrogate stays one after joining
+    if joined is None or not (joined.isascii() or is_text(joined)) or (nonempty and "" in distinct):
         raise _Unusual
-    return present
+    return distinct
 
 
 def _instants(column: list[Any], required: bool, offsets: dict[tzinfo, tzinfo]) -> list[Any]:
@@ -173,12 +181,15 @@ def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shar
         raise _Unusual from None
     if tag == "instant":
         return _instants(column, required, memo.offsets)
-    if tag == "id":
-        _strings(column, required, nonempty=True, unique=True)
+    if tag == "id":  # kept as they are: each is its record's own
+        if len(_distinct_strings(column, nonempty=True)) != len(column) - column.count(None):
+            raise _Unusual  # an id used twice
         return column
-    if tag == "str":
-        _strings(column, required)
-        return list(map(memo.strings.setdefault, column, column))
+    if tag == "str":  # one string per distinct value (shared by every section)
+        share = memo.strings.setdefault
+        canonical = {v: share(v, v) for v in _distinct_strings(column)}
+        canonical[None] = None
+        return list(map(canonical.__getitem__, column))
     if tag == "bool":
         if not _BOOLS.issuperset(map(type, [v for v in column if v is not None])):
             raise _Unusual
@@ -245,14 +256,16 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
                     raise _Unusual
                 cols[name] = None
                 continue
-            column = list(map(dict.get, raw, repeat(name)))
+            # a required field is in every record (else KeyError: the exact path decides)
+            column = list(map(itemgetter(name), raw) if required
+                          else map(dict.get, raw, repeat(name)))
             if kind[0] in _NESTED:
                 deepest = max(deepest, 1 + max(map(nesting, column)))
             cols[name] = _column(column, kind, required, memo, convert)
         _cross_checks(section, cols, n)
-    except _Unusual:
+    except (_Unusual, KeyError):
         return None
     if section in _INDEXED:
-        cols["index"] = range(n)
+        cols["index"] = memo.positions(n)
     memo.nesting[section] = deepest
     return model._from_columns(_CLASSES[section], n, cols)  # a None column: every default
