@@ -55,8 +55,8 @@ _MISSING = object()
 _DERIVED_KEPT = 4
 
 
-def _by_id(records: Iterable[_R], key: Callable[[_R], str]) -> dict[str, _R]:
-    return {key(r): r for r in records}
+def _by_id(records: tuple[_R, ...], key: Callable[[_R], str]) -> dict[str, _R]:
+    return dict(zip(map(key, records), records, strict=True))
 
 
 #: The sort keys of the per-thread and per-user indexes: instant, then input position.
@@ -64,6 +64,7 @@ _BY_AT = attrgetter("at", "index")
 _BY_START = attrgetter("start", "index")
 _AT = attrgetter("at")
 _START = attrgetter("start")
+_ID = attrgetter("id")
 _THREAD = attrgetter("thread")
 _USER = attrgetter("user")
 _LEAD = attrgetter("lead")
@@ -164,12 +165,12 @@ class Dataset:
         self.activities = tuple(activities)
         self.smart_lists = tuple(smart_lists)
 
-        self.teams_by_id = _by_id(self.teams, lambda r: r.id)
-        self.users_by_id = _by_id(self.users, lambda r: r.id)
-        self.customers_by_id = _by_id(self.customers, lambda r: r.id)
-        self.threads_by_id = _by_id(self.threads, lambda r: r.id)
-        self.leads_by_id = _by_id(self.leads, lambda r: r.id)
-        self.smart_lists_by_id = _by_id(self.smart_lists, lambda r: r.id)
+        self.teams_by_id = _by_id(self.teams, _ID)
+        self.users_by_id = _by_id(self.users, _ID)
+        self.customers_by_id = _by_id(self.customers, _ID)
+        self.threads_by_id = _by_id(self.threads, _ID)
+        self.leads_by_id = _by_id(self.leads, _ID)
+        self.smart_lists_by_id = _by_id(self.smart_lists, _ID)
 
         self.messages_by_thread = _group_sorted(self.messages, _THREAD, _BY_AT)
         self.events_by_thread = _group_sorted(self.thread_events, _THREAD, _BY_AT)

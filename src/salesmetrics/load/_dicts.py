@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from salesmetrics._gc import paused_gc
@@ -180,9 +181,13 @@ def _collect_ids(data: Mapping[str, Any]) -> dict[str, set[str]]:
         records = data.get(section)
         found: set[str] = set()
         if isinstance(records, list):
-            for rec in records:
-                if isinstance(rec, Mapping) and isinstance(rec.get("id"), str):
-                    found.add(rec["id"])
+            try:  # a list of dicts (as parsed): one pass, then the strings kept
+                found = {v for v in set(map(dict.get, records, repeat("id")))
+                         if isinstance(v, str)}
+            except TypeError:  # a record not a dict, an unhashable id
+                for rec in records:
+                    if isinstance(rec, Mapping) and isinstance(rec.get("id"), str):
+                        found.add(rec["id"])
         ids[section] = found
     return ids
 
