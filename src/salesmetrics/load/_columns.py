@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from itertools import chain, repeat
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -138,8 +138,9 @@ def _instants(column: list[Any], required: bool, offsets: dict[tzinfo, tzinfo]) 
         parsed = list(map(_instant, values))
         strings = False
     zones = list(map(_TZINFO, parsed))
-    if None in zones or (parsed and not (min(map(_YEAR, parsed)) > MIN_YEAR
-                                         and max(map(_YEAR, parsed)) < MAX_YEAR)):
+    years = set(map(_YEAR, parsed))
+    # all(): a tzinfo is true, None (a naive instant) false
+    if not all(zones) or (years and not (min(years) > MIN_YEAR and max(years) < MAX_YEAR)):
         raise _Unusual
     if strings:  # unnamed offsets (or UTC) only: a datetime given keeps its own tzinfo
         parsed = list(map(datetime.astimezone, parsed, map(offsets.setdefault, zones, zones)))
@@ -243,7 +244,7 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
     if not _DICTS.issuperset(map(type, raw)):
         return None
     # unknown fields (and x- fields, which the exact path ignores) leave the fast path
-    present = set(chain.from_iterable(raw))
+    present = set().union(*raw)  # (dicts give their keys with their hashes)
     if not present.issubset([name for name, _, _ in fields]):
         return None
     n = len(raw)
@@ -256,14 +257,15 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
                     raise _Unusual
                 cols[name] = None
                 continue
-            # a required field is in every record (else KeyError: the exact path decides)
-            column = list(map(itemgetter(name), raw) if required
-                          else map(dict.get, raw, repeat(name)))
+            try:  # a field in every record (the faster getter), else None where absent
+                column = list(map(itemgetter(name), raw))
+            except KeyError:
+                column = list(map(dict.get, raw, repeat(name)))
             if kind[0] in _NESTED:
                 deepest = max(deepest, 1 + max(map(nesting, column)))
             cols[name] = _column(column, kind, required, memo, convert)
         _cross_checks(section, cols, n)
-    except (_Unusual, KeyError):
+    except _Unusual:
         return None
     if section in _INDEXED:
         cols["index"] = memo.positions(n)
