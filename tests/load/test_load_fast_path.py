@@ -266,6 +266,10 @@ LINE_FAULTS = [
     '\ufeff{"section": "teams", "id": "A"}',
     '{"section": "teams", "id": "Ω"}',
     "[" * 50 + "]" * 50,
+    # space around the line: JSON's own, and what only str.strip removes
+    '\t{"section": "teams", "id": "A"}\r\n',
+    '{"section": "teams", "id": "A"}\x0c',
+    '\x1c{"section": "teams", "id": "A"} ',
 ]
 
 

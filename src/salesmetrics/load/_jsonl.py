@@ -94,9 +94,9 @@ def read_lines(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError],
     flat = flat_record
     for number, line in enumerate(_lines(source), start=1):
         if type(line) is str:
-            text = line.strip()
-            if text.isascii() and text.count("{") == 1 and "[" not in text:
-                rec = flat(text)
+            # the usual line, as it is (the parsers take its newline); any doubt: below
+            if line.isascii() and line.count("{") == 1 and "[" not in line:
+                rec = flat(line)
                 if rec is not None:
                     section = rec.pop("section", None)
                     if type(section) is str:
@@ -104,7 +104,7 @@ def read_lines(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError],
                         if records is not None:
                             records.append(rec)
                             continue
-                    rec["section"] = section  # put back: the line takes the exact path
+            text = line.strip()
         elif not isinstance(line, str):
             errors.append(SalesmetricsError("invalid_value", line_path(number),
                                             f"a line is text, not {type(line).__name__}"))
