@@ -3,7 +3,7 @@
 Prints figures; never a timed test. Run::
 
     PYTHONPATH=src python benchmarks/metrics.py [--sizes 10k,100k[,1M]] [--seed 1]
-        [--repeat 3] [--outputs FILE] [--trace-memory] [--no-pandas]
+        [--repeat 3] [--outputs FILE] [--trace-memory] [--no-pandas] [--load-only]
 
 For each size, an example dataset (``salesmetrics.examples``, four weeks from
 2026-03-02, three stores) is generated once as JSON and JSON Lines and cached
@@ -11,6 +11,13 @@ under ``benchmarks/_data/`` (git-ignored). Then, best of ``--repeat`` runs:
 
 * loading: reading and parsing the JSON alone, ``load_json``, ``load_jsonl``, and the Dataset
   build (its indexes, from records already validated);
+* the loading limits, in CPU seconds and in the same process: reading the JSON
+  Lines, one ``json.loads`` per line and one loop grouping the records by
+  ``thread`` (the stdlib limit), the same with ``orjson.loads`` when orjson is
+  installed (the orjson limit); ``load_jsonl`` in CPU seconds (with the
+  parser it picks, and with the standard library's) and its ratio to each
+  limit; the bytes per message the loaded dataset keeps (tracemalloc: the
+  memory it holds after the load, over its messages);
 * every metric of ``salesmetrics.spec.registry.METRICS`` that takes a period
   (by team, else by its first grouping, over the week of 2026-03-09) plus ``waiting``,
   ``colleagues`` and ``open_too_long`` at an instant, each through its
@@ -106,6 +113,84 @@ def best(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = 
         result = fn()
         times.append(time.perf_counter() - t0)
     return min(times), result
+
+
+def best_cpu(fn: Callable[[], Any], repeat: int) -> float:
+    """The least CPU time (``process_time``) of ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.process_time()
+        fn()
+        times.append(time.process_time() - t0)
+    return min(times)
+
+
+def limit(path: Path, loads: Callable[[str], Any]) -> dict[Any, list[Any]]:
+    """The loading limit: read the lines, parse each, group the records by thread."""
+    groups: dict[Any, list[Any]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            rec = loads(line)
+            thread = rec.get("thread")
+            if thread is not None:
+                groups.setdefault(thread, []).append(rec)
+    return groups
+
+
+def stdlib_parser() -> Any:
+    """A context in which ``load_jsonl`` parses with the standard library (orjson installed or not)."""
+    import contextlib
+    from unittest import mock
+
+    from salesmetrics.load import _files
+
+    if not hasattr(_files, "_orjson_loads"):  # a version without the fast parser
+        return contextlib.nullcontext()
+    return mock.patch.object(_files, "_orjson_loads", lambda: None)
+
+
+def retained_bytes(load: Callable[[], Any]) -> tuple[int, Any]:
+    """The memory a loaded value keeps (tracemalloc), and the value."""
+    gc.collect()
+    tracemalloc.start()
+    value = load()
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return kept, value
+
+
+def loading_limits(n: int, path: Path, rep: int) -> None:
+    """The load_jsonl lines: CPU seconds against the limits, bytes per message."""
+    try:
+        import orjson
+    except ImportError:
+        orjson = None
+    t_limit = best_cpu(lambda: limit(path, json.loads), rep)
+    t_limit_or = best_cpu(lambda: limit(path, orjson.loads), rep) if orjson else None
+    t_load = best_cpu(lambda: load_jsonl(path), rep)
+    with stdlib_parser():
+        t_load_std = best_cpu(lambda: load_jsonl(path), rep)
+    kept, ds = retained_bytes(lambda: load_jsonl(path))
+    per = max(len(ds.messages), 1)
+    del ds
+    print(f"\n  {'loading (CPU)':<34}{'seconds':>9}{'µs/message':>12}{'/stdlib':>9}{'/orjson':>9}")
+
+    def row(label: str, t: float) -> None:
+        ratio_or = f"{t / t_limit_or:>9.2f}" if t_limit_or else f"{'-':>9}"
+        print(f"  {label:<34}{t:>9.3f}{t / n * 1e6:>12.2f}{t / t_limit:>9.2f}{ratio_or}")
+
+    row("limit, stdlib json", t_limit)
+    if t_limit_or is not None:
+        row("limit, orjson", t_limit_or)
+    from salesmetrics.load import _files
+
+    picks = orjson is not None and hasattr(_files, "fast_loads")  # versions before it: stdlib
+    row("load_jsonl" + (" (orjson)" if picks else " (its parser)"), t_load)
+    row("load_jsonl (stdlib json)", t_load_std)
+    print(f"  bytes per message kept by the dataset: {kept / per:,.0f} "
+          f"({kept / 1e6:,.1f} MB for {per:,} messages)")
 
 
 def peak_rss_mb() -> float:
@@ -267,7 +352,10 @@ def run_size(n: int, args: argparse.Namespace, outputs: dict[str, Any]) -> None:
     for label, t in (("read + json.loads", t_parse), ("load_json", t_json),
                      ("load_jsonl", t_jsonl), ("Dataset build (indexes)", t_build)):
         print(f"  {label:<28}{t:>10.3f}{t / n * 1e6:>12.2f}")
+    loading_limits(n, jsonl_path, rep)
     print(f"  peak RSS after loading: {peak_rss_mb():,.0f} MB")
+    if args.load_only:
+        return
 
     units = {"messages": len(ds.messages), "leads": len(ds.leads),
              "activities": len(ds.activities)}
@@ -348,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trace-memory", action="store_true",
                         help="also measure each metric's peak allocation (tracemalloc)")
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas peer")
+    parser.add_argument("--load-only", action="store_true",
+                        help="only the loading figures (no metrics, no peer)")
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     print(f"salesmetrics metrics benchmark: Python {sys.version.split()[0]}, "

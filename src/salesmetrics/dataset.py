@@ -55,13 +55,19 @@ _MISSING = object()
 _DERIVED_KEPT = 4
 
 
-def _by_id(records: Iterable[_R], key: Callable[[_R], str]) -> dict[str, _R]:
-    return {key(r): r for r in records}
+def _by_id(records: tuple[_R, ...], key: Callable[[_R], str]) -> dict[str, _R]:
+    return dict(zip(map(key, records), records, strict=True))
 
 
 #: The sort keys of the per-thread and per-user indexes: instant, then input position.
 _BY_AT = attrgetter("at", "index")
 _BY_START = attrgetter("start", "index")
+_AT = attrgetter("at")
+_START = attrgetter("start")
+_ID = attrgetter("id")
+_THREAD = attrgetter("thread")
+_USER = attrgetter("user")
+_LEAD = attrgetter("lead")
 
 
 class Dataset:
@@ -159,19 +165,19 @@ class Dataset:
         self.activities = tuple(activities)
         self.smart_lists = tuple(smart_lists)
 
-        self.teams_by_id = _by_id(self.teams, lambda r: r.id)
-        self.users_by_id = _by_id(self.users, lambda r: r.id)
-        self.customers_by_id = _by_id(self.customers, lambda r: r.id)
-        self.threads_by_id = _by_id(self.threads, lambda r: r.id)
-        self.leads_by_id = _by_id(self.leads, lambda r: r.id)
-        self.smart_lists_by_id = _by_id(self.smart_lists, lambda r: r.id)
+        self.teams_by_id = _by_id(self.teams, _ID)
+        self.users_by_id = _by_id(self.users, _ID)
+        self.customers_by_id = _by_id(self.customers, _ID)
+        self.threads_by_id = _by_id(self.threads, _ID)
+        self.leads_by_id = _by_id(self.leads, _ID)
+        self.smart_lists_by_id = _by_id(self.smart_lists, _ID)
 
-        self.messages_by_thread = _group_sorted(self.messages, lambda m: m.thread, _BY_AT)
-        self.events_by_thread = _group_sorted(self.thread_events, lambda e: e.thread, _BY_AT)
-        self.sessions_by_user = _group_sorted(self.sessions, lambda s: s.user, _BY_START)
-        self.activities_by_user = _group_sorted(self.activities, lambda a: a.user, _BY_AT)
+        self.messages_by_thread = _group_sorted(self.messages, _THREAD, _BY_AT)
+        self.events_by_thread = _group_sorted(self.thread_events, _THREAD, _BY_AT)
+        self.sessions_by_user = _group_sorted(self.sessions, _USER, _BY_START)
+        self.activities_by_user = _group_sorted(self.activities, _USER, _BY_AT)
         self.activities_by_lead = _group_sorted(
-            (a for a in self.activities if a.lead is not None), lambda a: a.lead or "", _BY_AT
+            [a for a in self.activities if a.lead is not None], _LEAD, _BY_AT
         )
         leads_by_team: dict[str, list[Lead]] = defaultdict(list)
         for lead in self.leads:
@@ -327,12 +333,24 @@ class Dataset:
 
 
 _K = TypeVar("_K", Message, ThreadEvent, Activity, Session)
+_INDEX = attrgetter("index")
 
 
 def _group_sorted(
     records: Iterable[_K], key: Callable[[_K], str], order: Callable[[_K], Any]
 ) -> dict[str, tuple[_K, ...]]:
+    """The records grouped by ``key``, each group sorted by ``order`` (instant, then index).
+
+    Records from a loader carry their input position as ``index`` (0, 1, 2,
+    ...): then each group, in input order, is already in index order, and a
+    stable sort by the instant alone (no key tuples) gives the same order.
+    """
+    items = records if isinstance(records, tuple | list) else tuple(records)
     groups: dict[str, list[_K]] = defaultdict(list)
-    for r in records:
-        groups[key(r)].append(r)
+    for k, r in zip(map(key, items), items, strict=True):
+        groups[k].append(r)
+    if order is _BY_AT or order is _BY_START:
+        indexes = list(map(_INDEX, items))
+        if indexes == sorted(indexes):
+            order = _AT if order is _BY_AT else _START
     return {k: tuple(sorted(v, key=order)) for k, v in groups.items()}

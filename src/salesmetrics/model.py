@@ -15,8 +15,12 @@ loaders do.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
+from itertools import repeat
+from typing import Any, TypeVar
 
 import attrs
 
@@ -303,3 +307,42 @@ class SmartList:
     customers: tuple[str, ...]
     name: str | None = None
     users: tuple[str, ...] = ()
+
+
+_R = TypeVar("_R")
+
+
+def _from_columns(cls: type[_R], n: int, columns: Mapping[str, Iterable[Any]]) -> list[_R]:
+    """``n`` records of the attrs class ``cls`` from columns of values already checked (private).
+
+    The loaders' fast constructor: each field's slot is set for all records
+    at once, without ``__init__``. A column holds one value per record,
+    ``None`` standing for the field's default (as an absent field does for
+    ``__init__``); a field without a column takes its default. A field whose
+    default is computed (``Message.sender``) needs its column, without ``None``.
+
+    >>> from datetime import datetime, timezone
+    >>> at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> ms = _from_columns(Message, 2, {"thread": ["t", "t"], "at": [at, at],
+    ...     "direction": [Direction.IN] * 2, "sender": [Sender.CUSTOMER] * 2, "index": range(2)})
+    >>> ms[1] == Message(thread="t", at=at, direction=Direction.IN, index=1)
+    True
+    """
+    records: list[_R] = list(map(object.__new__, repeat(cls, n)))
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
+        default = field.default
+        column = columns.get(field.name)
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            if column is None:
+                raise AssertionError(f"{cls.__name__}.{field.name} needs its column")
+            values: Iterable[Any] = column
+        elif column is None:
+            if default is attrs.NOTHING:
+                raise AssertionError(f"{cls.__name__}.{field.name} is required")
+            values = repeat(default, n)
+        elif default is not None and default is not attrs.NOTHING:
+            values = [default if v is None else v for v in column]
+        else:
+            values = column
+        deque(map(cls.__dict__[field.name].__set__, records, values), 0)
+    return records

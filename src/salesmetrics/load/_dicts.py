@@ -29,9 +29,10 @@ salesmetrics.errors.DatasetError: threads[0].team: unknown team 'B'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from salesmetrics._gc import paused_gc
@@ -39,7 +40,8 @@ from salesmetrics._time import parse_instant
 from salesmetrics._values import check_text, finite_number, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
-from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
+from salesmetrics.load._columns import Shared, fast_section
+from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth, nesting
 from salesmetrics.model import (
     AccountType,
     Activity,
@@ -163,18 +165,29 @@ def _is_ignored(key: object) -> bool:
     return isinstance(key, str) and key.startswith("x-")
 
 
+#: The sections references name (only their ids are collected).
+_TARGETS = tuple(dict.fromkeys(kind[1] for fields in _FIELDS.values()
+                               for _, kind, _ in fields if kind[0] in ("ref", "refs")))
+
+
 def _collect_ids(data: Mapping[str, Any]) -> dict[str, set[str]]:
-    """The ids each section defines (for reference checks), valid or not."""
+    """The ids each section that references name defines, valid or not."""
     ids: dict[str, set[str]] = {}
     cals = data.get("calendars")
     ids["calendars"] = set(cals) if isinstance(cals, Mapping) else set()
-    for section in _FIELDS:
+    for section in _TARGETS:
+        if section == "calendars":
+            continue
         records = data.get(section)
         found: set[str] = set()
         if isinstance(records, list):
-            for rec in records:
-                if isinstance(rec, Mapping) and isinstance(rec.get("id"), str):
-                    found.add(rec["id"])
+            try:  # a list of dicts (as parsed): one pass, then the strings kept
+                found = {v for v in set(map(dict.get, records, repeat("id")))
+                         if isinstance(v, str)}
+            except TypeError:  # a record not a dict, an unhashable id
+                for rec in records:
+                    if isinstance(rec, Mapping) and isinstance(rec.get("id"), str):
+                        found.add(rec["id"])
         ids[section] = found
     return ids
 
@@ -188,6 +201,11 @@ def from_dict(
 ) -> Dataset:
     """Validate a docs/case-format.md dataset given as dicts and lists; build a Dataset.
 
+    Each big section is checked column by column first (the fast path); a
+    section where anything fails or looks unusual is checked again record by
+    record, which finds and reports its errors: the errors are the same
+    either way.
+
     Args:
         data: the ``data`` object of a case (sections of records).
         max_errors: stop collecting after this many errors.
@@ -198,28 +216,75 @@ def from_dict(
         DatasetError: every error found (up to ``max_errors``), the first one's
             code and path as its own.
     """
+    return build(data, max_errors=max_errors, path=path, limits=limits)
+
+
+def build(
+    data: Mapping[str, Any],
+    *,
+    max_errors: int = DEFAULT_MAX_ERRORS,
+    path: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    height: int | None = None,
+) -> Dataset:
+    """:func:`from_dict`, told by a loader how deep ``data`` can be at most (private).
+
+    ``height``: a bound on the nesting of ``data`` (itself 1, its sections 2,
+    their records 3, ...) that the loader proved from the text (a JSON Lines
+    line with ``b`` brackets gives at most ``b + 2``); within the limit, the
+    depth walk is not needed.
+    """
     errors = _Collector(max_errors)
     if not isinstance(data, Mapping):
         errors.add("invalid_value", path, "a dataset is a JSON object of sections")
         errors.raise_if_any()
-    check_depth(data, limits, path)
     total = sum(len(v) for v in data.values() if isinstance(v, list | Mapping))
-    if total > limits.max_records:
-        raise SalesmetricsError("invalid_value", path,
-                                f"{total} records is over the limit of {limits.max_records}")
-    for key in data:
-        if key not in SECTIONS and not _is_ignored(key):
-            errors.add("invalid_value", join_path(path, str(key)),
-                       f"unknown section {key!r}; sections: {', '.join(SECTIONS)}")
-
-    ids = _collect_ids(data)
-    calendars = _load_calendars(data.get("calendars"), join_path(path, "calendars"), errors)
-    built: dict[str, list[Any]] = {}
     with paused_gc():
+        memo = Shared(_collect_ids(data))
+        # built first, reporting nothing; any section it cannot vouch for is checked below
+        fast = _fast_sections(data, memo) if total <= limits.max_records else {}
+        if (height is None or height > limits.max_depth) and total <= limits.max_records:
+            height = _height(data, memo.nesting)
+        if height is None or height > limits.max_depth:
+            check_depth(data, limits, path)
+        if total > limits.max_records:
+            raise SalesmetricsError("invalid_value", path,
+                                    f"{total} records is over the limit of {limits.max_records}")
+        for key in data:
+            if key not in SECTIONS and not _is_ignored(key):
+                errors.add("invalid_value", join_path(path, str(key)),
+                           f"unknown section {key!r}; sections: {', '.join(SECTIONS)}")
+
+        calendars = _load_calendars(data.get("calendars"), join_path(path, "calendars"), errors)
+        built: dict[str, list[Any]] = {}
         for section in _FIELDS:
-            built[section] = _load_section(data.get(section), section, path, ids, errors)
+            got = fast.get(section)
+            if got is None:
+                got = _load_section(data.get(section), section, path, memo, errors)
+            built[section] = got
         errors.raise_if_any()
         return Dataset(calendars=calendars, **built)
+
+
+def _fast_sections(data: Mapping[str, Any], memo: Shared) -> dict[str, list[Any]]:
+    """The sections the fast path vouches for, built (it reports nothing)."""
+    out: dict[str, list[Any]] = {}
+    for section, fields in _FIELDS.items():
+        raw = data.get(section)
+        if type(raw) is list:
+            got = fast_section(raw, section, memo, _convert, fields)
+            if got is not None:
+                out[section] = got
+    return out
+
+
+def _height(data: Mapping[str, Any], records: Mapping[str, int]) -> int:
+    """How deep ``data`` nests: sections built by the fast path by their records' nesting."""
+    deepest = 0
+    for key, value in data.items():
+        inner = records.get(key) if key in _FIELDS and type(value) is list else None
+        deepest = max(deepest, nesting(value) if inner is None else (1 + inner if value else 1))
+    return 1 + deepest
 
 
 def _load_calendars(raw: object, path: str, errors: _Collector) -> dict[str, Calendar]:
@@ -241,7 +306,7 @@ def _load_calendars(raw: object, path: str, errors: _Collector) -> dict[str, Cal
 
 
 def _load_section(
-    raw: object, section: str, base: str, ids: dict[str, set[str]], errors: _Collector
+    raw: object, section: str, base: str, memo: Shared, errors: _Collector
 ) -> list[Any]:
     spath = join_path(base, section)
     if raw is None:
@@ -249,7 +314,9 @@ def _load_section(
     if not isinstance(raw, list):
         errors.add("invalid_value", spath, f"{section} is a list of records")
         return []
+    # the exact path: record by record, every error with its path
     fields = _FIELDS[section]
+    ids = memo.ids
     known = {name for name, _, _ in fields}
     seen: set[str] = set()
     out: list[Any] = []
@@ -298,7 +365,7 @@ def _load_section(
     return out
 
 
-def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> Any:
+def _convert(value: Any, kind: _Kind, path: str, ids: Mapping[str, Collection[str]]) -> Any:
     tag = kind[0]
     if tag in ("id", "str"):
         if not isinstance(value, str):
@@ -337,7 +404,8 @@ def _convert(value: Any, kind: _Kind, path: str, ids: dict[str, set[str]]) -> An
     raise AssertionError(tag)  # pragma: no cover
 
 
-def _reference(value: Any, section: str, path: str, ids: dict[str, set[str]]) -> str:
+def _reference(value: Any, section: str, path: str, ids: Mapping[str, Collection[str]]
+               ) -> str:
     if not isinstance(value, str):
         raise SalesmetricsError("invalid_value", path, f"must be an id (a string), not {value!r}")
     if value not in ids[section]:
@@ -381,7 +449,7 @@ def _conversions(value: Any, path: str) -> tuple[Conversion, ...]:
     return tuple(out)
 
 
-def _calendar_history(value: Any, path: str, ids: dict[str, set[str]]
+def _calendar_history(value: Any, path: str, ids: Mapping[str, Collection[str]]
                       ) -> tuple[CalendarChange, ...]:
     """A team's ``calendar_history``: ``{from, calendar}`` entries, ``from`` strictly increasing.
 

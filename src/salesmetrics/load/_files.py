@@ -9,6 +9,15 @@
 * :func:`parse_json`: JSON text to Python values, refusing a key given twice
   in one object (``{"teams": [...], "teams": [...]}`` would silently keep
   only the last); every failure is an ``invalid_value`` at the path given.
+* :func:`parse_document`: the same for a whole document, fast: parsed
+  without the hook (with orjson when installed), then its keys and string
+  values counted against the quotes of the text; any doubt, and the text is
+  parsed again by :func:`parse_json`.
+* :func:`parse_record`: the same for one record (a JSON Lines line), fast:
+  a line with a single ``{`` is parsed without the duplicate-key hook (with
+  orjson when installed) and its members are counted in the text instead;
+  anything else, or any doubt, goes through :func:`parse_json`, so the
+  values and the errors are :func:`parse_json`'s by construction.
 
 >>> parse_json('{"teams": [], "teams": [{"id": "A"}]}', "line 3")
 Traceback (most recent call last):
@@ -18,16 +27,20 @@ salesmetrics.errors.SalesmetricsError: line 3: not JSON: the key 'teams' is give
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
+from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
-__all__ = ["input_file", "input_folder", "parse_json", "read_input"]
+__all__ = ["fast_loads", "flat_record", "input_file", "input_folder", "parse_document",
+           "parse_json", "parse_record", "read_input"]
 
 
 def _kind(mode: int) -> str:
@@ -121,3 +134,157 @@ def parse_json(raw: bytes | str, path: str = "", name: str = "") -> Any:
     except (ValueError, UnicodeDecodeError) as exc:
         message = str(exc)
     raise SalesmetricsError("invalid_value", path, f"{prefix}not JSON: {message}")
+
+
+@functools.cache
+def _orjson_loads() -> Callable[[bytes | str], Any] | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    return orjson.loads
+
+
+def fast_loads() -> Callable[[bytes | str], Any]:
+    """The fastest JSON parser installed (orjson's, else the standard library's), without hooks.
+
+    Its values may differ from :func:`json.loads`' (orjson reads integers
+    beyond 64 bits as floats): callers check what they get (see
+    :func:`parse_record`).
+    """
+    return _orjson_loads() or json.loads
+
+
+def flat_record(text: str) -> dict[str, Any] | None:
+    """The object a line holding one flat JSON object spells, when that can be vouched for; else None.
+
+    For a ``text`` with exactly one ``{`` and no ``[`` (the caller checks),
+    parsed without the duplicate-key hook (with orjson when installed): when
+    the value is a dict, that object is the only container, so every string
+    in the text is one of its keys or values, and the text holds ``2 * (keys
+    + string values)`` quotes unless a key was given twice (fewer keys
+    remain) or a string holds an escaped quote (more quotes): any mismatch,
+    and any float from orjson (which reads an integer beyond 64 bits as a
+    float), means None.
+
+    >>> flat_record('{"section": "teams", "id": "A"}')
+    {'section': 'teams', 'id': 'A'}
+    >>> flat_record('{"id" : "A", "id": "B"}') is None
+    True
+    """
+    loads = _orjson_loads()
+    rec: Any = None
+    if loads is not None:
+        try:
+            rec = loads(text)
+        except ValueError:
+            return None
+        if type(rec) is dict:
+            types = list(map(type, rec.values()))
+            if float in types:
+                rec = None
+    if rec is None:
+        try:
+            rec = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+    if type(rec) is not dict:
+        return None
+    types = list(map(type, rec.values()))
+    if text.count('"') != 2 * (len(rec) + types.count(str)):
+        return None
+    return rec
+
+
+def parse_record(text: str, path: str = "") -> Any:
+    """One JSON Lines line's value: :func:`parse_json`'s, faster for a flat record.
+
+    A line with exactly one ``{`` and no ``[`` goes the fast way
+    (:func:`flat_record`); another one, or one the fast way cannot vouch
+    for, is parsed by :func:`parse_json`, whose values and errors these are
+    by construction.
+
+    >>> parse_record('{"section": "teams", "id": "A"}')
+    {'section': 'teams', 'id': 'A'}
+    >>> parse_record('{"id": "A", "id" : "B"}', "line 2")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: line 2: not JSON: the key 'id' is given twice in one object
+    """
+    if text.count("{") == 1 and "[" not in text:
+        rec = flat_record(text)
+        if rec is not None:
+            return rec
+    return parse_json(text, path)
+
+
+_DICT = frozenset((dict,))
+_FAILED = object()
+
+
+def _strings_and_floats(doc: Any) -> tuple[int, bool]:
+    """How many strings a parsed document holds (keys and values), and whether a float.
+
+    Lists of flat records (dicts of leaves), the bulk of a dataset, are
+    counted in a few C-level passes.
+    """
+    strings = 0
+    floats = False
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            strings += len(item)
+            values: Any = item.values()
+        elif type(item) is list:
+            if item and _DICT.issuperset(map(type, item)):
+                types = list(map(type, chain.from_iterable(map(dict.values, item))))
+                if dict not in types and list not in types:
+                    strings += sum(map(len, item)) + types.count(str)
+                    floats = floats or float in types
+                    continue
+            values = item
+        else:
+            continue
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                strings += 1
+            elif kind is float:
+                floats = True
+            elif kind is dict or kind is list:
+                stack.append(value)
+    return strings, floats
+
+
+def parse_document(raw: bytes | str, path: str = "", name: str = "") -> Any:
+    """A whole JSON document's value: :func:`parse_json`'s, faster.
+
+    Parsed without the duplicate-key hook (with orjson when installed, kept
+    only without floats: orjson reads an integer beyond 64 bits as a float):
+    the text holds at least two quotes per string it spells (keys included),
+    more when a string holds an escaped quote, and the parsed value fewer
+    strings when a key was given twice. So when the quotes are exactly twice
+    the strings of the value, no key was given twice; otherwise, or when the
+    fast parser refuses the text, :func:`parse_json` parses it again.
+
+    >>> parse_document('{"teams": [{"id": "A"}], "users": []}')
+    {'teams': [{'id': 'A'}], 'users': []}
+    >>> parse_document(b'{"teams": [], "teams" : []}', "", "x.json")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: x.json: not JSON: the key 'teams' is given twice in one object
+    """
+    doc: Any = _FAILED
+    for loads in dict.fromkeys((fast_loads(), json.loads)):
+        try:
+            doc = loads(raw)
+        except (ValueError, RecursionError):
+            break
+        strings, floats = _strings_and_floats(doc)
+        if loads is json.loads or not floats:
+            quotes = raw.count(b'"') if isinstance(raw, bytes) else raw.count('"')
+            if quotes == 2 * strings:
+                return doc
+            break
+    return parse_json(raw, path, name)

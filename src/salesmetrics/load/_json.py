@@ -10,7 +10,7 @@ from salesmetrics._gc import paused_gc
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, from_dict
-from salesmetrics.load._files import parse_json, read_input
+from salesmetrics.load._files import parse_document, read_input
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
 __all__ = ["load_case_data", "load_json", "parse_json_text"]
@@ -44,7 +44,7 @@ def parse_json_text(raw: bytes | str, *, limits: Limits = DEFAULT_LIMITS, name: 
     salesmetrics.errors.SalesmetricsError: not JSON: nested too deeply
     """
     check_size(len(raw), limits)
-    return parse_json(raw, "", name)
+    return parse_document(raw, "", name)
 
 
 def load_json(

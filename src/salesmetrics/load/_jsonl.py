@@ -37,8 +37,9 @@ from salesmetrics._gc import paused_gc
 from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
-from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
-from salesmetrics.load._files import input_file, parse_json
+from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, build
+from salesmetrics.load._files import flat_record, input_file, parse_record
+from salesmetrics.load._limits import nesting
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
 
@@ -75,14 +76,41 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
         without a string ``id`` or with an id already used), each naming
         ``line N``. Those lines are left out of the dict.
     """
+    data, errors, _ = read_lines(source)
+    return data, errors
+
+
+def read_lines(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError], int]:
+    """:func:`read_jsonl`, and how deep the dict nests at most (see ``build``'s ``height``).
+
+    A flat record (the usual line, see :func:`flat_record`) nests one level;
+    another line's record is measured. The dict nests two levels more than
+    its deepest record (the dict, then the section).
+    """
     data: dict[str, Any] = {}
     errors: list[SalesmetricsError] = []
+    deepest = 1
+    lists: dict[str, list[Any]] = {}  # the sections' lists, once they exist
+    flat = flat_record
     for number, line in enumerate(_lines(source), start=1):
-        if not isinstance(line, str):
+        if type(line) is str:
+            # the usual line, as it is (the parsers take its newline); any doubt: below
+            if line.isascii() and line.count("{") == 1 and "[" not in line:
+                rec = flat(line)
+                if rec is not None:
+                    section = rec.pop("section", None)
+                    if type(section) is str:
+                        records = lists.get(section)
+                        if records is not None:
+                            records.append(rec)
+                            continue
+            text = line.strip()
+        elif not isinstance(line, str):
             errors.append(SalesmetricsError("invalid_value", line_path(number),
                                             f"a line is text, not {type(line).__name__}"))
             continue
-        text = line.strip()
+        else:
+            text = line.strip()
         if not text:
             continue
         where = line_path(number)
@@ -90,7 +118,7 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
             errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
             continue
         try:
-            rec = parse_json(text, where)
+            rec = parse_record(text, where)
         except SalesmetricsError as exc:
             errors.append(exc)
             continue
@@ -121,8 +149,11 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
                 continue
             cals[cid] = rec
         else:
-            data.setdefault(section, []).append(rec)
-    return data, errors
+            records = data.setdefault(section, [])
+            lists[section] = records
+            records.append(rec)
+        deepest = max(deepest, nesting(rec))
+    return data, errors, deepest + 2
 
 
 def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Dataset:
@@ -137,20 +168,23 @@ def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Datas
             (``messages[3].at``), up to ``max_errors``.
     """
     with paused_gc():
-        data, errors = read_jsonl(source)
-        return finish(data, errors, max_errors=max_errors)
+        data, errors, height = read_lines(source)
+        return finish(data, errors, max_errors=max_errors, height=height)
 
 
 def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
-           max_errors: int) -> Dataset:
-    """Validate ``data`` with :func:`from_dict`, raising ``errors`` found before it too."""
+           max_errors: int, height: int | None = None) -> Dataset:
+    """Validate ``data`` with :func:`from_dict`, raising ``errors`` found before it too.
+
+    ``height``: a bound on the nesting of ``data`` (see :func:`read_lines`).
+    """
     limit = max(1, whole_number(max_errors, "max_errors", minimum=None))
     if not errors:
-        return from_dict(data, max_errors=limit)
+        return build(data, max_errors=limit, height=height)
     if len(errors) >= limit:
         raise DatasetError(errors[:limit])
     try:
-        from_dict(data, max_errors=limit - len(errors))
+        build(data, max_errors=limit - len(errors), height=height)
     except DatasetError as exc:
         raise DatasetError([*errors, *exc.errors]) from None
     except SalesmetricsError as exc:

@@ -1,0 +1,273 @@
+"""The validator's fast path: a whole section checked column by column (private).
+
+:func:`fast_section` checks a section of records at once: each field's values
+in one pass over its column (instants parsed in one loop, enums and
+references by one dict lookup each, value types by one set of types, unknown
+fields by one set comparison), the cross-field rules likewise, then builds
+the records from the columns (:func:`salesmetrics.model._from_columns`).
+
+It has no error messages of its own. When any check fails, or anything is
+unusual (a record that is not a dict, an ``x-`` field, a datetime value), it
+returns ``None`` and the per-record validator (the exact path) runs over the
+section, finding exactly the errors it always found. When it succeeds, every
+value is the one the exact path would have built, except that equal strings
+and equal offsets are shared: one ``str`` per distinct reference or text
+value, one :class:`datetime.timezone` per distinct offset, per load.
+
+>>> from salesmetrics.load._dicts import _FIELDS, _convert
+>>> memo = Shared({"threads": {"t"}})
+>>> rows = [{"thread": "t", "at": "2026-03-02T09:00:00+01:00", "direction": "in"},
+...         {"thread": "t", "at": "2026-03-02T10:00:00+01:00", "direction": "out"}]
+>>> ms = fast_section(rows, "messages", memo, _convert, _FIELDS["messages"])
+>>> [m.sender.value for m in ms], ms[0].at.tzinfo is ms[1].at.tzinfo
+(['customer', 'user'], True)
+>>> bad = [{**rows[0], "direction": "sideways"}]
+>>> fast_section(bad, "messages", memo, _convert, _FIELDS["messages"]) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from itertools import repeat
+from operator import attrgetter, itemgetter
+from typing import Any
+
+from salesmetrics import model
+from salesmetrics._time import MAX_YEAR, MIN_YEAR, parse_instant
+from salesmetrics._values import is_text
+from salesmetrics.errors import SalesmetricsError
+from salesmetrics.load._limits import nesting
+from salesmetrics.model import Direction, EventType, Sender
+
+__all__ = ["Shared", "fast_section"]
+
+_CLASSES: dict[str, type] = {
+    "teams": model.Team, "users": model.User, "customers": model.Customer,
+    "threads": model.Thread, "messages": model.Message, "thread_events": model.ThreadEvent,
+    "sessions": model.Session, "leads": model.Lead, "activities": model.Activity,
+    "smart_lists": model.SmartList,
+}
+_INDEXED = frozenset(("messages", "thread_events", "sessions", "activities"))
+_NESTED = frozenset(("refs", "conversions", "calendar_history"))
+_TZINFO = attrgetter("tzinfo")
+_YEAR = attrgetter("year")
+
+_DICTS = frozenset((dict,))
+_STRS = frozenset((str,))
+_BOOLS = frozenset((bool,))
+
+#: (direction, sender as given) -> the message's sender; a pair not listed breaks a rule.
+_SENDER = {
+    (Direction.IN, None): Sender.CUSTOMER, (Direction.IN, Sender.CUSTOMER): Sender.CUSTOMER,
+    (Direction.OUT, None): Sender.USER, (Direction.OUT, Sender.USER): Sender.USER,
+    (Direction.OUT, Sender.AUTO): Sender.AUTO,
+}
+#: event type -> the field it needs.
+_NEEDS = {EventType.TRANSFER: "to_team", EventType.ESCALATION: "to_team",
+          EventType.ASSIGN: "to_user", EventType.STATUS: "status"}
+
+Convert = Callable[[Any, tuple[Any, ...], str, Mapping[str, Collection[str]]], Any]
+
+
+class _Unusual(Exception):
+    """The fast path cannot vouch for the section: the exact path decides."""
+
+
+class Shared:
+    """What the sections of one load share: the ids, and one object per equal value.
+
+    Args:
+        ids: section -> the ids it defines (the targets of references).
+    """
+
+    def __init__(self, ids: Mapping[str, Collection[str]]) -> None:
+        self.ids = ids
+        self.strings: dict[str | None, str | None] = {None: None}
+        self.offsets: dict[tzinfo, tzinfo] = {}
+        self.nesting: dict[str, int] = {}
+        self._positions: list[int] = []
+        self._canon: dict[tuple[str, bool], dict[str | None, str | None]] = {}
+
+    def positions(self, n: int) -> list[int]:
+        """0 .. n-1, the same int objects for every section (the records' ``index``)."""
+        known = self._positions
+        if len(known) < n:
+            known.extend(range(len(known), n))
+        return known[:n]
+
+    def canonical(self, section: str, optional: bool) -> dict[str | None, str | None]:
+        """id -> the id's own string (and None -> None when ``optional``): one lookup checks and shares."""
+        got = self._canon.get((section, optional))
+        if got is None:
+            got = {k: k for k in self.ids.get(section, ()) if type(k) is str}
+            if optional:
+                got[None] = None
+            self._canon[(section, optional)] = got
+        return got
+
+
+def _distinct_strings(column: list[Any], *, nonempty: bool = False) -> set[Any]:
+    """The column's distinct values but None, when all are text strings (not empty)."""
+    try:
+        distinct = set(column)
+    except TypeError:  # an unhashable value
+        raise _Unusual from None
+    distinct.discard(None)
+    joined = "".join(distinct) if _STRS.issuperset(map(type, distinct)) else None
+    # a lone surrogate stays one after joining
+    if joined is None or not (joined.isascii() or is_text(joined)) or (nonempty and "" in distinct):
+        raise _Unusual
+    return distinct
+
+
+def _instants(column: list[Any], required: bool, offsets: dict[tzinfo, tzinfo]) -> list[Any]:
+    """Each instant parsed, one shared tzinfo per offset (``fromisoformat`` makes one per call).
+
+    ``fromisoformat`` takes no surrounding space and only ASCII digits, so a
+    string it reads is one :func:`parse_instant` reads (after its strip)
+    alike; ``astimezone`` to an equal offset only swaps the tzinfo object.
+    """
+    values = column if required else [v for v in column if v is not None]
+    strings = True
+    try:
+        parsed = list(map(datetime.fromisoformat, values))
+    except (TypeError, ValueError):  # not all strings, or not all ISO 8601: one by one
+        parsed = list(map(_instant, values))
+        strings = False
+    zones = list(map(_TZINFO, parsed))
+    years = set(map(_YEAR, parsed))
+    # all(): a tzinfo is true, None (a naive instant) false
+    if not all(zones) or (years and not (min(years) > MIN_YEAR and max(years) < MAX_YEAR)):
+        raise _Unusual
+    if strings:  # unnamed offsets (or UTC) only: a datetime given keeps its own tzinfo
+        parsed = list(map(datetime.astimezone, parsed, map(offsets.setdefault, zones, zones)))
+    if required:
+        return parsed
+    found = iter(parsed)
+    return [None if v is None else next(found) for v in column]
+
+
+def _instant(value: Any) -> datetime:
+    """One instant: a string ``fromisoformat`` reads, or an aware datetime given as such."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise _Unusual from None
+    try:
+        return parse_instant(value, "")
+    except SalesmetricsError:
+        raise _Unusual from None
+
+
+def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shared,
+            convert: Convert) -> list[Any]:
+    """The values of one field for every record (None: absent), or :class:`_Unusual`."""
+    tag = kind[0]
+    if required and None in column:
+        raise _Unusual
+    try:
+        if tag == "ref":
+            return list(map(memo.canonical(kind[1], not required).__getitem__, column))
+        if tag == "enum":
+            cls: type[StrEnum] = kind[1]
+            lookup: dict[Any, Any] = dict(cls._value2member_map_)
+            if not required:
+                lookup[None] = None
+            return list(map(lookup.__getitem__, column))
+    except (KeyError, TypeError):  # an unknown id or value, an unhashable value
+        raise _Unusual from None
+    if tag == "instant":
+        return _instants(column, required, memo.offsets)
+    if tag == "id":  # kept as they are: each is its record's own
+        if len(_distinct_strings(column, nonempty=True)) != len(column) - column.count(None):
+            raise _Unusual  # an id used twice
+        return column
+    if tag == "str":  # one string per distinct value (shared by every section)
+        share = memo.strings.setdefault
+        canonical = {v: share(v, v) for v in _distinct_strings(column)}
+        canonical[None] = None
+        return list(map(canonical.__getitem__, column))
+    if tag == "bool":
+        if not _BOOLS.issuperset(map(type, [v for v in column if v is not None])):
+            raise _Unusual
+        return column
+    # numbers and nested values (conversions, calendar history, lists of ids): each value
+    # through the exact path's own conversion, without a path
+    try:
+        return [None if v is None else convert(v, kind, "", memo.ids) for v in column]
+    except SalesmetricsError:
+        raise _Unusual from None
+
+
+def _cross_checks(section: str, cols: dict[str, Any], n: int) -> None:
+    """The builders' rules between fields; ``messages``' sender gets its default here."""
+    if section == "messages":
+        given = cols["sender"]
+        senders = repeat(None, n) if given is None else given
+        try:
+            cols["sender"] = list(map(_SENDER.__getitem__,
+                                      zip(cols["direction"], senders, strict=True)))
+        except KeyError:
+            raise _Unusual from None
+    elif section == "thread_events":
+        for i, etype in enumerate(cols["type"]):
+            needed = _NEEDS.get(etype)
+            if needed is not None and (cols[needed] is None or cols[needed][i] is None):
+                raise _Unusual
+    elif section == "sessions":
+        del cols["id"]
+        ends = cols["end"]
+        if ends is not None and any(end is not None and end < start
+                                    for start, end in zip(cols["start"], ends, strict=True)):
+            raise _Unusual
+
+
+def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
+                 fields: list[tuple[str, tuple[Any, ...], bool]]) -> list[Any] | None:
+    """The records of a section, checked per column; None when the exact path must decide.
+
+    On success, ``memo.nesting[section]`` is how deep the records nest (1:
+    flat records).
+
+    Args:
+        raw: the section's records as parsed (dicts).
+        section: its name (``messages``).
+        memo: what the sections of this load share.
+        convert: the exact path's conversion of one value (numbers, nested
+            values), called without a path.
+        fields: the section's ``(name, kind, required)`` fields.
+    """
+    if not _DICTS.issuperset(map(type, raw)):
+        return None
+    # unknown fields (and x- fields, which the exact path ignores) leave the fast path
+    present = set().union(*raw)  # (dicts give their keys with their hashes)
+    if not present.issubset([name for name, _, _ in fields]):
+        return None
+    n = len(raw)
+    cols: dict[str, Any] = {}
+    deepest = 1
+    try:
+        for name, kind, required in fields:
+            if name not in present:  # absent from every record
+                if required:
+                    raise _Unusual
+                cols[name] = None
+                continue
+            try:  # a field in every record (the faster getter), else None where absent
+                column = list(map(itemgetter(name), raw))
+            except KeyError:
+                column = list(map(dict.get, raw, repeat(name)))
+            if kind[0] in _NESTED:
+                deepest = max(deepest, 1 + max(map(nesting, column)))
+            cols[name] = _column(column, kind, required, memo, convert)
+        _cross_checks(section, cols, n)
+    except _Unusual:
+        return None
+    if section in _INDEXED:
+        cols["index"] = memo.positions(n)
+    memo.nesting[section] = deepest
+    return model._from_columns(_CLASSES[section], n, cols)  # a None column: every default

@@ -1,0 +1,344 @@
+"""The loader's fast path and its exact path agree: same datasets, same errors.
+
+The fast path (sections checked per column, flat JSON Lines records parsed
+without the duplicate-key hook, orjson when installed, the depth walk skipped
+when the nesting is proven within the limit) must build exactly the dataset
+the per-record validator builds, and leave every error to it. Each test runs
+the same input both ways: :func:`exact_only` switches every fast step off and
+makes the depth walk visit every record, as it did before the fast path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import tempfile
+from collections.abc import Iterator, Mapping
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salesmetrics.dataset import Dataset
+from salesmetrics.errors import DatasetError, SalesmetricsError
+from salesmetrics.examples import generate
+from salesmetrics.load import from_dict, from_dict_lenient, load_json, load_jsonl
+from salesmetrics.load._dicts import _FIELDS
+from salesmetrics.load._files import flat_record, parse_document, parse_json
+from salesmetrics.load._jsonl import iter_jsonl_lines
+
+SECTIONS = tuple(_FIELDS)
+INDEXES = ("messages_by_thread", "events_by_thread", "sessions_by_user", "activities_by_user",
+           "activities_by_lead", "leads_by_team", "teams_by_id", "users_by_id",
+           "customers_by_id", "threads_by_id", "leads_by_id", "smart_lists_by_id")
+
+
+@contextlib.contextmanager
+def exact_only() -> Iterator[None]:
+    """Every fast step off: the per-record validator, the hooked parser, the full depth walk."""
+    with contextlib.ExitStack() as stack:
+        for target, new in (
+            ("salesmetrics.load._dicts.fast_section", lambda *a: None),
+            ("salesmetrics.load._dicts._height", lambda *a: 10**9),
+            ("salesmetrics.load._limits._flat_records", lambda items: False),  # the full walk
+            ("salesmetrics.load._jsonl.flat_record", lambda text: None),
+            ("salesmetrics.load._files.flat_record", lambda text: None),
+            ("salesmetrics.load._jsonl.nesting", lambda value: 10**9),
+            ("salesmetrics.load._json.parse_document", parse_json),
+        ):
+            stack.enter_context(mock.patch(target, new))
+        yield
+
+
+@contextlib.contextmanager
+def parser(name: str) -> Iterator[None]:
+    """The fast parser: orjson (when installed) or the standard library's."""
+    if name == "orjson":
+        pytest.importorskip("orjson")
+        yield
+    else:
+        with mock.patch("salesmetrics.load._files._orjson_loads", lambda: None):
+            yield
+
+
+def outcome(load: Any, *args: Any) -> Any:
+    """The dataset's full content, or the errors (code, path, message) in order."""
+    try:
+        ds = load(*args)
+    except SalesmetricsError as exc:
+        errors = exc.errors if isinstance(exc, DatasetError) else [exc]
+        return [(e.code, e.path, e.message) for e in errors]
+    if isinstance(ds, tuple):  # lenient: (dataset, report)
+        ds, report = ds
+        return content(ds), tuple(report.skipped)
+    return content(ds)
+
+
+def content(ds: Dataset) -> dict[str, Any]:
+    """Records, instants' offsets and text, and index orders: what must be identical."""
+    out: dict[str, Any] = {name: getattr(ds, name) for name in SECTIONS}
+    out["calendars"] = sorted(ds.calendars)
+    for name in ("messages", "thread_events", "activities"):
+        out[name + ".at"] = [(r.at.isoformat(), r.at.utcoffset()) for r in getattr(ds, name)]
+    for name in INDEXES:
+        index = getattr(ds, name)
+        out[name] = {k: (v if not isinstance(v, tuple) else [repr(r) for r in v])
+                     for k, v in index.items()}
+    return out
+
+
+def both_ways(load: Any, *args: Any) -> tuple[Any, Any]:
+    fast = outcome(load, *args)
+    with exact_only():
+        exact = outcome(load, *args)
+    return fast, exact
+
+
+def dataset(seed: int) -> dict[str, Any]:
+    """A realistic example dataset, its instants in varied spellings (offsets, ``Z``)."""
+    rnd = random.Random(seed)
+    data = generate(seed=seed, messages=rnd.randint(0, 40), weeks=1)
+    for rec in data.get("messages", []):
+        if rnd.random() < 0.2:
+            rec["at"] = rec["at"][:19] + rnd.choice(["Z", "+00:00", "+05:30", "-09:00"])
+        if rnd.random() < 0.1:
+            rec["at"] = rec["at"][:19] + ".250000" + rec["at"][19:]
+    return data
+
+
+def lines(data: Mapping[str, Any]) -> list[str]:
+    return list(iter_jsonl_lines(data))
+
+
+def json_file_both_ways(text: str) -> tuple[Any, Any]:
+    """``load_json`` of a file holding ``text``, fast and exact."""
+    fd, name = tempfile.mkstemp(suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return both_ways(load_json, name)
+    finally:
+        os.unlink(name)
+
+
+@pytest.mark.parametrize("name", ["orjson", "stdlib"])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6))
+def test_valid_data_gives_the_same_dataset_both_ways(name: str, seed: int) -> None:
+    data = dataset(seed)
+    with parser(name):
+        fast, exact = both_ways(from_dict, data)
+        assert fast == exact and not isinstance(fast, list)
+        fast_lines, exact_lines = both_ways(load_jsonl, lines(data))
+        fast_file, exact_file = json_file_both_ways(json.dumps(data, ensure_ascii=False))
+    assert fast_lines == exact_lines == fast == fast_file == exact_file
+
+
+def test_offsets_are_shared_and_references_are_one_string() -> None:
+    data = dataset(7)
+    ds = from_dict(json.loads(json.dumps(data)))
+    zones: dict[Any, Any] = {}
+    for m in ds.messages:
+        assert zones.setdefault(m.at.utcoffset(), m.at.tzinfo) is m.at.tzinfo
+    threads = {t.id: t.id for t in ds.threads}
+    assert all(m.thread is threads[m.thread] for m in ds.messages)
+
+
+# -- one fault of each kind -----------------------------------------------------------
+
+#: fault -> (section, field, value): put into one record of the section.
+FAULTS: dict[str, tuple[str, str, Any]] = {
+    "bad instant": ("messages", "at", "2026-13-02T09:00:00+01:00"),
+    "naive instant": ("messages", "at", "2026-03-02T09:00:00"),
+    "spaced instant": ("thread_events", "at", " 2026-03-02T09:00:00+01:00 "),
+    "instant out of range": ("activities", "at", "9998-12-31T20:00:00Z"),
+    "unknown ref": ("messages", "thread", "no-such-thread"),
+    "unknown user": ("activities", "user", "nobody"),
+    "missing field": ("messages", "direction", None),
+    "bad enum": ("messages", "direction", "sideways"),
+    "bad sender": ("messages", "sender", "customer"),
+    "unknown field": ("thread_events", "colour", "blue"),
+    "x- field": ("messages", "x-note", "kept out"),
+    "duplicate id": ("threads", "id", None),  # None: the id of the record before
+    "empty id": ("customers", "id", ""),
+    "big int": ("messages", "channel", 2**70),
+    "negative big int": ("activities", "duration_seconds", -(2**70)),
+    "NaN": ("activities", "duration_seconds", float("nan")),
+    "infinity": ("activities", "duration_seconds", float("inf")),
+    "float": ("activities", "duration_seconds", 12.5),
+    "bool as number": ("activities", "duration_seconds", True),
+    "lone surrogate": ("users", "first_name", "A\ud800"),
+    "deep nesting": ("leads", "type", [[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]),
+    "session ends early": ("sessions", "end", "2000-01-02T00:00:00Z"),
+    "event without target": ("thread_events", "type", "transfer"),
+    "not a record": ("messages", "", "a string"),
+}
+
+
+def faulty(seed: int, fault: str) -> dict[str, Any] | None:
+    data = generate(seed=seed, messages=20, weeks=1)
+    section, field, value = FAULTS[fault]
+    records = data.get(section) or []
+    if len(records) < 2:
+        return None
+    i = random.Random(seed).randrange(1, len(records))
+    if field == "":
+        records[i] = value
+    elif fault == "duplicate id":
+        records[i]["id"] = records[i - 1]["id"]
+    elif fault == "event without target":
+        records[i] = {k: v for k, v in records[i].items() if k not in ("to_team", "to_user")}
+        records[i]["type"] = value
+    else:
+        records[i][field] = value
+    return data
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6))
+def test_one_fault_gives_the_same_errors_both_ways(fault: str, seed: int) -> None:
+    data = faulty(seed, fault)
+    if data is None:
+        return
+    fast, exact = both_ways(from_dict, data)
+    assert fast == exact
+    lenient_fast, lenient_exact = both_ways(from_dict_lenient, data)
+    assert lenient_fast == lenient_exact
+    text = [json.dumps({"section": s, **r}) if isinstance(r, dict) else json.dumps(r)
+            for s in SECTIONS for r in data.get(s) or []]
+    for name in ("orjson", "stdlib"):
+        if name == "orjson" and not _has_orjson():
+            continue
+        with parser(name):
+            fast_lines, exact_lines = both_ways(load_jsonl, text)
+            fast_file, exact_file = json_file_both_ways(json.dumps(data))
+        assert fast_lines == exact_lines
+        assert fast_file == exact_file
+    for max_errors in (1, 2):
+        few_fast, few_exact = both_ways(lambda d, k=max_errors: from_dict(d, max_errors=k), data)
+        assert few_fast == few_exact
+
+
+def _has_orjson() -> bool:
+    try:
+        import orjson  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# -- JSON Lines: what the text parser must never get wrong -----------------------------
+
+LINE_FAULTS = [
+    # a key given twice, spelt so that naive counting could miss it
+    '{"section": "teams", "id": "A", "id": "B"}',
+    '{"section": "teams", "id" : "A", "name": "", "id": "B"}',
+    '{"section": "teams", "id": "A:", "id" : "B"}',
+    '{"section": "teams", "id": "A\\"", "id": "B"}',
+    '{"section": "teams", "id": "A", "name": "x\\": 1, \\"name", "id": "C"}',
+    '{"section": "teams", "section": "users", "id": "A"}',
+    # numbers orjson reads otherwise, or refuses
+    '{"section": "teams", "id": 18446744073709551616}',
+    '{"section": "teams", "id": -9223372036854775809}',
+    '{"section": "teams", "id": 1e400}',
+    '{"section": "teams", "id": NaN}',
+    '{"section": "teams", "id": -Infinity}',
+    '{"section": "teams", "id": 1.5}',
+    # strings orjson refuses
+    '{"section": "teams", "id": "\\ud800"}',
+    '{"section": "teams", "id": "\\udc00\\ud800"}',
+    # not one flat object
+    '{"section": "teams", "id": "A"} {"section": "teams", "id": "B"}',
+    '[{"section": "teams", "id": "A"}]',
+    '{"section": "teams", "id": "{"}',
+    '{"section": "teams", "id": ["A"]}',
+    '{"section": "teams", "id": {"a": 1}}',
+    '"{"',
+    '{"section": "teams", "id": "A",}',
+    '{"section": 7, "id": "A"}',
+    '{"section": ["teams"], "id": "A"}',
+    '{"section": "calendars", "id": "c", "timezone": "UTC"}',
+    '\ufeff{"section": "teams", "id": "A"}',
+    '{"section": "teams", "id": "Ω"}',
+    "[" * 50 + "]" * 50,
+    # space around the line: JSON's own, and what only str.strip removes
+    '\t{"section": "teams", "id": "A"}\r\n',
+    '{"section": "teams", "id": "A"}\x0c',
+    '\x1c{"section": "teams", "id": "A"} ',
+]
+
+
+@pytest.mark.parametrize("name", ["orjson", "stdlib"])
+@pytest.mark.parametrize("line", LINE_FAULTS)
+def test_odd_lines_give_the_same_outcome_both_ways(name: str, line: str) -> None:
+    text = ['{"section": "teams", "id": "T"}', '{"section": "teams", "id": "U"}', line,
+            '{"section": "threads", "id": "t", "team": "T"}']
+    with parser(name):
+        fast, exact = both_ways(load_jsonl, text)
+    assert fast == exact
+
+
+@pytest.mark.parametrize("name", ["orjson", "stdlib"])
+@settings(max_examples=200, deadline=None)
+@given(obj=st.dictionaries(
+    st.text(max_size=4), st.one_of(st.none(), st.booleans(), st.integers(),
+                                   st.floats(allow_nan=False), st.text(max_size=6)),
+    max_size=5), extra=st.text(max_size=3), spaced=st.booleans())
+def test_a_flat_record_is_never_misread(name: str, obj: dict[str, Any], extra: str,
+                                        spaced: bool) -> None:
+    # the same object, with a duplicated key put in front when extra names one
+    body = json.dumps(obj, ensure_ascii=False, separators=(", ", " : " if spaced else ": "))
+    text = body if not obj or extra not in obj else "{" + json.dumps(extra) + ": 0, " + body[1:]
+    with parser(name):
+        fast = flat_record(text) if text.count("{") == 1 and "[" not in text else None
+    try:
+        exact = parse_json(text)
+    except SalesmetricsError:
+        exact = None
+    assert fast is None or fast == exact
+    if fast is not None:
+        assert [type(v) for v in fast.values()] == [type(v) for v in exact.values()]
+
+
+def _spelt(value: Any, rnd: random.Random) -> str:
+    """JSON text of ``value``, objects sometimes given a key twice (spelt in varied ways)."""
+    if isinstance(value, dict):
+        members = [f"{json.dumps(k)}{rnd.choice([': ', ' : ', ':'])}{_spelt(v, rnd)}"
+                   for k, v in value.items()]
+        if value and rnd.random() < 0.3:
+            key = rnd.choice(list(value))
+            members.insert(rnd.randrange(len(members) + 1), f"{json.dumps(key)} :0")
+        return "{" + ", ".join(members) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_spelt(v, rnd) for v in value) + "]"
+    return json.dumps(value)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
+                                                               max_size=4),
+    max_leaves=20)
+
+
+@pytest.mark.parametrize("name", ["orjson", "stdlib"])
+@settings(max_examples=200, deadline=None)
+@given(doc=JSON, rnd=st.randoms(use_true_random=False), as_bytes=st.booleans())
+def test_a_document_is_never_misread(name: str, doc: Any, rnd: random.Random,
+                                     as_bytes: bool) -> None:
+    text = _spelt(doc, rnd)
+    raw: str | bytes = text.encode("utf-8", "surrogatepass") if as_bytes else text
+
+    def read(parse: Any) -> Any:
+        try:
+            return ("ok", repr(parse(raw, "", "f")))  # repr: NaN, -0.0 and int/float told apart
+        except SalesmetricsError as exc:
+            return ("error", str(exc))
+
+    with parser(name):
+        assert read(parse_document) == read(parse_json)
