@@ -115,10 +115,13 @@ def best(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = 
     return min(times), result
 
 
-def best_cpu(fn: Callable[[], Any], repeat: int) -> float:
-    """The least CPU time (``process_time``) of ``repeat`` calls."""
+def best_cpu(fn: Callable[[], Any], repeat: int,
+             before: Callable[[], Any] | None = None) -> float:
+    """The least CPU time (``process_time``) of ``repeat`` calls (``before`` untimed)."""
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         gc.collect()
         t0 = time.process_time()
         fn()
@@ -161,8 +164,11 @@ def retained_bytes(load: Callable[[], Any]) -> tuple[int, Any]:
     return kept, value
 
 
-def loading_limits(n: int, path: Path, rep: int) -> None:
-    """The load_jsonl lines: CPU seconds against the limits, bytes per message."""
+def loading_limits(n: int, path: Path, rep: int) -> tuple[float, float | None]:
+    """The load_jsonl lines: CPU seconds against the limits, bytes per message.
+
+    Returns the two limits (the orjson one None without orjson).
+    """
     try:
         import orjson
     except ImportError:
@@ -191,6 +197,32 @@ def loading_limits(n: int, path: Path, rep: int) -> None:
     row("load_jsonl (stdlib json)", t_load_std)
     print(f"  bytes per message kept by the dataset: {kept / per:,.0f} "
           f"({kept / 1e6:,.1f} MB for {per:,} messages)")
+    return t_limit, t_limit_or
+
+
+def end_to_end(n: int, path: Path, week: Period, rep: int,
+               limits: tuple[float, float | None]) -> None:
+    """The whole report from the JSON Lines file (CPU): load_jsonl then build_report.
+
+    Against the limits of the same process, and the report alone on the loaded
+    dataset per message (the walk of every thread included).
+    """
+    t_limit, t_limit_or = limits
+    holder: list[Dataset] = []
+
+    def load() -> None:
+        holder[:] = [load_jsonl(path)]
+
+    def report() -> None:
+        build_report(holder[0], period=week, by="team")
+
+    t_all = best_cpu(lambda: (load(), report()), rep)
+    t_metrics = best_cpu(report, rep, lambda: fresh(holder[0]))
+    ratio_or = f"{t_all / t_limit_or:.2f}× the orjson limit" if t_limit_or else "no orjson"
+    print(f"  {'file → report (CPU)':<34}{t_all:>9.3f}   {t_all / n * 1e6:.2f} µs/message; "
+          f"{t_all / t_limit:.2f}× the stdlib limit, {ratio_or}")
+    print(f"  {'report on the loaded data (CPU)':<34}{t_metrics:>9.3f}   "
+          f"{t_metrics / n * 1e6:.2f} µs/message (the walk included)")
 
 
 def peak_rss_mb() -> float:
@@ -352,7 +384,7 @@ def run_size(n: int, args: argparse.Namespace, outputs: dict[str, Any]) -> None:
     for label, t in (("read + json.loads", t_parse), ("load_json", t_json),
                      ("load_jsonl", t_jsonl), ("Dataset build (indexes)", t_build)):
         print(f"  {label:<28}{t:>10.3f}{t / n * 1e6:>12.2f}")
-    loading_limits(n, jsonl_path, rep)
+    limits = loading_limits(n, jsonl_path, rep)
     print(f"  peak RSS after loading: {peak_rss_mb():,.0f} MB")
     if args.load_only:
         return
@@ -385,6 +417,7 @@ def run_size(n: int, args: argparse.Namespace, outputs: dict[str, Any]) -> None:
     week = Period(datetime.fromisoformat(WEEK[0]), datetime.fromisoformat(WEEK[1]))
     t_report, _ = best(lambda: build_report(ds, period=week, by="team"), rep, lambda: fresh(ds))
     print(f"  {'whole report by team':<34}{t_report:>9.3f}   (every section, two weeks)")
+    end_to_end(n, jsonl_path, week, rep, limits)
     print(f"  peak RSS after the metrics: {peak_rss_mb():,.0f} MB")
     outputs[str(n)] = results
 
