@@ -955,8 +955,8 @@ def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
     """The mergeable partial aggregate of :func:`smart_list_progress`.
 
     Its groups are the lists attempted, each with a tally of the accounts
-    attempted (key ``attempted``) and, per user, the accounts that user
-    attempted (key ``user:<id>``): the summaries need nothing else. Its rows
+    attempted (key ``attempted``) and, for a list with users, the accounts
+    each attempted (key ``user:<id>``): the summaries need nothing else. Its rows
     are the attempts. Each account's attempts are sorted once per dataset
     (:meth:`Dataset.derived`), so a period is two bisects per account.
     """
@@ -964,6 +964,7 @@ def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
     period, as_of = check_window(period, as_of)
     index = _attempts_index(dataset)
     start, end = period.start, period.end
+    with_users = {sl.id for sl in dataset.smart_lists if sl.users}  # the others: no user keys
     keys: dict[str, dict[str, set[str]]] = {}
     rows: list[Attempt] = []
     for (list_id, customer), tries in index.items():
@@ -975,7 +976,7 @@ def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
             if not found:
                 mine.setdefault(_ATTEMPTED, set()).add(customer)
                 found = True
-            if attempt.user is not None:
+            if attempt.user is not None and list_id in with_users:
                 mine.setdefault(_USER + attempt.user, set()).add(customer)
     tallies = {list_id: Tally.of(keys=k) for list_id, k in sorted(keys.items())}
     return Partial("smart_list_progress", tallies, tuple(rows))
