@@ -52,7 +52,7 @@ _R = TypeVar("_R")
 _MISSING = object()
 
 #: How many derived values (:meth:`Dataset.derived`) a dataset keeps.
-_DERIVED_KEPT = 4
+_DERIVED_KEPT = 8
 
 
 def _by_id(records: tuple[_R, ...], key: Callable[[_R], str]) -> dict[str, _R]:

@@ -115,3 +115,12 @@ def test_lenient_json_that_is_not_json(tmp_path: Path) -> None:
         load(path, strict=False)
     with pytest.raises(SalesmetricsError):
         load(tmp_path / "missing.json", strict=False)
+
+
+def test_calendars_whose_ids_hold_dots_are_each_reported() -> None:
+    # "", "." and "a.b" spell paths that read alike (calendars..timezone,
+    # calendars...timezone): each skipped calendar is still its own record
+    ds, report = from_dict_lenient({"calendars": {"": {}, ".": {}, "a.b": {"timezone": "X"},
+                                                  "ok": {"timezone": "UTC"}}})
+    assert list(ds.calendars) == ["ok"]
+    assert report.records == ("calendars.", "calendars..", "calendars.a.b")

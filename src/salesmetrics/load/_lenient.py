@@ -78,13 +78,17 @@ class LoadReport:
     """
 
     skipped: tuple[Skipped, ...] = ()
+    #: The record each skipped entry names, where its path alone cannot tell
+    #: (a calendar id may hold dots: ``calendars.a.b.timezone``); None: read the path.
+    named: tuple[str | None, ...] = attrs.field(default=(), repr=False, eq=False)
 
     @property
     def records(self) -> tuple[str, ...]:
         """The skipped records' paths (``messages[3]``, ``calendars.store``, ``line 7``), once each."""
         out: dict[str, None] = {}
-        for s in self.skipped:
-            out.setdefault(_record_of(s.path), None)
+        names = self.named or (None,) * len(self.skipped)
+        for s, name in zip(self.skipped, names, strict=True):
+            out.setdefault(name or _record_of(s.path), None)
         return tuple(out)
 
     def __len__(self) -> int:
@@ -268,18 +272,29 @@ def from_dict_lenient(
     if not isinstance(data, Mapping):
         from_dict(data)  # raises: a dataset is an object of sections
     work = _Work(data)
-    skipped = []
+    skipped: list[Skipped] = []
+    named: list[str | None] = []  # the calendar a skipped entry names (ids may hold dots)
+
+    def skip(entry: Skipped, key: object = None, where: object = None) -> None:
+        skipped.append(entry)
+        named.append(printable(join_path("calendars", where))
+                     if key == "calendars" and isinstance(where, str) else None)
+
+    def cascade(ids: set[tuple[str, str]]) -> None:
+        for entry in work.cascade(ids - work.defined()):
+            skip(entry)
+
     # errors found while reading name records in the input (a CSV row with a
     # cell too many): those records are skipped too, not kept and reported
     early = []
     for err in errors:
-        skipped.append(Skipped(err.path, err.code, err.message))
         key, where, _ = work.locate(err.path)
+        skip(Skipped(err.path, err.code, err.message), key, where)
         if where is not None or key in work.lists or key in work.other:
             early.append((key, where))
     ids = work.defined()
     work.drop(early)
-    skipped.extend(work.cascade(ids - work.defined()))
+    cascade(ids)
     while True:
         try:
             ds = from_dict(work.data(), max_errors=_UNLIMITED)
@@ -291,16 +306,16 @@ def from_dict_lenient(
                 key, where, original = work.locate(err.path)
                 if where is None and key not in work.other and key not in work.lists:
                     raise  # the error names no record or section that could be skipped
-                skipped.append(Skipped(original, err.code, err.message))
+                skip(Skipped(original, err.code, err.message), key, where)
                 targets.append((key, where))
             before = work.size()
             ids = work.defined()
             work.drop(targets)
-            skipped.extend(work.cascade(ids - work.defined()))
+            cascade(ids)
             if work.size() == before:  # nothing could be skipped: never loop forever
                 raise
         else:
-            return ds, LoadReport(tuple(skipped))
+            return ds, LoadReport(tuple(skipped), tuple(named))
 
 
 def _json_data(path: Path) -> Mapping[str, Any]:
