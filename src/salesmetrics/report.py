@@ -77,6 +77,7 @@ __all__ = [
     "group_name",
     "has_data",
     "merge_partials",
+    "merge_stream",
     "part_partials",
     "period_has_data",
     "points_change",
@@ -533,14 +534,44 @@ def merge_partials(first: PartialSet, /, *others: PartialSet) -> PartialSet:
     """Merge the partial sets of disjoint parts (threads with their messages and events,
     leads with their activities, the reference data in every part).
 
-    They are merged pairwise, as a balanced tree: each row is sorted into place
-    ``log2(parts)`` times, not once per part.
+    They are merged as a balanced tree (see :func:`merge_stream`).
     """
-    level = [first, *others]
-    while len(level) > 1:
-        level = [level[i].merge(level[i + 1]) if i + 1 < len(level) else level[i]
-                 for i in range(0, len(level), 2)]
-    return level[0]
+    merged = merge_stream((first, *others))
+    assert merged is not None
+    return merged
+
+
+def merge_stream(sets: Iterable[PartialSet], /) -> PartialSet | None:
+    """Merge partial sets as they come, as a balanced tree; None when there are none.
+
+    A stack holds at most ``log2(parts)`` merged sets (like a binary counter):
+    each new set is merged with the top while the top holds as many parts, so
+    each value is sorted into place ``log2(parts)`` times and a generator of
+    parts is never held whole.
+
+    >>> from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    >>> from salesmetrics.load import load
+    >>> ds = load(example_path())
+    >>> plan = ReportPlan.of(period=EXAMPLE_PERIOD)
+    >>> threads = [t.id for t in ds.threads]
+    >>> parts = (part_partials(ds.only_threads(threads[i::3]).replace(
+    ...     leads=ds.leads if i == 0 else [], activities=ds.activities if i == 0 else [],
+    ...     sessions=ds.sessions if i == 0 else []), plan) for i in range(3))
+    >>> finish_report(ds, merge_stream(parts), plan) == build_report(ds, period=EXAMPLE_PERIOD)
+    True
+    """
+    stack: list[tuple[int, PartialSet]] = []
+    for s in sets:
+        size = 1
+        while stack and stack[-1][0] == size:
+            size += stack[-1][0]
+            s = stack.pop()[1].merge(s)
+        stack.append((size, s))
+    merged: PartialSet | None = None
+    while stack:
+        top = stack.pop()[1]
+        merged = top if merged is None else top.merge(merged)
+    return merged
 
 
 def finish_report(reference: Dataset, merged: PartialSet, plan: ReportPlan, /) -> Report:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from salesmetrics import SalesmetricsError
+from salesmetrics.engines import _pipeline as pipeline_module
 from salesmetrics.engines import merge_partials, part_partials, report_from_parts
 from salesmetrics.engines import stream as stream_module
 from salesmetrics.engines._pipeline import ReportPlan, finish_report
@@ -179,7 +180,7 @@ def test_temporary_files_are_removed_on_success_error_and_ctrl_c(
         calls.append(list(tmp.iterdir()))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(stream_module, "part_partials", interrupted)
+    monkeypatch.setattr(pipeline_module, "part_partials", interrupted)
     with pytest.raises(KeyboardInterrupt):
         stream_report(example_jsonl, period=EXAMPLE_PERIOD, partitions=3, tmp_dir=tmp)
     assert calls and calls[0]  # the parts were on disk when Ctrl-C came

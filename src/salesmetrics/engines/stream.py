@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.engines._pipeline import ReportPlan, finish_parts, part_partials
+from salesmetrics.engines._pipeline import ReportPlan, each_partials, finish_parts
 from salesmetrics.engines._split import ID_CHECKED, KEYS, REFERENCE, bucket, key_of
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, load_csv_dir, load_jsonl
@@ -437,8 +437,5 @@ def stream_report(source: str | os.PathLike[str], /, *, period: Period,
     """
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
     with split(source, partitions=partitions, max_errors=max_errors, tmp_dir=tmp_dir) as s:
-        sets = []
-        for part in s.parts():
-            sets.append(part_partials(part, plan))
-            del part  # before the next part is loaded
-        return finish_parts(s.reference, sets, plan)
+        # one part in memory at a time; its partials merged before the next is loaded
+        return finish_parts(s.reference, each_partials(s.parts(), plan), plan)
