@@ -993,7 +993,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or a CSV folder cut into parts on disk, one in memory at a time; "
                              "dask: on a Dask cluster (needs the dask extra)")
     parser.add_argument("--partitions", type=int, default=None, metavar="N",
-                        help="stream, dask: how many parts (default: one per 16 MiB of input; "
+                        help="stream, dask: how many parts (default: one per 8 MiB of input; "
                              "dask: the input's blocks)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="dask: a LocalCluster of N worker processes (default: one per core)")
