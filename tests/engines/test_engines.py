@@ -293,3 +293,22 @@ def test_stream_customers_are_validated_and_located_whatever_part_needs_them(
     good = _jsonl(EXAMPLE, tmp_path / "good.jsonl")
     assert stream_report(good, period=EXAMPLE_PERIOD, partitions=3) == build_report(
         load(good), period=EXAMPLE_PERIOD)
+
+
+def test_dask_takes_records_as_dicts_or_as_json_lines_and_locates_a_bad_line() -> None:
+    dask = pytest.importorskip("dask")
+    import dask.bag as db
+
+    from salesmetrics.engines.dask import _records, dask_report
+
+    records = list(_records(EXAMPLE))
+    memory = report_json(build_report(load(example_path()), period=EXAMPLE_PERIOD))
+    with dask.config.set(scheduler="sync"):
+        as_text = db.from_sequence([json.dumps(r) for r in records], npartitions=3)
+        assert report_json(dask_report(as_text, period=EXAMPLE_PERIOD, partitions=4)) == memory
+        bad = db.from_sequence([json.dumps(r) for r in records[:5]] + ['{"section": '],
+                               npartitions=2)
+        with pytest.raises(SalesmetricsError) as e:
+            dask_report(bad, period=EXAMPLE_PERIOD)
+    assert e.value.code == "invalid_value"
+    assert str(e.value).startswith("records (bag partition 1, item 2): not JSON")

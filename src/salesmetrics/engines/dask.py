@@ -129,11 +129,22 @@ def _reference_data(pieces: Iterable[list[Tagged]], max_errors: int) -> dict[str
 
 def _group_partials(pieces: Iterable[list[Tagged]], reference: Mapping[str, Any],
                     plan: ReportPlan, max_errors: int) -> list[PartialSet]:
-    """A group's partial aggregates (the reference data added); none for an empty group."""
+    """A group's partial aggregates (the reference data added); none for an empty group.
+
+    Of the customers (validated with the reference data), the group loads
+    those its records refer to and those of the smart lists: the one
+    reference section that grows with the data is not loaded whole by every group.
+    """
     data, places = _data(t for piece in pieces for t in piece)
     if not data:
         return []
-    return [part_partials(_load({**reference, **data}, places, max_errors), plan)]
+    wanted = {c for section in ("threads", "leads", "activities")
+              for rec in data.get(section, ()) if isinstance(c := rec.get("customer"), str)}
+    for smart in reference.get("smart_lists") or ():
+        wanted.update(c for c in smart.get("customers") or () if isinstance(c, str))
+    customers = [c for c in reference.get("customers") or () if c.get("id") in wanted]
+    return [part_partials(_load({**reference, "customers": customers, **data}, places,
+                                max_errors), plan)]
 
 
 def _merge_all(sets: Iterable[PartialSet | None]) -> PartialSet | None:
