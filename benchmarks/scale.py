@@ -16,7 +16,8 @@ Printed per engine: wall time (the whole run: loading included, the
 cluster's start excluded and printed apart), peak RSS (for Dask: the client's
 and the largest worker's), the ratio of its time to the memory engine's, and
 whether every number of the report (``report_json``) equals the memory
-engine's.
+engine's (this run's, else the output an earlier memory run left in
+``benchmarks/_data/``).
 """
 
 from __future__ import annotations
@@ -113,7 +114,13 @@ def main() -> None:
         print(f"  {'engine':<8} {'wall s':>8} {'peak RSS MB':>12} {'x memory':>9}  "
               f"{'same numbers':<12} notes")
         results: dict[str, dict[str, float]] = {}
+        # the numbers are compared with the memory engine's: this run's, else an earlier
+        # run's output (benchmarks/_data/scale-N-memory.json), else the first engine's
+        memory_out = DATA / f"scale-{n}-memory.json"
         reference: str | None = None
+        if "memory" not in args.engines.split(",") and memory_out.exists():
+            reference = memory_out.read_text()
+            print(f"  (numbers compared with {memory_out.name}, an earlier memory run)")
         for engine in args.engines.split(","):
             out = DATA / f"scale-{n}-{engine}.json"
             proc = subprocess.run([sys.executable, "-c", _RUN, engine, str(path), str(out),
@@ -125,11 +132,13 @@ def main() -> None:
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             results[engine] = r
             text = out.read_text()
+            if engine == "memory":
+                reference = text
             reference = reference if reference is not None else text
             base = results.get("memory", r)["wall"]
             notes = ", ".join(f"{k} {v}" for k, v in r.items() if k not in ("wall", "peak_mb"))
             print(f"  {engine:<8} {r['wall']:8.1f} {r['peak_mb']:12.0f} "
-                  f"{r['wall'] / base:9.2f}  {str(text == reference):<12} {notes}", flush=True)
+                  f"{r['wall'] / base:9.2f}  {text == reference!s:<12} {notes}", flush=True)
 
 
 if __name__ == "__main__":
