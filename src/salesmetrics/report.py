@@ -370,9 +370,11 @@ def column_of(metric: str, key: str) -> Column | None:
     return None
 
 
-def _pick(values: Any, columns: Sequence[Column]) -> dict[str, Any]:
-    values = values if isinstance(values, Mapping) else {}
-    return {c.key: values.get(c.key) for c in columns}
+def _pick(summary: Any, columns: Sequence[Column]) -> dict[str, Any]:
+    """The columns' values of a summary, JSON-able (the rest of it is never converted)."""
+    if isinstance(summary, Mapping):
+        return {c.key: to_jsonable(summary.get(c.key)) for c in columns}
+    return {c.key: to_jsonable(getattr(summary, c.key, None)) for c in columns}
 
 
 def section_result(dataset: Dataset, section: ReportSection, grouping: str,
@@ -380,21 +382,20 @@ def section_result(dataset: Dataset, section: ReportSection, grouping: str,
     """A section's rows and total from its metric's results over the period and the previous one.
 
     The grouped result's overall is the total; ``then`` is None when the
-    report does not compare.
+    report does not compare. Only the section's columns are read from the
+    summaries (a summary's drill-down lists, such as the lead ids of a
+    conversion, are not converted).
     """
-    current, total = to_jsonable(now.summary()), to_jsonable(now.overall)
-    before: Any = {}
-    before_total: Any = {}
-    if then is not None:
-        before, before_total = to_jsonable(then.summary()), to_jsonable(then.overall)
     compared = then is not None
     cols = section.columns
-    rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(current[group], cols),
+    current = now.groups if now.by is not None else {}
+    before = then.groups if then is not None and then.by is not None else {}
+    rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(summary, cols),
                       _pick(before.get(group), cols) if compared else {})
-            for group in current]
+            for group, summary in current.items()]
     rows.sort(key=lambda r: (_sort_key(r.name), r.group or ""))
-    total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), _pick(total, cols),
-                          _pick(before_total, cols) if compared else {})
+    total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), _pick(now.overall, cols),
+                          _pick(then.overall, cols) if then is not None else {})
     return SectionResult(section.title, section.metric, grouping, cols, tuple(rows), total_row)
 
 
@@ -993,7 +994,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or a CSV folder cut into parts on disk, one in memory at a time; "
                              "dask: on a Dask cluster (needs the dask extra)")
     parser.add_argument("--partitions", type=int, default=None, metavar="N",
-                        help="stream, dask: how many parts (default: one per 8 MiB of input; "
+                        help="stream, dask: how many parts (default: one per 4 MiB of input; "
                              "dask: the input's blocks)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="dask: a LocalCluster of N worker processes (default: one per core)")

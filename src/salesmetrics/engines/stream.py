@@ -14,7 +14,7 @@ reference data and the customers it refers to (and those of the smart
 lists), validated as the in-memory loaders validate it, turned into partial
 aggregates and dropped; the partials (tallies only: the report shows no
 drill-down rows) are merged as they come and finished. Memory is a part (one
-per 8 MiB of input by default) and the merged tallies. A CSV folder's
+per 4 MiB of input by default) and the merged tallies. A CSV folder's
 ``customers.csv`` is read whole by every part.
 
 Errors name the file and the line, then the record and the field as the
@@ -71,7 +71,7 @@ __all__ = ["INDEXED", "LocatedError", "Split", "errors_of", "raise_located", "sp
            "stream_report"]
 
 #: Bytes of input per part when ``partitions`` is not given.
-PART_BYTES = 8 * 2**20
+PART_BYTES = 4 * 2**20
 
 INDEXED = re.compile(r"^([a-z_]+)\[(\d+)\](.*)$")
 _LINE = re.compile(r"^line (\d+)$")
@@ -523,7 +523,7 @@ def split(source: str | os.PathLike[str], /, *, partitions: int | None = None,
 
     Args:
         source: a ``.jsonl`` file or a folder of CSV files.
-        partitions: how many parts (default: one per 8 MiB of input).
+        partitions: how many parts (default: one per 4 MiB of input).
         max_errors: stop collecting errors after this many.
         tmp_dir: where the temporary folder goes (default: the system's).
 
