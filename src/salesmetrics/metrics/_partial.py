@@ -100,12 +100,18 @@ class _Builder:
         self.keys: dict[str | None, dict[str, list[str]]] = {}
 
     def add(self, group: str | None, name: str, n: int = 1) -> None:
-        self.counts.setdefault(group, Counter())[name] += n
-        self.values.setdefault(group, {})
+        counts = self.counts.get(group)
+        if counts is None:  # a group seen for the first time (no Counter made per call)
+            counts = self.counts[group] = Counter()
+            self.values[group] = {}
+        counts[name] += n
 
     def value(self, group: str | None, name: str, v: float) -> None:
-        self.counts.setdefault(group, Counter())
-        self.values.setdefault(group, {}).setdefault(name, []).append(v)
+        values = self.values.get(group)
+        if values is None:
+            self.counts[group] = Counter()
+            values = self.values[group] = {}
+        values.setdefault(name, []).append(v)
 
     def key(self, group: str | None, name: str, k: str) -> None:
         self.counts.setdefault(group, Counter())
