@@ -3,7 +3,7 @@
 Prints figures; never a timed test. Run from the repository root::
 
     PYTHONPATH=src python benchmarks/scale.py [--sizes 1M[,4M]] [--seed 1]
-        [--partitions N] [--engines memory,stream,dask1,dask2]
+        [--partitions N] [--engines memory,stream,dask1,dask2] [--skip METRIC,...]
 
 For each size, an example dataset (``python -m salesmetrics.examples
 --messages N --out FILE.jsonl``) is generated once into ``benchmarks/_data/``
@@ -16,7 +16,9 @@ Printed per engine: wall time (the whole run: loading included, the
 cluster's start excluded and printed apart), peak RSS (for Dask: the client's
 and the largest worker's), the ratio of its time to the memory engine's, and
 whether every number of the report (``report_json``) equals the memory
-engine's.
+engine's (this run's, else the output an earlier memory run left in
+``benchmarks/_data/``). ``--skip rep_activity,smart_list_progress`` leaves
+report sections out, to measure what the others cost.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ engine, path, out, partitions = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[
 period = Period(datetime.fromisoformat(sys.argv[5]), datetime.fromisoformat(sys.argv[6]))
 parts = int(partitions) if partitions != "auto" else None
 extra = {}
+if sys.argv[7]:  # --skip: report sections left out (to measure what the others cost)
+    import salesmetrics.report as report_module
+    skip = set(sys.argv[7].split(","))
+    report_module.SECTIONS = tuple(s for s in report_module.SECTIONS if s.metric not in skip)
 
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -102,6 +108,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--partitions", default="auto")
     parser.add_argument("--engines", default="memory,stream,dask1,dask2")
+    parser.add_argument("--skip", default="", help="report sections (metric names) left out")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
     print(f"cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
@@ -113,11 +120,18 @@ def main() -> None:
         print(f"  {'engine':<8} {'wall s':>8} {'peak RSS MB':>12} {'x memory':>9}  "
               f"{'same numbers':<12} notes")
         results: dict[str, dict[str, float]] = {}
+        # the numbers are compared with the memory engine's: this run's, else an earlier
+        # run's output (benchmarks/_data/scale-N-memory.json), else the first engine's
+        memory_out = DATA / f"scale-{n}-memory.json"
         reference: str | None = None
+        if "memory" not in args.engines.split(",") and memory_out.exists() and not args.skip:
+            reference = memory_out.read_text()
+            print(f"  (numbers compared with {memory_out.name}, an earlier memory run)")
         for engine in args.engines.split(","):
-            out = DATA / f"scale-{n}-{engine}.json"
+            out = DATA / f"scale-{n}-{engine}{'-skip' if args.skip else ''}.json"
             proc = subprocess.run([sys.executable, "-c", _RUN, engine, str(path), str(out),
-                                   args.partitions, *PERIOD], env=env, capture_output=True,
+                                   args.partitions, *PERIOD, args.skip], env=env,
+                                  capture_output=True,
                                   text=True)
             if proc.returncode:
                 print(f"  {engine:<8} failed:\n{proc.stderr[-2000:]}")
@@ -125,11 +139,13 @@ def main() -> None:
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             results[engine] = r
             text = out.read_text()
+            if engine == "memory":
+                reference = text
             reference = reference if reference is not None else text
             base = results.get("memory", r)["wall"]
             notes = ", ".join(f"{k} {v}" for k, v in r.items() if k not in ("wall", "peak_mb"))
             print(f"  {engine:<8} {r['wall']:8.1f} {r['peak_mb']:12.0f} "
-                  f"{r['wall'] / base:9.2f}  {str(text == reference):<12} {notes}", flush=True)
+                  f"{r['wall'] / base:9.2f}  {text == reference!s:<12} {notes}", flush=True)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ __all__ = [
     "group_name",
     "has_data",
     "merge_partials",
+    "merge_stream",
     "part_partials",
     "period_has_data",
     "points_change",
@@ -369,9 +370,11 @@ def column_of(metric: str, key: str) -> Column | None:
     return None
 
 
-def _pick(values: Any, columns: Sequence[Column]) -> dict[str, Any]:
-    values = values if isinstance(values, Mapping) else {}
-    return {c.key: values.get(c.key) for c in columns}
+def _pick(summary: Any, columns: Sequence[Column]) -> dict[str, Any]:
+    """The columns' values of a summary, JSON-able (the rest of it is never converted)."""
+    if isinstance(summary, Mapping):
+        return {c.key: to_jsonable(summary.get(c.key)) for c in columns}
+    return {c.key: to_jsonable(getattr(summary, c.key, None)) for c in columns}
 
 
 def section_result(dataset: Dataset, section: ReportSection, grouping: str,
@@ -379,21 +382,20 @@ def section_result(dataset: Dataset, section: ReportSection, grouping: str,
     """A section's rows and total from its metric's results over the period and the previous one.
 
     The grouped result's overall is the total; ``then`` is None when the
-    report does not compare.
+    report does not compare. Only the section's columns are read from the
+    summaries (a summary's drill-down lists, such as the lead ids of a
+    conversion, are not converted).
     """
-    current, total = to_jsonable(now.summary()), to_jsonable(now.overall)
-    before: Any = {}
-    before_total: Any = {}
-    if then is not None:
-        before, before_total = to_jsonable(then.summary()), to_jsonable(then.overall)
     compared = then is not None
     cols = section.columns
-    rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(current[group], cols),
+    current = now.groups if now.by is not None else {}
+    before = then.groups if then is not None and then.by is not None else {}
+    rows = [ReportRow(group, group_name(dataset, grouping, group), _pick(summary, cols),
                       _pick(before.get(group), cols) if compared else {})
-            for group in current]
+            for group, summary in current.items()]
     rows.sort(key=lambda r: (_sort_key(r.name), r.group or ""))
-    total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), _pick(total, cols),
-                          _pick(before_total, cols) if compared else {})
+    total_row = ReportRow(None, _TOTAL_NAMES.get(grouping, "All"), _pick(now.overall, cols),
+                          _pick(then.overall, cols) if then is not None else {})
     return SectionResult(section.title, section.metric, grouping, cols, tuple(rows), total_row)
 
 
@@ -505,6 +507,9 @@ def part_partials(part: Dataset, plan: ReportPlan, /, *,
                   progress: Progress | None = None, steps: int = 0) -> PartialSet:
     """The partial aggregate of every report section, per period, of one part of a dataset.
 
+    The report shows no drill-down rows: the partial of a metric whose finish
+    is row-free (``Metric.row_free`` in the metric table) keeps its tallies
+    only, so merged partials grow with the groups, not with the items.
     ``progress`` is called as ``progress(i, steps, title)`` before section ``i``.
     """
     out: dict[tuple[str, str], Partial[Any] | str] = {}
@@ -519,7 +524,8 @@ def part_partials(part: Dataset, plan: ReportPlan, /, *,
         for name, period in plan.periods():
             kwargs = {"period": period, "as_of": plan.as_of, "by": grouping}
             try:
-                out[(m.name, name)] = m.partial(part, **_route(m.partial, kwargs))
+                partial: Partial[Any] = m.partial(part, **_route(m.partial, kwargs))
+                out[(m.name, name)] = partial.without_rows() if m.row_free else partial
             except SalesmetricsError as exc:
                 out[(m.name, name)] = str(exc)
     return PartialSet(out)
@@ -529,14 +535,44 @@ def merge_partials(first: PartialSet, /, *others: PartialSet) -> PartialSet:
     """Merge the partial sets of disjoint parts (threads with their messages and events,
     leads with their activities, the reference data in every part).
 
-    They are merged pairwise, as a balanced tree: each row is sorted into place
-    ``log2(parts)`` times, not once per part.
+    They are merged as a balanced tree (see :func:`merge_stream`).
     """
-    level = [first, *others]
-    while len(level) > 1:
-        level = [level[i].merge(level[i + 1]) if i + 1 < len(level) else level[i]
-                 for i in range(0, len(level), 2)]
-    return level[0]
+    merged = merge_stream((first, *others))
+    assert merged is not None
+    return merged
+
+
+def merge_stream(sets: Iterable[PartialSet], /) -> PartialSet | None:
+    """Merge partial sets as they come, as a balanced tree; None when there are none.
+
+    A stack holds at most ``log2(parts)`` merged sets (like a binary counter):
+    each new set is merged with the top while the top holds as many parts, so
+    each value is sorted into place ``log2(parts)`` times and a generator of
+    parts is never held whole.
+
+    >>> from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    >>> from salesmetrics.load import load
+    >>> ds = load(example_path())
+    >>> plan = ReportPlan.of(period=EXAMPLE_PERIOD)
+    >>> threads = [t.id for t in ds.threads]
+    >>> parts = (part_partials(ds.only_threads(threads[i::3]).replace(
+    ...     leads=ds.leads if i == 0 else [], activities=ds.activities if i == 0 else [],
+    ...     sessions=ds.sessions if i == 0 else []), plan) for i in range(3))
+    >>> finish_report(ds, merge_stream(parts), plan) == build_report(ds, period=EXAMPLE_PERIOD)
+    True
+    """
+    stack: list[tuple[int, PartialSet]] = []
+    for s in sets:
+        size = 1
+        while stack and stack[-1][0] == size:
+            size += stack[-1][0]
+            s = stack.pop()[1].merge(s)
+        stack.append((size, s))
+    merged: PartialSet | None = None
+    while stack:
+        top = stack.pop()[1]
+        merged = top if merged is None else top.merge(merged)
+    return merged
 
 
 def finish_report(reference: Dataset, merged: PartialSet, plan: ReportPlan, /) -> Report:
@@ -958,7 +994,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or a CSV folder cut into parts on disk, one in memory at a time; "
                              "dask: on a Dask cluster (needs the dask extra)")
     parser.add_argument("--partitions", type=int, default=None, metavar="N",
-                        help="stream, dask: how many parts (default: one per 16 MiB of input; "
+                        help="stream, dask: how many parts (default: one per 4 MiB of input; "
                              "dask: the input's blocks)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
                         help="dask: a LocalCluster of N worker processes (default: one per core)")

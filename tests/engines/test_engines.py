@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from salesmetrics import SalesmetricsError
+from salesmetrics.engines import _pipeline as pipeline_module
 from salesmetrics.engines import merge_partials, part_partials, report_from_parts
 from salesmetrics.engines import stream as stream_module
 from salesmetrics.engines._pipeline import ReportPlan, finish_report
@@ -179,7 +180,7 @@ def test_temporary_files_are_removed_on_success_error_and_ctrl_c(
         calls.append(list(tmp.iterdir()))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(stream_module, "part_partials", interrupted)
+    monkeypatch.setattr(pipeline_module, "part_partials", interrupted)
     with pytest.raises(KeyboardInterrupt):
         stream_report(example_jsonl, period=EXAMPLE_PERIOD, partitions=3, tmp_dir=tmp)
     assert calls and calls[0]  # the parts were on disk when Ctrl-C came
@@ -242,3 +243,72 @@ def test_a_line_the_loader_refuses_in_a_part_is_named_by_its_line_in_the_input(
     with pytest.raises(SalesmetricsError) as e:
         stream_report(path, period=EXAMPLE_PERIOD, partitions=3)
     assert e.value.path == "line 3" and str(e.value).startswith("odd.jsonl:3: not JSON")
+
+
+def _customer_line(path: Path, index: int) -> int:
+    seen = -1
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if json.loads(text)["section"] == "customers":
+            seen += 1
+            if seen == index:
+                return number
+    raise AssertionError(index)
+
+
+def _errors(data: dict[str, Any], path: Path) -> tuple[Any, Any]:
+    """The in-memory loader's error and the stream engine's for the same data."""
+    _jsonl(data, path)
+    with pytest.raises(SalesmetricsError) as memory:
+        load(path)
+    with pytest.raises(SalesmetricsError) as streamed:
+        stream_report(path, period=EXAMPLE_PERIOD, partitions=3)
+    return memory.value, streamed.value
+
+
+@pytest.mark.parametrize("batch", [3, 20_000])
+def test_stream_customers_are_validated_and_located_whatever_part_needs_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    # customers live on disk and each part loads those it refers to: their errors are
+    # still the in-memory loader's, with the file and line, in every batch size
+    monkeypatch.setattr(stream_module._Customers, "BATCH", batch)
+    bad = json.loads(json.dumps(EXAMPLE))
+    bad["customers"][40]["account_type"] = "alien"
+    memory, e = _errors(bad, tmp_path / "bad.jsonl")
+    assert (e.code, e.path, e.message) == (memory.code, memory.path, memory.message) == (
+        "invalid_value", "customers[40].account_type", memory.message)
+    line = _customer_line(tmp_path / "bad.jsonl", 40)
+    assert str(e).startswith(f"bad.jsonl:{line}: customers[40]")
+    dup = json.loads(json.dumps(EXAMPLE))
+    dup["customers"][50]["id"] = dup["customers"][2]["id"]
+    memory, e = _errors(dup, tmp_path / "dup.jsonl")
+    assert (e.code, e.path, e.message) == (memory.code, memory.path, memory.message) == (
+        "duplicate_id", "customers[50].id", memory.message)
+    assert str(e).startswith(f"dup.jsonl:{_customer_line(tmp_path / 'dup.jsonl', 50)}: ")
+    unknown = json.loads(json.dumps(EXAMPLE))
+    thread = next(i for i, t in enumerate(unknown["threads"]) if t.get("customer"))
+    unknown["threads"][thread]["customer"] = "nobody"
+    memory, e = _errors(unknown, tmp_path / "unknown.jsonl")
+    assert (e.code, e.path) == (memory.code, memory.path) == (
+        "unknown_reference", f"threads[{thread}].customer")
+    good = _jsonl(EXAMPLE, tmp_path / "good.jsonl")
+    assert stream_report(good, period=EXAMPLE_PERIOD, partitions=3) == build_report(
+        load(good), period=EXAMPLE_PERIOD)
+
+
+def test_dask_takes_records_as_dicts_or_as_json_lines_and_locates_a_bad_line() -> None:
+    dask = pytest.importorskip("dask")
+    import dask.bag as db
+
+    from salesmetrics.engines.dask import _records, dask_report
+
+    records = list(_records(EXAMPLE))
+    memory = report_json(build_report(load(example_path()), period=EXAMPLE_PERIOD))
+    with dask.config.set(scheduler="sync"):
+        as_text = db.from_sequence([json.dumps(r) for r in records], npartitions=3)
+        assert report_json(dask_report(as_text, period=EXAMPLE_PERIOD, partitions=4)) == memory
+        bad = db.from_sequence([json.dumps(r) for r in records[:5]] + ['{"section": '],
+                               npartitions=2)
+        with pytest.raises(SalesmetricsError) as e:
+            dask_report(bad, period=EXAMPLE_PERIOD)
+    assert e.value.code == "invalid_value"
+    assert str(e.value).startswith("records (bag partition 1, item 2): not JSON")

@@ -7,7 +7,8 @@
   (needs the ``dask`` extra).
 
 Each computes the same :class:`~salesmetrics.report.Report` with
-:func:`part_partials`, :func:`merge_partials` and :func:`finish_report`.
+:func:`part_partials`, :func:`merge_partials` (or :func:`merge_stream`, as parts come)
+and :func:`finish_report`; the report's partials keep tallies only (no drill-down rows).
 """
 
 from salesmetrics.engines._pipeline import (
@@ -16,6 +17,7 @@ from salesmetrics.engines._pipeline import (
     finish_parts,
     finish_report,
     merge_partials,
+    merge_stream,
     part_partials,
     report_from_parts,
 )
@@ -26,6 +28,7 @@ __all__ = [
     "finish_parts",
     "finish_report",
     "merge_partials",
+    "merge_stream",
     "part_partials",
     "report_from_parts",
 ]

@@ -23,7 +23,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from salesmetrics.dataset import Dataset
@@ -34,11 +34,12 @@ from salesmetrics.report import (
     ReportPlan,
     finish_report,
     merge_partials,
+    merge_stream,
     part_partials,
 )
 
-__all__ = ["PartialSet", "ReportPlan", "finish_parts", "finish_report", "merge_partials",
-           "part_partials", "report_from_parts"]
+__all__ = ["PartialSet", "ReportPlan", "each_partials", "finish_parts", "finish_report", "merge_partials",
+           "merge_stream", "part_partials", "report_from_parts"]
 
 def report_from_parts(reference: Dataset, parts: Iterable[Dataset], /, *, period: Period,
                       as_of: datetime | None = None, by: str = "team",
@@ -59,17 +60,28 @@ def report_from_parts(reference: Dataset, parts: Iterable[Dataset], /, *, period
         SalesmetricsError: ``invalid_option`` at ``by``.
     """
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
-    sets = []
-    for part in parts:  # parts may be a generator: one part in memory at a time
-        sets.append(part_partials(part, plan))
-        del part
-    return finish_parts(reference, sets, plan)
+    return finish_parts(reference, each_partials(parts, plan), plan)
+
+
+def each_partials(parts: Iterable[Dataset], plan: ReportPlan, /) -> Iterator[PartialSet]:
+    """Each part's partial sets, the part dropped before the next one is read.
+
+    ``parts`` may be a generator loading one part at a time: then only one
+    part is ever in memory.
+    """
+    for part in parts:
+        partials = part_partials(part, plan)
+        del part  # before the generator loads the next part
+        yield partials
 
 
 def finish_parts(reference: Dataset, partials: Iterable[PartialSet], plan: ReportPlan,
                  /) -> Report:
-    """The report of the parts' partial sets (none: the reference dataset is the only part)."""
-    sets = list(partials)
-    merged = merge_partials(*sets) if sets else part_partials(reference, plan)
-    return finish_report(reference, merged, plan)
+    """The report of the parts' partial sets (none: the reference dataset is the only part).
+
+    ``partials`` may be a generator: each set is merged as it comes (:func:`merge_stream`).
+    """
+    merged = merge_stream(partials)
+    return finish_report(reference, merged if merged is not None
+                         else part_partials(reference, plan), plan)
 

@@ -42,34 +42,47 @@ from salesmetrics.results import require
 
 __all__ = ["dask_report", "records_bag", "run_on_cluster"]
 
-Tagged = tuple[str, tuple[int, int], dict[str, Any]]
+#: A record of the bag: its section, its place ``(partition, item)`` and its body
+#: (a dict, or the JSON text of a line, parsed where the record is loaded).
+Tagged = tuple[str, tuple[int, int], "dict[str, Any] | str"]
 
 
-def _tag(records: Iterable[Any], index: int) -> list[Tagged]:
-    """A bag partition's records with their section and their place ``(partition, item)``."""
-    out: list[Tagged] = []
+def _tag(records: Iterable[Any], index: int) -> Iterator[tuple[Tagged, Mapping[str, Any]]]:
+    """A bag partition's records with their section and place ``(partition, item)``, and fields.
+
+    A record given as a JSON Lines text stays text (what crosses to another
+    worker is the line, not its parsed dict).
+    """
     for j, rec in enumerate(records):
         where = f"records (bag partition {index}, item {j})"
+        text = rec if isinstance(rec, str) else None
+        if text is not None:
+            rec = _parse(text, where)
         if not isinstance(rec, Mapping):
             raise LocatedError("invalid_value", "", "a record is a dict with a 'section'",
                                file=where)
-        body = dict(rec)
-        section = body.pop("section", None)
+        section = rec.get("section")
         if section not in SECTIONS:
             raise LocatedError("invalid_value" if section is not None else "missing_field",
                                "section", f"unknown section {section!r}; sections: "
                                f"{', '.join(SECTIONS)}", file=where)
-        out.append((section, (index, j), body))
-    return out
+        yield (section, (index, j), text if text is not None else dict(rec)), rec
+
+
+def _body(body: dict[str, Any] | str) -> dict[str, Any]:
+    """A tagged record's fields (its ``section`` key removed)."""
+    rec: dict[str, Any] = json.loads(body) if isinstance(body, str) else dict(body)
+    rec.pop("section", None)
+    return rec
 
 
 def _data(tagged: Iterable[Tagged]) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]]]:
     """The dataset dict of tagged records (in input order) and each record's place."""
     data: dict[str, Any] = {}
     places: dict[str, list[tuple[int, int]]] = {}
-    for section, place, body in sorted(tagged, key=lambda t: t[1]):
+    for section, place, tagged_body in sorted(tagged, key=lambda t: t[1]):
+        body = _body(tagged_body)
         if section == "calendars":
-            body = dict(body)
             data.setdefault("calendars", {})[str(body.pop("id", ""))] = body
         else:
             data.setdefault(section, []).append(body)
@@ -99,11 +112,11 @@ def _cut(records: Iterable[Any], index: int, n: int) -> tuple[list[Tagged], list
     """A bag partition's reference records, and its other records cut into ``n`` pieces."""
     reference: list[Tagged] = []
     pieces: list[list[Tagged]] = [[] for _ in range(n)]
-    for t in _tag(records, index):
+    for t, rec in _tag(records, index):
         if t[0] in REFERENCE:
             reference.append(t)
         else:
-            pieces[bucket(key_of(t[0], t[2]), n)].append(t)
+            pieces[bucket(key_of(t[0], rec), n)].append(t)
     return reference, pieces
 
 
@@ -116,11 +129,22 @@ def _reference_data(pieces: Iterable[list[Tagged]], max_errors: int) -> dict[str
 
 def _group_partials(pieces: Iterable[list[Tagged]], reference: Mapping[str, Any],
                     plan: ReportPlan, max_errors: int) -> list[PartialSet]:
-    """A group's partial aggregates (the reference data added); none for an empty group."""
+    """A group's partial aggregates (the reference data added); none for an empty group.
+
+    Of the customers (validated with the reference data), the group loads
+    those its records refer to and those of the smart lists: the one
+    reference section that grows with the data is not loaded whole by every group.
+    """
     data, places = _data(t for piece in pieces for t in piece)
     if not data:
         return []
-    return [part_partials(_load({**reference, **data}, places, max_errors), plan)]
+    wanted = {c for section in ("threads", "leads", "activities")
+              for rec in data.get(section, ()) if isinstance(c := rec.get("customer"), str)}
+    for smart in reference.get("smart_lists") or ():
+        wanted.update(c for c in smart.get("customers") or () if isinstance(c, str))
+    customers = [c for c in reference.get("customers") or () if c.get("id") in wanted]
+    return [part_partials(_load({**reference, "customers": customers, **data}, places,
+                                max_errors), plan)]
 
 
 def _merge_all(sets: Iterable[PartialSet | None]) -> PartialSet | None:
@@ -187,9 +211,12 @@ def _dask() -> tuple[Any, Any]:
 def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = None) -> Any:
     """A ``dask.bag`` of the records of a JSON Lines file, a JSON file or a CSV folder.
 
-    JSON Lines is read by the workers in blocks (a line that is not JSON is
-    an ``invalid_value`` naming no line: check the file with the stream
-    engine); a JSON file or a CSV folder is read on the client.
+    JSON Lines is read by the workers in blocks, as text: each line is
+    parsed by the worker that cuts its block and by the one that loads its
+    group, so only the text crosses between workers (a line that is not JSON
+    is an ``invalid_value`` naming its place in the bag, not its line: check
+    the file with the stream engine); a JSON file or a CSV folder is read on
+    the client.
     """
     require("dask", "dask")
     db = _dask()[1]
@@ -197,7 +224,7 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
     if src.is_file() and src.suffix in (".jsonl", ".ndjson"):
         size = src.stat().st_size
         block = max(1 << 20, size // partitions) if partitions else 64 << 20
-        return db.read_text(str(src), blocksize=block).map(str.strip).filter(bool).map(_parse)
+        return db.read_text(str(src), blocksize=block).map(str.strip).filter(bool)
     if src.is_dir():
         from salesmetrics.load._csv import read_csv_dir
 
@@ -211,11 +238,12 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
                                                                          50_000 + 1)))
 
 
-def _parse(line: str) -> Any:
+def _parse(line: str, where: str) -> Any:
     try:
         return json.loads(line)
-    except ValueError as exc:
-        raise SalesmetricsError("invalid_value", "", f"not JSON: {exc}: {line[:80]}") from None
+    except (ValueError, RecursionError) as exc:
+        raise LocatedError("invalid_value", "", f"not JSON: {exc}: {line[:80]}",
+                           file=where) from None
 
 
 def _records(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

@@ -1,15 +1,21 @@
 """The stream engine: a report over a JSON Lines file or a CSV folder bigger than memory.
 
 A first pass reads the records one at a time, in any order: it refuses the
-lines that hold no record (``line 7``), keeps the reference sections
-(calendars, teams, users, customers, smart lists) in memory and writes every
-other record to the temporary file of its part (threads, messages and events
-by thread; leads by lead; activities by their lead, else their user;
-sessions by user; see :mod:`salesmetrics.engines._split`). It also checks
-that the optional ids of messages, events, sessions and activities are
-unique across parts. Then each part is loaded with the reference data,
-validated as the in-memory loaders validate it, turned into partial
-aggregates and dropped; the partials are merged and finished.
+lines that hold no record (``line 7``), keeps the small reference sections
+(calendars, teams, users, smart lists) in memory, puts the customers of a
+JSON Lines file in a store on disk (validated in batches as they come: they
+grow with the data, one a thread or so) and writes every other record to the
+temporary file of its part (threads, messages and events by thread; leads by
+lead; activities by their lead, else their user; sessions by user; see
+:mod:`salesmetrics.engines._split`), noting the customers it refers to. It
+also checks that the optional ids of messages, events, sessions, activities
+and customers are unique across parts. Then each part is loaded with the
+reference data and the customers it refers to (and those of the smart
+lists), validated as the in-memory loaders validate it, turned into partial
+aggregates and dropped; the partials (tallies only: the report shows no
+drill-down rows) are merged as they come and finished. Memory is a part (one
+per 4 MiB of input by default) and the merged tallies. A CSV folder's
+``customers.csv`` is read whole by every part.
 
 Errors name the file and the line, then the record and the field as the
 in-memory loaders do (the index is the record's place in its section of the
@@ -44,6 +50,7 @@ import csv
 import json
 import os
 import re
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -51,7 +58,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from salesmetrics.dataset import Dataset
-from salesmetrics.engines._pipeline import ReportPlan, finish_parts, part_partials
+from salesmetrics.engines._pipeline import ReportPlan, each_partials, finish_parts
 from salesmetrics.engines._split import ID_CHECKED, KEYS, REFERENCE, bucket, key_of
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, load_csv_dir, load_jsonl
@@ -64,7 +71,7 @@ __all__ = ["INDEXED", "LocatedError", "Split", "errors_of", "raise_located", "sp
            "stream_report"]
 
 #: Bytes of input per part when ``partitions`` is not given.
-PART_BYTES = 16 * 2**20
+PART_BYTES = 4 * 2**20
 
 INDEXED = re.compile(r"^([a-z_]+)\[(\d+)\](.*)$")
 _LINE = re.compile(r"^line (\d+)$")
@@ -133,6 +140,10 @@ class Split:
         self.reference_at: dict[str, list[int]] = {s: [] for s in REFERENCE}
         self.calendar_at: dict[str, int] = {}
         self.reference: Dataset = Dataset()
+        #: JSON Lines: the customers, on disk (None for a CSV folder)
+        self.customers: _Customers | None = None
+        #: the (index, line) of each customer of the lines being loaded
+        self.loaded_customers: list[tuple[int, int]] = []
 
     # -- where an error is --------------------------------------------------------
 
@@ -150,11 +161,19 @@ class Split:
         lines = _LINE.match(path)
         if lines and not self.csv_folder:  # a line of the reference lines, then of the part
             k = int(lines.group(1)) - 1
-            if k < len(self.reference_numbers):
+            r, c = len(self.reference_numbers), len(self.loaded_customers)
+            if k < r:
                 line = self.reference_numbers[k]
+            elif k < r + c:
+                line = self.loaded_customers[k - r][1]
             elif part is not None:
-                line = self._line(part, k - len(self.reference_numbers))
+                line = self._line(part, k - r - c)
             path = line_path(line) if line is not None else path
+        elif match and match.group(1) == "customers" and self.customers is not None:
+            k = int(match.group(2))
+            if k < len(self.loaded_customers):
+                g, line = self.loaded_customers[k]
+                path = f"customers[{g}]{match.group(3)}"
         elif match and match.group(1) in KEYS and part is not None:
             section, k, rest = match.group(1), int(match.group(2)), match.group(3)
             g, line = self._place(part, section, k)
@@ -194,6 +213,19 @@ class Split:
 
     # -- the parts -----------------------------------------------------------------
 
+    def customer_lines(self, part: int | None) -> list[str]:
+        """The customers a part refers to (and those of the smart lists), from the store."""
+        if self.customers is None:
+            self.loaded_customers = []
+            return []
+        wanted = set(self.customers.of_smart_lists)
+        if part is not None:
+            with open(self.root / f"part{part}.cust", encoding="utf-8") as fh:
+                wanted.update(line.rstrip("\n") for line in fh)
+        found = self.customers.lines(wanted)
+        self.loaded_customers = [(g, number) for g, number, _ in found]
+        return [text for _, _, text in found]
+
     def parts(self) -> Iterator[Dataset]:
         """Each part, loaded with the reference data and validated, one at a time.
 
@@ -205,9 +237,11 @@ class Split:
                 if self.csv_folder:
                     part = load_csv_dir(self.root / f"part{i}", max_errors=self.max_errors)
                 else:
+                    customers = self.customer_lines(i)
                     with open(self.root / f"part{i}.jsonl", encoding="utf-8") as fh:
-                        part = load_jsonl([*self.reference_lines, *fh],
+                        part = load_jsonl([*self.reference_lines, *customers, *fh],
                                           max_errors=self.max_errors)
+                    del customers
             except SalesmetricsError as exc:
                 self.fail(exc, i)
             yield part
@@ -235,6 +269,89 @@ class _Writers:
             self.ids[bucket(rid, self.n)].write(json.dumps([section, rid, g, line]) + "\n")
 
 
+class _Customers:
+    """The customers of a JSON Lines file, on disk: validated as they come, fetched by id.
+
+    Customers are the one reference section that grows with the data (one a
+    thread, say): a part loads only those its records refer to, and those of
+    the smart lists. Each batch of records is validated by the loader as it
+    is read (errors located: ``customers[12].account_type``, its line);
+    duplicate ids across the whole input are found in the store.
+    """
+
+    BATCH = 20_000
+
+    def __init__(self, s: Split, path: Path) -> None:
+        self.s = s
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE c (id TEXT, g INTEGER, number INTEGER, line TEXT)")
+        self.batch: list[tuple[int, int, str, Any]] = []
+        self.errors: list[LocatedError] = []
+        self.of_smart_lists: frozenset[str] = frozenset()
+
+    def add(self, g: int, number: int, text: str, rid: Any) -> None:
+        """Store a customer's line (validated with its batch)."""
+        self.batch.append((g, number, text, rid))
+        if len(self.batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        batch, self.batch = self.batch, []
+        self.db.executemany("INSERT INTO c VALUES (?, ?, ?, ?)",
+                            [(rid if isinstance(rid, str) else None, g, number, text)
+                             for g, number, text, rid in batch])
+        if not batch or len(self.errors) >= self.s.max_errors:
+            return
+        try:
+            load_jsonl([text for _, _, text, _ in batch], max_errors=self.s.max_errors)
+        except SalesmetricsError as exc:
+            for e in errors_of(exc):
+                match = INDEXED.match(e.path)
+                if e.code == "duplicate_id" or not match:  # duplicates: see finish
+                    continue
+                g, number = batch[int(match.group(2))][:2]
+                self.errors.append(LocatedError(e.code, f"customers[{g}]{match.group(3)}",
+                                                e.message, file=self.s.name, line=number))
+
+    def finish(self) -> list[LocatedError]:
+        """The errors of every customer, duplicate ids included, in input order."""
+        self._flush()
+        self.db.execute("CREATE INDEX c_id ON c (id)")
+        for rid, g, number in self.db.execute(
+                "SELECT id, g, number FROM c WHERE id IN (SELECT id FROM c GROUP BY id "
+                "HAVING COUNT(*) > 1) ORDER BY id, g"):
+            first = self.db.execute("SELECT MIN(g) FROM c WHERE id = ?", (rid,)).fetchone()[0]
+            if g != first:
+                self.errors.append(LocatedError(
+                    "duplicate_id", f"customers[{g}].id",
+                    f"customer id {rid!r} is used twice in customers", file=self.s.name,
+                    line=number))
+        self.errors.sort(key=lambda e: (e.line or 0))
+        return self.errors
+
+    def smart_lists(self, reference_lines: Sequence[str]) -> None:
+        """Note the customers of the smart lists (every part holds them)."""
+        ids: set[str] = set()
+        for text in reference_lines:
+            rec = _record(text)
+            if rec is not None and rec.get("section") == "smart_lists" and isinstance(
+                    rec.get("customers"), list):
+                ids.update(c for c in rec["customers"] if isinstance(c, str))
+        self.of_smart_lists = frozenset(ids)
+
+    def lines(self, ids: set[str]) -> list[tuple[int, int, str]]:
+        """``(index, line, text)`` of the customers of these ids, in input order."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS want (id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM want")
+        self.db.executemany("INSERT INTO want VALUES (?)", ((i,) for i in ids))
+        return list(self.db.execute(
+            "SELECT c.g, c.number, c.line FROM c JOIN want ON c.id = want.id ORDER BY c.g"))
+
+    def close(self) -> None:
+        """Close the store (its file goes with the temporary folder)."""
+        self.db.close()
+
+
 def _check_ids(s: Split) -> None:
     """``duplicate_id`` for the ids of messages, events, sessions and activities used twice."""
     errors: list[tuple[int, int, LocatedError]] = []
@@ -260,6 +377,9 @@ def _split_jsonl(path: Path, s: Split) -> None:
     with contextlib.ExitStack() as stack:
         w = _Writers(s.root, s.n, stack)
         parts = [w.open(f"part{i}.jsonl") for i in range(s.n)]
+        refs = [w.open(f"part{i}.cust") for i in range(s.n)]
+        customers = s.customers
+        assert customers is not None
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
             for number, raw in enumerate(fh, start=1):
                 text = raw.strip()
@@ -278,6 +398,9 @@ def _split_jsonl(path: Path, s: Split) -> None:
                     continue
                 g = s.counts[section]
                 s.counts[section] = g + 1
+                if section == "customers":
+                    customers.add(g, number, text, rec.get("id"))
+                    continue
                 if section in REFERENCE:
                     s.reference_lines.append(text)
                     s.reference_numbers.append(number)
@@ -286,11 +409,18 @@ def _split_jsonl(path: Path, s: Split) -> None:
                 part = bucket(key_of(section, rec), s.n)
                 parts[part].write(text + "\n")
                 w.note(part, section, g, number, rec.get("id"))
+                customer = rec.get("customer")
+                if isinstance(customer, str):
+                    refs[part].write(customer + "\n")
+        if not errors:
+            errors.extend(customers.finish())
     if errors:
         raise_located(errors[:max(1, s.max_errors)])
     _check_ids(s)
+    customers.smart_lists(s.reference_lines)
     try:
-        s.reference = load_jsonl(s.reference_lines, max_errors=s.max_errors)
+        s.reference = load_jsonl([*s.reference_lines, *s.customer_lines(None)],
+                                 max_errors=s.max_errors)
     except SalesmetricsError as exc:
         s.fail(exc, None)
 
@@ -393,7 +523,7 @@ def split(source: str | os.PathLike[str], /, *, partitions: int | None = None,
 
     Args:
         source: a ``.jsonl`` file or a folder of CSV files.
-        partitions: how many parts (default: one per 16 MiB of input).
+        partitions: how many parts (default: one per 4 MiB of input).
         max_errors: stop collecting errors after this many.
         tmp_dir: where the temporary folder goes (default: the system's).
 
@@ -416,9 +546,11 @@ def split(source: str | os.PathLike[str], /, *, partitions: int | None = None,
         s = Split(Path(tmp), src.name, partitions, csv_folder=is_dir, max_errors=max_errors)
         if is_dir:
             _split_csv(src, s)
-        else:
+            yield s
+            return
+        with contextlib.closing(_Customers(s, s.root / "customers.db")) as s.customers:
             _split_jsonl(src, s)
-        yield s
+            yield s
 
 
 def stream_report(source: str | os.PathLike[str], /, *, period: Period,
@@ -437,8 +569,5 @@ def stream_report(source: str | os.PathLike[str], /, *, period: Period,
     """
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
     with split(source, partitions=partitions, max_errors=max_errors, tmp_dir=tmp_dir) as s:
-        sets = []
-        for part in s.parts():
-            sets.append(part_partials(part, plan))
-            del part  # before the next part is loaded
-        return finish_parts(s.reference, sets, plan)
+        # one part in memory at a time; its partials merged before the next is loaded
+        return finish_parts(s.reference, each_partials(s.parts(), plan), plan)

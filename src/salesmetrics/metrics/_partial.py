@@ -88,28 +88,39 @@ S = TypeVar("S")
 
 
 class _Builder:
-    """Accumulates per-group counters and values (private helper)."""
+    """Accumulates per-group counters, values and keys (private helper).
+
+    The group ``None`` holds what counts in the overall summary only (an item
+    in no group): it becomes the partial's ``ungrouped`` tally.
+    """
 
     def __init__(self, groups: Iterable[str]) -> None:
-        self.counts: dict[str, Counter[str]] = {g: Counter() for g in groups}
-        self.values: dict[str, dict[str, list[float]]] = {g: {} for g in self.counts}
+        self.counts: dict[str | None, Counter[str]] = {g: Counter() for g in groups}
+        self.values: dict[str | None, dict[str, list[float]]] = {g: {} for g in self.counts}
+        self.keys: dict[str | None, dict[str, list[str]]] = {}
 
-    def add(self, group: str, name: str, n: int = 1) -> None:
+    def add(self, group: str | None, name: str, n: int = 1) -> None:
         counts = self.counts.get(group)
         if counts is None:  # a group seen for the first time (no Counter made per call)
             counts = self.counts[group] = Counter()
             self.values[group] = {}
         counts[name] += n
 
-    def value(self, group: str, name: str, v: float) -> None:
+    def value(self, group: str | None, name: str, v: float) -> None:
         values = self.values.get(group)
         if values is None:
             self.counts[group] = Counter()
             values = self.values[group] = {}
         values.setdefault(name, []).append(v)
 
-    def tallies(self) -> dict[str, Tally]:
-        return {g: Tally.of(dict(self.counts[g]), self.values.get(g, {})) for g in self.counts}
+    def key(self, group: str | None, name: str, k: str) -> None:
+        self.counts.setdefault(group, Counter())
+        self.values.setdefault(group, {})
+        self.keys.setdefault(group, {}).setdefault(name, []).append(k)
+
+    def tallies(self) -> dict[str | None, Tally]:
+        return {g: Tally.of(dict(self.counts[g]), self.values.get(g, {}), self.keys.get(g))
+                for g in self.counts}
 
 
 @attrs.frozen
@@ -118,13 +129,16 @@ class Partial(Generic[R]):
 
     ``merge`` is associative and commutative: tallies add, rows are merged in
     their sort order, so a dataset split by thread and merged back gives the
-    numbers (and rows) of the whole.
+    numbers (and rows) of the whole. ``ungrouped`` tallies what counts in the
+    overall summary but in no group (a lead never responded to, by
+    responder; every lead when the metric is not grouped).
     """
 
     metric: str
     tallies: Mapping[str, Tally]
     rows: tuple[R, ...]
     by: str | None = None
+    ungrouped: Tally = Tally()
 
     def merge(self, other: Partial[R]) -> Partial[R]:
         """The partial aggregate of both parts (of the same metric and grouping).
@@ -139,8 +153,11 @@ class Partial(Generic[R]):
                 f"cannot merge {self.metric} by {self.by} with {other.metric} by {other.by}")
         keys = sorted(set(self.tallies) | set(other.tallies))
         tallies = {k: self.tallies.get(k, Tally()) + other.tallies.get(k, Tally()) for k in keys}
-        rows = tuple(sorted(self.rows + other.rows, key=lambda r: r.sort_key))
-        return Partial(self.metric, tallies, rows, self.by)
+        if not self.rows or not other.rows:  # no sort: one side is already in order
+            rows = self.rows or other.rows
+        else:
+            rows = tuple(sorted(self.rows + other.rows, key=lambda r: r.sort_key))
+        return Partial(self.metric, tallies, rows, self.by, self.ungrouped + other.ungrouped)
 
     def without_rows(self) -> Partial[R]:
         """The same aggregate without its drill-down rows.
@@ -152,8 +169,8 @@ class Partial(Generic[R]):
         return attrs.evolve(self, rows=())
 
     def overall(self) -> Tally:
-        """All groups' tallies added."""
-        total = Tally()
+        """All groups' tallies added, and the ungrouped one."""
+        total = self.ungrouped
         for t in self.tallies.values():
             total = total + t
         return total
@@ -171,8 +188,9 @@ def make_partial(metric: str, builder: _Builder, rows: Iterable[R],
                  by: str | None = None) -> Partial[R]:
     """A partial from a builder and rows (rows sorted by their key)."""
     tallies = builder.tallies()
-    return Partial(metric, {k: tallies[k] for k in sorted(tallies)},
-                   tuple(sorted(rows, key=lambda r: r.sort_key)), by)
+    ungrouped = tallies.pop(None, Tally())
+    return Partial(metric, {k: tallies[k] for k in sorted(k for k in tallies if k is not None)},
+                   tuple(sorted(rows, key=lambda r: r.sort_key)), by, ungrouped)
 
 
 def check_partial_by(partial: Partial[Any], by: str | None) -> None:

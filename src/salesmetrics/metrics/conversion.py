@@ -6,8 +6,9 @@
 * :func:`lost_leads`: leads received in the period whose status group is
   ``lost``, counted by status (the reason) and by type.
 
-Both are rows (one :class:`ConversionRow` per lead) → aggregates that merge
-associatively → frozen results whose summaries are the aggregates of the rows.
+Both are rows (one :class:`ConversionRow` per lead) → partial aggregates
+(tallies per group) that merge associatively → frozen results whose summaries
+come from the tallies alone (the rows are the drill-down).
 
 >>> from datetime import datetime, timezone
 >>> from salesmetrics.dataset import Dataset
@@ -25,6 +26,7 @@ ConversionSummary(leads=2, converted=1, rate=0.5, orders=1, sales=0, lead_ids=('
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -34,7 +36,7 @@ import attrs
 
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._args import check_by, check_dataset, check_window
-from salesmetrics.metrics._partial import Partial, Result, rows_partial
+from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.metrics.leads import group_names, leads_received, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
 from salesmetrics.period import Period
@@ -204,33 +206,66 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
 def lead_conversion_partial(dataset: Dataset, /, *, period: Period,
                             as_of: datetime | None = None,
                             by: str | None = None) -> Partial[ConversionRow]:
-    """The mergeable partial aggregate of :func:`lead_conversion`: rows and group names."""
+    """The mergeable partial aggregate of :func:`lead_conversion`.
+
+    Per group (every group of the grouping, even empty): leads, converted,
+    orders and sales counted, and each lead's drill-down entry as a key (so
+    the summary's ``lead_ids`` and ``lead_list`` need no rows); leads in no
+    group in the ungrouped tally; and the rows.
+    """
     check_dataset(dataset)
     check_by(by, ("type", "assignee"))
     period, as_of = check_window(period, as_of)
     rows = conversion_rows(dataset, period=period, as_of=as_of)
-    return rows_partial("lead_conversion", rows,
-                        group_names(dataset, by) if by is not None else (), by)
+    b = _Builder(group_names(dataset, by) if by is not None else ())
+    for r in rows:
+        group = r.group(by) if by is not None else None
+        b.add(group, "leads")
+        b.add(group, "converted", int(r.converted))
+        b.add(group, "orders", r.orders)
+        b.add(group, "sales", r.sales)
+        b.key(group, "leads", _lead_entry(r))
+    return make_partial("lead_conversion", b, rows, by)
 
 
-def _groups(partial: Partial[ConversionRow], by: str | None) -> dict[str, list[ConversionRow]]:
-    groups: dict[str, list[ConversionRow]] = {}
-    if by is not None:
-        groups = {n: [] for n in partial.tallies}
-        for r in partial.rows:
-            key = r.group(by)
-            if key is not None:
-                groups.setdefault(key, []).append(r)
-    return groups
+def _lead_entry(row: ConversionRow) -> str:
+    """A lead of a summary's drill-down list as a key: reception, id, status, type, converted."""
+    group = None if row.status_group is None else row.status_group.value
+    return json.dumps([row.received_at.isoformat(), row.id, row.status, group, row.type,
+                       row.converted])
+
+
+def _lead_list(entries: Iterable[str]) -> tuple[LeadStatus, ...]:
+    """The drill-down list of a summary from its keys, by reception, then id."""
+    decoded = sorted((datetime.fromisoformat(at), lead, status, group, kind, converted)
+                     for at, lead, status, group, kind, converted in map(json.loads, entries))
+    return tuple(LeadStatus(lead, status, None if group is None else StatusGroup(group), kind,
+                            converted)
+                 for _, lead, status, group, kind, converted in decoded)
+
+
+def _conversion_summary(tally: Tally) -> ConversionSummary:
+    leads = tally.count("leads")
+    converted = tally.count("converted")
+    lead_list = _lead_list(tally.keys_of("leads"))
+    return ConversionSummary(
+        leads=leads, converted=converted, rate=rate(converted, leads),
+        orders=tally.count("orders"), sales=tally.count("sales"),
+        lead_ids=tuple(x.id for x in lead_list), lead_list=lead_list)
 
 
 def finish_lead_conversion(partial: Partial[ConversionRow], /, *, by: str | None = None
                            ) -> Result[ConversionSummary, ConversionRow]:
-    """The final :func:`lead_conversion` result of a (merged) partial aggregate."""
+    """The final :func:`lead_conversion` result of a (merged) partial aggregate.
+
+    The summaries come from the tallies, so a partial without its rows gives
+    the same summaries.
+    """
     check_by(by, ("type", "assignee"))
-    return Result("lead_conversion", by,
-                  {k: ConversionAggregate.of(v).summary() for k, v in _groups(partial, by).items()},
-                  ConversionAggregate.of(partial.rows).summary(), partial.rows)
+    groups = ({k: _conversion_summary(t) for k, t in partial.tallies.items()}
+              if by is not None else {})
+    return Result("lead_conversion", by, groups, _conversion_summary(partial.overall()),
+                  partial.rows)
 
 
 @attrs.frozen
@@ -294,20 +329,38 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
 
 def lost_leads_partial(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
                        by: str | None = None) -> Partial[ConversionRow]:
-    """The mergeable partial aggregate of :func:`lost_leads`: the lost leads and group names."""
+    """The mergeable partial aggregate of :func:`lost_leads`.
+
+    Per group (every type, even empty) the lost leads counted by status (the
+    reason); those of no type in the ungrouped tally; and the lost leads' rows.
+    """
     check_dataset(dataset)
     check_by(by, ("type",))
     period, as_of = check_window(period, as_of)
     rows = [r for r in conversion_rows(dataset, period=period, as_of=as_of)
             if r.status_group is StatusGroup.LOST]
-    return rows_partial("lost_leads", rows, group_names(dataset, by) if by is not None else (),
-                        by)
+    b = _Builder(group_names(dataset, by) if by is not None else ())
+    for r in rows:
+        b.add(r.group(by) if by is not None else None,
+              _STATUS + (NO_STATUS if r.status is None else r.status))
+    return make_partial("lost_leads", b, rows, by)
+
+
+#: The prefix of a lost leads tally's counter of one status.
+_STATUS = "status:"
+
+
+def _lost_summary(tally: Tally) -> LostSummary:
+    counts = {name[len(_STATUS):]: n for name, n in tally.counts.items()
+              if name.startswith(_STATUS) and n}
+    return LostAggregate(count=sum(counts.values()), by_status=dict(sorted(counts.items()))
+                         ).summary()
 
 
 def finish_lost_leads(partial: Partial[ConversionRow], /, *, by: str | None = None
                       ) -> Result[LostSummary, ConversionRow]:
-    """The final :func:`lost_leads` result of a (merged) partial aggregate."""
+    """The final :func:`lost_leads` result of a (merged) partial aggregate (from its tallies)."""
     check_by(by, ("type",))
-    return Result("lost_leads", by,
-                  {k: LostAggregate.of(v).summary() for k, v in _groups(partial, by).items()},
-                  LostAggregate.of(partial.rows).summary(), partial.rows)
+    groups = ({k: _lost_summary(t) for k, t in partial.tallies.items()}
+              if by is not None else {})
+    return Result("lost_leads", by, groups, _lost_summary(partial.overall()), partial.rows)

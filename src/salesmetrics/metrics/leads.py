@@ -32,7 +32,7 @@ The computation is rows → partial aggregates → result:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +51,14 @@ from salesmetrics.metrics._args import (
     check_strings,
     check_window,
 )
-from salesmetrics.metrics._partial import Partial, Result, rows_partial
+from salesmetrics.metrics._partial import (
+    Partial,
+    Result,
+    Tally,
+    _Builder,
+    make_partial,
+    rows_partial,
+)
 from salesmetrics.model import Activity, ActivityKind, Lead
 from salesmetrics.period import Period
 from salesmetrics.results import mean, median, percentile, rate, to_jsonable
@@ -377,19 +384,6 @@ class ResponseAggregate:
         )
 
 
-def _grouped(rows: Sequence[LeadResponse], by: str | None, names: Sequence[str],
-             make: Callable[[list[LeadResponse]], ResponseAggregate],
-             ) -> dict[str, ResponseAggregate]:
-    if by is None:
-        return {}
-    parts: dict[str, list[LeadResponse]] = {n: [] for n in names}
-    for r in rows:
-        key = r.group(by)
-        if key is not None:
-            parts.setdefault(key, []).append(r)
-    return {k: make(v) for k, v in parts.items()}
-
-
 def to_rows(rows: Iterable[Any]) -> list[dict[str, Any]]:
     """Fact rows (attrs classes) as JSON-able dicts."""
     return [to_jsonable(r) for r in rows]
@@ -442,30 +436,47 @@ def lead_response_time_partial(dataset: Dataset, /, *, period: Period,
                                kinds: Iterable[ActivityKind | str] | None = None,
                                categories: Iterable[str] | None = None
                                ) -> Partial[LeadResponse]:
-    """The mergeable partial aggregate of :func:`lead_response_time`: rows and group names."""
+    """The mergeable partial aggregate of :func:`lead_response_time`.
+
+    Per group (every group of the grouping, even empty) the leads counted and
+    the response values; the leads in no group (never responded, by
+    responder; every lead when not grouped) in the ungrouped tally; and the rows.
+    """
     check_dataset(dataset)
     check_by(by, LEAD_GROUPINGS)
     period, as_of = check_window(period, as_of)
     cats = _categories(categories)
     rows = lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
                           categories=cats)
-    names = group_names(dataset, by, cats) if by is not None else []
-    return rows_partial("lead_response_time", rows, names, by)
+    b = _Builder(group_names(dataset, by, cats) if by is not None else ())
+    for r in rows:
+        group = r.group(by) if by is not None else None
+        b.add(group, "leads")
+        if r.value is not None:
+            b.value(group, "seconds", r.value)
+    return make_partial("lead_response_time", b, rows, by)
+
+
+def _response_aggregate(tally: Tally, buckets: tuple[Bucket, ...]) -> ResponseAggregate:
+    return ResponseAggregate(leads=tally.count("leads"), values=tally.values_of("seconds"),
+                             buckets=buckets)
 
 
 def finish_lead_response_time(partial: Partial[LeadResponse], /, *, by: str | None = None,
                               buckets: Iterable[Sequence[float]] | None = ()
                               ) -> Result[ResponseSummary, LeadResponse]:
-    """The final :func:`lead_response_time` result of a (merged) partial aggregate."""
+    """The final :func:`lead_response_time` result of a (merged) partial aggregate.
+
+    The summaries come from the tallies (leads counted, response values), so a
+    partial without its rows (:meth:`~salesmetrics.metrics.Partial.without_rows`)
+    gives the same summaries.
+    """
     check_by(by, LEAD_GROUPINGS)
     the_buckets = check_buckets(buckets)
-
-    def make(part: list[LeadResponse]) -> ResponseAggregate:
-        return ResponseAggregate.of(part, the_buckets)
-
-    groups = _grouped(partial.rows, by, list(partial.tallies), make)
-    return Result("lead_response_time", by, {k: v.summary() for k, v in groups.items()},
-                  make(list(partial.rows)).summary(), partial.rows)
+    groups = ({k: _response_aggregate(t, the_buckets).summary()
+               for k, t in partial.tallies.items()} if by is not None else {})
+    return Result("lead_response_time", by, groups,
+                  _response_aggregate(partial.overall(), the_buckets).summary(), partial.rows)
 
 
 # -- dashboard ----------------------------------------------------------------------

@@ -15,6 +15,8 @@ against the functions themselves.
 ('lower', 'rate')
 >>> [m.name for m in TABLE.values() if m.takes == "instant"]
 ['waiting', 'colleagues', 'open_too_long', 'inactive_users']
+>>> TABLE["lead_conversion"].row_free, TABLE["rep_activity"].row_free
+(True, False)
 """
 
 from __future__ import annotations
@@ -148,7 +150,12 @@ class ReportSection:
 
 @attrs.frozen
 class Metric:
-    """One metric of the table."""
+    """One metric of the table.
+
+    ``row_free``: its finish computes every summary from the tallies alone, so
+    ``finish(partial.without_rows())`` gives the summaries of ``finish(partial)``;
+    the report's pipeline then drops each part's rows (a test checks the flag).
+    """
 
     name: str
     section: str
@@ -164,6 +171,7 @@ class Metric:
     reads_as_of: bool = True
     partial: Callable[..., Any] | None = None
     finish: Callable[..., Any] | None = None
+    row_free: bool = False
 
     def field(self, name: str) -> Field:
         """A result field by name.
@@ -215,13 +223,15 @@ _METRICS: tuple[Metric, ...] = (
                    "existing_customers"),
            (_GAP,), conversations,
            report=ReportSection("Conversations", "team", None, (("total", "Total"), ("previously_started", "Ongoing"), ("new_inbound", "New in"), ("new_outbound", "New out"), ("existing_customers", "Returning"),)),
-           partial=conversation_partial, finish=finish_conversations),
+           partial=conversation_partial, finish=finish_conversations,
+           row_free=True),
     Metric("response_rate", "2.2", "share of contacts their own team answered",
            "period", _TEAM,
            (*_counts("contacts", "answered", "answered_by_any"), Field("rate", "rate", "higher")),
            (_GAP,), response_rate,
            report=ReportSection("Response rate", "team", None, (("contacts", "Contacts"), ("answered", "Answered"), ("answered_by_any", "By anyone"), ("rate", "Rate"),)),
-           partial=response_rate_partial, finish=finish_response_rate),
+           partial=response_rate_partial, finish=finish_response_rate,
+           row_free=True),
     Metric("response_time", "2.3", "first response time of new inbound conversations",
            "period", ("team", "user"),
            (Field("count", "count", "higher"), *_TIMES, Field("p90", "seconds", "lower"),
@@ -233,7 +243,8 @@ _METRICS: tuple[Metric, ...] = (
            report=ReportSection("Response time (business hours)", "team", "user",
                                 (("count", "Replies"), ("mean", "Mean"), ("median", "Median"),
                                  ("p90", "90th pct"), ("excluded", "Excluded"))),
-           partial=response_time_partial, finish=finish_response_time),
+           partial=response_time_partial, finish=finish_response_time,
+           row_free=True),
     Metric("reply_time", "7.3", "reply time of every contact, per replying team or user",
            "period", ("team", "user"),
            (Field("count", "count", "higher"), *_TIMES, Field("p90", "seconds", "lower"),
@@ -244,7 +255,8 @@ _METRICS: tuple[Metric, ...] = (
            report=ReportSection("Reply time, every contact (business hours)", "team", "user",
                                 (("count", "Replies"), ("mean", "Mean"), ("median", "Median"),
                                  ("p90", "90th pct"))),
-           partial=reply_time_partial, finish=finish_reply_time),
+           partial=reply_time_partial, finish=finish_reply_time,
+           row_free=True),
     Metric("outbound_reply", "2.4", "customer reply rate and time of new outbound conversations",
            "period", ("team", "user"),
            (*_counts("conversations", "replied"), Field("rate", "rate", "higher"),
@@ -252,17 +264,20 @@ _METRICS: tuple[Metric, ...] = (
             Field("p90_time", "seconds", "lower")),
            (_CLOCK_WALL, _GAP), outbound_reply,
            report=ReportSection("Customer reply to outbound conversations", "team", None, (("conversations", "Outbound"), ("replied", "Replied"), ("rate", "Rate"), ("mean_time", "Mean wait"), ("median_time", "Median wait"),)),
-           partial=outbound_reply_partial, finish=finish_outbound_reply),
+           partial=outbound_reply_partial, finish=finish_outbound_reply,
+           row_free=True),
     Metric("new_customers", "2.5", "threads whose first message is in the period",
            "period", _TEAM,
            (*_counts("inbound", "outbound"), Field("by_channel", "counts")),
            (), new_customers,
            report=ReportSection("New customers", "team", None, (("inbound", "Inbound"), ("outbound", "Outbound"),)),
-           partial=new_customers_partial, finish=finish_new_customers),
+           partial=new_customers_partial, finish=finish_new_customers,
+           row_free=True),
     Metric("connected_customers", "2.5", "threads started before the period end, by holder",
            "period", _TEAM, _counts("count"), (), connected_customers,
            report=ReportSection("Connected customers", "team", None, (("count", "Customers"),)),
-           partial=connected_customers_partial, finish=finish_connected_customers),
+           partial=connected_customers_partial, finish=finish_connected_customers,
+           row_free=True),
     Metric("ranking", "2.6", "teams ranked by one result key of a metric", "period", (),
            (Field("team", "text"), Field("value", "count"), Field("rank", "count", "lower"),
             Field("previous_rank", "count", "lower"), Field("move", "count", "higher")),
@@ -317,7 +332,8 @@ _METRICS: tuple[Metric, ...] = (
             _CATEGORIES),
            lead_response_time,
            report=ReportSection("Lead response time", "team", "assignee", (("leads", "Leads"), ("responded", "Responded"), ("mean", "Mean"), ("median", "Median"), ("within_24h", "In 24h"), ("within_24h_rate", "In 24h %"),)),
-           partial=lead_response_time_partial, finish=finish_lead_response_time),
+           partial=lead_response_time_partial, finish=finish_lead_response_time,
+           row_free=True),
     Metric("lead_dashboard", "4", "leads received, responded in a window, mean time", "period",
            (), (*_counts("received", "responded", "responded_in_window"), *_TIMES),
            (Option("at", "the instant the dashboard is read at", required=True,
@@ -333,12 +349,14 @@ _METRICS: tuple[Metric, ...] = (
             *_counts("orders", "sales"), Field("lead_ids", "list")),
            (), lead_conversion,
            report=ReportSection("Lead conversion", "type", "assignee", (("leads", "Leads"), ("converted", "Converted"), ("rate", "Rate"), ("orders", "Orders"), ("sales", "Sales"),)),
-           partial=lead_conversion_partial, finish=finish_lead_conversion),
+           partial=lead_conversion_partial, finish=finish_lead_conversion,
+           row_free=True),
     Metric("lost_leads", "5", "leads lost, by reason", "period", ("type",),
            (Field("count", "count", "lower"), Field("by_status", "counts")),
            (), lost_leads,
            report=ReportSection("Lost leads", "type", "type", (("count", "Lost"),)),
-           partial=lost_leads_partial, finish=finish_lost_leads),
+           partial=lost_leads_partial, finish=finish_lost_leads,
+           row_free=True),
     Metric("rep_activity", "6", "Statflo's activity report per user", "period", ("user",),
            (Field("first_name", "text"), Field("last_name", "text"), Field("code", "text"),
             Field("last_activity", "instant"),
