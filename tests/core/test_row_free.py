@@ -122,7 +122,8 @@ def test_a_row_free_partial_finishes_to_the_same_summaries(m: Metric, ds: Datase
                                                            cut: list[int]) -> None:
     assert m.partial is not None
     for by in (None, *m.by):
-        kwargs: dict[str, Any] = {"period": PERIOD, "as_of": AS_OF, "by": by}
+        kwargs: dict[str, Any] = {"period": PERIOD, "as_of": AS_OF, "by": by,
+                                  "at": PERIOD.end}  # an instant metric is taken at the end
         whole = m.partial(ds, **_route(m.partial, kwargs))
         with_rows = _finish(m, whole, ds, kwargs)
         assert _finish(m, whole.without_rows(), ds, kwargs).summary() == with_rows.summary(), by

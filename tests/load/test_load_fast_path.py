@@ -342,3 +342,12 @@ def test_a_document_is_never_misread(name: str, doc: Any, rnd: random.Random,
 
     with parser(name):
         assert read(parse_document) == read(parse_json)
+
+
+@pytest.mark.parametrize("name", ["orjson", "stdlib"])
+@pytest.mark.parametrize("text", ["-9223372036854775809", "18446744073709551616", '"a"', "1.5"])
+def test_a_document_of_one_scalar_is_read_as_the_standard_library_reads_it(
+        name: str, text: str) -> None:
+    # orjson reads an integer beyond 64 bits as a float: a bare one too
+    with parser(name):
+        assert repr(parse_document(text, "", "f")) == repr(parse_json(text, "", "f"))

@@ -228,8 +228,8 @@ def _strings_and_floats(doc: Any) -> tuple[int, bool]:
     Lists of flat records (dicts of leaves), the bulk of a dataset, are
     counted in a few C-level passes.
     """
-    strings = 0
-    floats = False
+    strings = 1 if type(doc) is str else 0  # a document may be one scalar
+    floats = type(doc) is float
     stack = [doc]
     while stack:
         item = stack.pop()

@@ -16,7 +16,7 @@ against the functions themselves.
 >>> [m.name for m in TABLE.values() if m.takes == "instant"]
 ['waiting', 'colleagues', 'open_too_long', 'inactive_users']
 >>> TABLE["lead_conversion"].row_free, TABLE["rep_activity"].row_free
-(True, False)
+(True, True)
 """
 
 from __future__ import annotations
@@ -374,19 +374,20 @@ _METRICS: tuple[Metric, ...] = (
             _GAP),
            rep_activity,
            report=ReportSection("Rep activity", "user", "user", (("sms_sent", "SMS sent"), ("new_conversations", "New conv."), ("sms_received", "SMS recv."), ("calls_made", "Calls"), ("calls_answered", "Answered"), ("avg_call_seconds", "Avg call"), ("leads_created", "Leads"), ("opportunities_created", "Opport."), ("closed_won", "Won"), ("notes", "Notes"), ("emails", "Emails"), ("appointments", "Appts"), ("last_activity", "Last activity"),)),
-           partial=rep_activity_partial, finish=finish_rep_activity),
+           partial=rep_activity_partial, finish=finish_rep_activity, row_free=True),
     Metric("inactive_users", "6", "users inactive for N days at an instant", "instant", (),
            (Field("user", "text"),),
            (_AT, Option("days", "days without activity", 5)),
            inactive_users, shape="list",
-           partial=inactive_users_partial, finish=finish_inactive_users),
+           partial=inactive_users_partial, finish=finish_inactive_users, row_free=True),
     Metric("smart_list_progress", "6", "accounts of each smart list attempted", "period",
            ("smart_list", "user"),
            (*_counts("accounts", "attempted"), Field("rate", "rate", "higher"),
             Field("users", "counts")),
            (), smart_list_progress,
            report=ReportSection("Smart list progress", "smart_list", "user", (("accounts", "Accounts"), ("attempted", "Attempted"), ("rate", "Rate"),)),
-           partial=smart_list_progress_partial, finish=finish_smart_list_progress),
+           partial=smart_list_progress_partial, finish=finish_smart_list_progress,
+           row_free=True),
 )
 
 #: Every metric by name, in the order of the definitions.
