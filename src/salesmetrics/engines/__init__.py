@@ -4,7 +4,9 @@
 * stream: :func:`stream_report` — a JSON Lines file or a CSV folder hash-partitioned
   into temporary files, parts loaded one at a time (bounded memory);
 * dask: :func:`salesmetrics.engines.dask.dask_report` — a ``dask.bag`` of records
-  (needs the ``dask`` extra).
+  (needs the ``dask`` extra);
+* spark: :func:`salesmetrics.engines.spark.spark_report` — a Spark RDD of records, the
+  Dask engine's steps on Spark (needs the ``spark`` extra and Java).
 
 Each computes the same :class:`~salesmetrics.report.Report` with
 :func:`part_partials`, :func:`merge_partials` (or :func:`merge_stream`, as parts come)

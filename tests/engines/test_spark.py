@@ -1,0 +1,76 @@
+"""The Spark engine on a local Spark session: the same numbers as in memory.
+
+Skipped where pyspark or a Java runtime is missing (CI installs pyspark with the
+``test`` extra; the machine brings Java).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+from salesmetrics.examples import main as make_example
+from salesmetrics.load import load
+from salesmetrics.report import build_report, report_json
+
+pyspark = pytest.importorskip("pyspark")
+if shutil.which("java") is None:
+    pytest.skip("no Java runtime for Spark", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("salesmetrics-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "4").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _lines(path: Path, seed: int) -> list[str]:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    random.Random(seed).shuffle(lines)  # records in any order, reference data anywhere
+    return lines
+
+
+def test_spark_gives_the_memory_numbers_on_a_generated_dataset(spark: Any,
+                                                               tmp_path: Path) -> None:
+    from salesmetrics.engines.spark import spark_report
+
+    path = tmp_path / "g5k.jsonl"
+    assert make_example(["--messages", "5000", "--out", str(path)]) == 0
+    memory = report_json(build_report(load(path), period=EXAMPLE_PERIOD))
+    rdd = spark.sparkContext.parallelize(_lines(path, 1), 4)
+    assert report_json(spark_report(rdd, period=EXAMPLE_PERIOD, partitions=3)) == memory
+
+
+@pytest.mark.parametrize("by", ["team", "user"])
+def test_spark_takes_dicts_and_any_partitioning(spark: Any, by: str) -> None:
+    from salesmetrics.engines.dask import _records
+    from salesmetrics.engines.spark import spark_report
+
+    data = json.loads(example_path().read_text(encoding="utf-8"))
+    memory = report_json(build_report(load(example_path()), period=EXAMPLE_PERIOD, by=by))
+    records = list(_records(data))
+    random.Random(2).shuffle(records)
+    rdd = spark.sparkContext.parallelize(records, 5)
+    assert report_json(spark_report(rdd, period=EXAMPLE_PERIOD, by=by, partitions=2)) == memory
+
+
+def test_spark_refuses_a_bad_partition_count(spark: Any) -> None:
+    from salesmetrics import SalesmetricsError
+    from salesmetrics.engines.spark import spark_report
+
+    rdd = spark.sparkContext.parallelize(['{"section": "teams", "id": "A"}'], 1)
+    with pytest.raises(SalesmetricsError, match="partitions"):
+        spark_report(rdd, period=EXAMPLE_PERIOD, partitions=0)
