@@ -7,8 +7,10 @@ Skipped where pyspark or a Java runtime is missing (CI installs pyspark with the
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,12 +31,24 @@ if shutil.which("java") is None:
 def spark() -> Iterator[Any]:
     from pyspark.sql import SparkSession
 
+    saved = {k: os.environ.get(k) for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
+    os.environ.update(dict.fromkeys(saved, sys.executable))  # the JVM starts workers with it
+
+    # the Python workers run this interpreter (the one salesmetrics is installed in),
+    # not whichever python3 comes first on PATH
     session = (SparkSession.builder.master("local[2]").appName("salesmetrics-tests")
+               .config("spark.pyspark.python", sys.executable)
+               .config("spark.pyspark.driver.python", sys.executable)
                .config("spark.ui.enabled", "false")
                .config("spark.sql.shuffle.partitions", "4").getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 def _lines(path: Path, seed: int) -> list[str]:
