@@ -30,6 +30,7 @@ from functools import reduce
 from pathlib import Path
 from typing import Any
 
+from salesmetrics._values import whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
 from salesmetrics.engines._split import REFERENCE, bucket, key_of
@@ -180,10 +181,8 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     require("dask", "dask")
     dask, db = _dask()
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
-    n = records.npartitions if partitions is None else partitions
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise SalesmetricsError("invalid_option", "partitions",
-                                f"partitions must be a positive integer, not {n!r}")
+    n = whole_number(records.npartitions if partitions is None else partitions, "partitions",
+                     minimum=1)
     # one graph: each input partition is parsed once and cut into n pieces; group b
     # gathers piece b of every partition (the shuffle), adds the reference data and
     # computes its partials; a tree reduction (Bag.reduction) merges them

@@ -27,9 +27,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from salesmetrics._values import whole_number
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
 from salesmetrics.engines.dask import _cut, _group_partials, _reference_data
-from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load import DEFAULT_MAX_ERRORS, from_dict
 from salesmetrics.period import Period
 from salesmetrics.report import Report
@@ -63,10 +63,8 @@ def spark_report(records: Any, /, *, period: Period, as_of: datetime | None = No
         SalesmetricsError: ``invalid_option`` at ``by`` or ``partitions``.
     """
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
-    n = records.getNumPartitions() if partitions is None else partitions
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise SalesmetricsError("invalid_option", "partitions",
-                                f"partitions must be a positive integer, not {n!r}")
+    n = whole_number(records.getNumPartitions() if partitions is None else partitions, "partitions",
+                     minimum=1)
     cuts = records.mapPartitionsWithIndex(lambda i, it: [_cut(it, i, n)]).cache()
     try:
         reference = _reference_data(cuts.map(lambda c: c[0]).collect(), max_errors)

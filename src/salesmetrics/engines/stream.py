@@ -57,6 +57,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from salesmetrics._values import whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.engines._pipeline import ReportPlan, each_partials, finish_parts
 from salesmetrics.engines._split import ID_CHECKED, KEYS, REFERENCE, bucket, key_of
@@ -539,9 +540,7 @@ def split(source: str | os.PathLike[str], /, *, partitions: int | None = None,
     if partitions is None:
         size = sum(p.stat().st_size for p in src.glob("*")) if is_dir else src.stat().st_size
         partitions = max(1, -(-size // PART_BYTES))
-    if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
-        raise SalesmetricsError("invalid_option", "partitions",
-                                f"partitions must be a positive integer, not {partitions!r}")
+    partitions = whole_number(partitions, "partitions", minimum=1)
     with tempfile.TemporaryDirectory(prefix="salesmetrics-stream-", dir=tmp_dir) as tmp:
         s = Split(Path(tmp), src.name, partitions, csv_folder=is_dir, max_errors=max_errors)
         if is_dir:
