@@ -153,7 +153,7 @@ def epoch_us(dt: datetime) -> int:
     """An aware instant as integer microseconds since 1970-01-01T00:00:00Z.
 
     Exact over the whole supported range (a float timestamp is not: past the
-    year 2200 it cannot tell microseconds apart), and what the walks compare:
+    year 2243 it cannot tell microseconds apart), and what the walks compare:
     two integers compare in a few nanoseconds, two aware datetimes of
     different ``tzinfo`` objects in about a microsecond.
 
