@@ -32,4 +32,29 @@ def paused_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        _promote_young()
         gc.enable()
+
+
+def _promote_young() -> None:
+    """Move the objects not yet collected to the oldest generation, without scanning them.
+
+    Resumed as it was, the collector's next young collection would walk
+    every object the paused block made (at a million messages, 0.9 s after
+    a load and 3.8 s inside the report); they live as long as the dataset,
+    so they go where long-lived objects go. Cyclic garbage among them is
+    found by the next full collection, as for any long-lived object. When
+    the program froze objects of its own (``gc.freeze``), nothing is moved:
+    thawing them would undo its freeze.
+
+    >>> import gc
+    >>> gc.collect() >= 0
+    True
+    >>> made = [[] for _ in range(1000)]
+    >>> _promote_young()
+    >>> gc.get_count()[0] < 1000
+    True
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
