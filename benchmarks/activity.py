@@ -44,7 +44,7 @@ from salesmetrics.period import Period
 from salesmetrics.timeline import timelines
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from metrics import dataset_file, parse_size  # noqa: E402
+from metrics import dataset_file, parse_size
 
 WEEK = Period(datetime.fromisoformat("2026-03-09T00:00:00+01:00"),
               datetime.fromisoformat("2026-03-16T00:00:00+01:00"))
@@ -71,7 +71,7 @@ def cpu(ds: Dataset, fn: Callable[[], Any], repeat: int) -> float:
     """The best CPU time of ``repeat`` runs, each on a dataset holding only its walk."""
     best = float("inf")
     for _ in range(repeat):
-        ds._derived = {k: v for k, v in ds._derived.items()  # noqa: SLF001
+        ds._derived = {k: v for k, v in ds._derived.items()
                        if isinstance(k, tuple) and k[:1] == ("timelines",)}
         gc.collect()
         gc.disable()

@@ -367,7 +367,25 @@ def disagreements(name: str, ours: dict[str, Any], theirs: dict[str, Any]) -> li
 
 # -- the run -----------------------------------------------------------------------
 
+def run_end_to_end(n: int, args: argparse.Namespace) -> None:
+    """``--end-to-end``: the JSON Lines lines only (limits, bytes per message, file → report).
+
+    Needs only the JSON Lines file, so sizes up to 4M run in minutes (the
+    cost per message from 100k to 4M, flat or not).
+    """
+    jsonl_path = dataset_file(n, args.seed, "jsonl")
+    print(f"\n== {n:,} messages (seed {args.seed}; "
+          f"{jsonl_path.stat().st_size / 1e6:.0f} MB JSONL), file → report only ==")
+    limits = loading_limits(n, jsonl_path, args.repeat)
+    week = Period(datetime.fromisoformat(WEEK[0]), datetime.fromisoformat(WEEK[1]))
+    end_to_end(n, jsonl_path, week, args.repeat, limits)
+    print(f"  peak RSS: {peak_rss_mb():,.0f} MB")
+
+
 def run_size(n: int, args: argparse.Namespace, outputs: dict[str, Any]) -> None:
+    if args.end_to_end:
+        run_end_to_end(n, args)
+        return
     json_path = dataset_file(n, args.seed, "json")
     jsonl_path = dataset_file(n, args.seed, "jsonl")
     rep = args.repeat
@@ -471,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas peer")
     parser.add_argument("--load-only", action="store_true",
                         help="only the loading figures (no metrics, no peer)")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="only the JSON Lines lines: limits, bytes per message, file → report")
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     print(f"salesmetrics metrics benchmark: Python {sys.version.split()[0]}, "
