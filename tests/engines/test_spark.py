@@ -12,6 +12,7 @@ import random
 import shutil
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,52 @@ def test_spark_refuses_a_bad_partition_count(spark: Any) -> None:
     rdd = spark.sparkContext.parallelize(['{"section": "teams", "id": "A"}'], 1)
     with pytest.raises(SalesmetricsError, match="partitions"):
         spark_report(rdd, period=EXAMPLE_PERIOD, partitions=0)
+
+
+def test_spark_takes_dataframes_one_per_section(spark: Any) -> None:
+    from pyspark.sql import functions
+
+    from salesmetrics.engines.spark import records_of_frames, spark_report
+
+    data = json.loads(example_path().read_text(encoding="utf-8"))
+    memory = report_json(build_report(load(example_path()), period=EXAMPLE_PERIOD))
+    sc = spark.sparkContext
+    frames = {}
+    for section, body in data.items():
+        rows = ([{"id": cid, **cal} for cid, cal in body.items()] if section == "calendars"
+                else body)
+        if rows:
+            frames[section] = spark.read.json(sc.parallelize([json.dumps(r) for r in rows], 2))
+    report = spark_report(records_of_frames(frames), period=EXAMPLE_PERIOD, partitions=3)
+    assert report_json(report) == memory
+    # a real timestamp column has no offset: written in the session's zone, the same
+    # instants (an instant the report shows, the last activity, shows that zone's offset)
+    frames["messages"] = frames["messages"].withColumn("at", functions.to_timestamp("at"))
+    report = spark_report(records_of_frames(frames), period=EXAMPLE_PERIOD, partitions=3)
+    assert _instants(report_json(report)) == _instants(memory)
+
+
+def _instants(value: Any) -> Any:
+    """A report's JSON with each ``last_activity`` an aware datetime (equal across offsets)."""
+    if isinstance(value, dict):
+        return {k: datetime.fromisoformat(v) if k == "last_activity" and isinstance(v, str)
+                else _instants(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_instants(v) for v in value]
+    return value
+
+
+def test_spark_frames_are_checked(spark: Any) -> None:
+    from salesmetrics import SalesmetricsError
+    from salesmetrics.engines.spark import records_of_frames
+
+    teams = spark.createDataFrame([("A",)], ["id"])
+    with pytest.raises(SalesmetricsError, match=r"frames\['team'\]: unknown section"):
+        records_of_frames({"team": teams})
+    with pytest.raises(SalesmetricsError, match=r"frames\['teams'\]: a Spark DataFrame, not list"):
+        records_of_frames({"teams": [{"id": "A"}]})
+    with pytest.raises(SalesmetricsError, match="frames: give a mapping"):
+        records_of_frames({})
+    tagged = spark.createDataFrame([("A", "teams")], ["id", "section"])
+    with pytest.raises(SalesmetricsError, match="a column is named 'section'"):
+        records_of_frames({"teams": tagged})

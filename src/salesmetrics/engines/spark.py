@@ -24,17 +24,19 @@ a Java runtime; tested on a local Spark session (``local[2]``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from salesmetrics._values import whole_number
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
 from salesmetrics.engines.dask import _cut, _group_partials, _reference_data
-from salesmetrics.load import DEFAULT_MAX_ERRORS, from_dict
+from salesmetrics.errors import SalesmetricsError
+from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
 from salesmetrics.period import Period
 from salesmetrics.report import Report
 
-__all__ = ["spark_report"]
+__all__ = ["records_of_frames", "spark_report"]
 
 
 def spark_report(records: Any, /, *, period: Period, as_of: datetime | None = None,
@@ -79,3 +81,55 @@ def spark_report(records: Any, /, *, period: Period, as_of: datetime | None = No
         cuts.unpersist()
     dataset = from_dict(reference, max_errors=max_errors)
     return finish_report(dataset, merged or part_partials(dataset, plan), plan)
+
+
+def records_of_frames(frames: Mapping[str, Any], /) -> Any:
+    """The records of Spark DataFrames, one per section, as an RDD of JSON Lines texts.
+
+    For the data team whose tables are already DataFrames (a warehouse read,
+    Delta tables): ``{"threads": threads_df, "messages": messages_df, ...}``,
+    each with the section's fields as columns (``calendars`` with an ``id``
+    column; nested fields such as a lead's ``conversions`` as arrays of
+    structs). Each row becomes the JSON text of its record, tagged with its
+    section (Spark's ``to_json``: a null column is an absent field; a
+    timestamp column, which holds no offset, is written with the offset of
+    the session's time zone: the same instants, and the last activity of the
+    report, which shows an instant as given, shows that offset),
+    ready for :func:`spark_report`::
+
+        report = spark_report(records_of_frames({"teams": teams, "threads": threads,
+                                                 "messages": messages}), period=week)
+
+    Raises:
+        SalesmetricsError: ``invalid_value`` at ``frames`` (not a mapping, or
+            empty) or ``frames['name']`` (not a section, not a DataFrame, or a
+            column named ``section``).
+    """
+    if not isinstance(frames, Mapping) or not frames:
+        raise SalesmetricsError("invalid_value", "frames",
+                                "give a mapping of section name -> DataFrame")
+    from pyspark.sql import functions
+
+    texts = []
+    for name, frame in frames.items():
+        where = f"frames[{name!r}]"
+        if name not in SECTIONS:
+            raise SalesmetricsError("invalid_value", where,
+                                    f"unknown section; sections: {', '.join(SECTIONS)}")
+        columns = getattr(frame, "columns", None)
+        if not isinstance(columns, list) or not hasattr(frame, "toJSON"):
+            raise SalesmetricsError("invalid_value", where,
+                                    f"a Spark DataFrame, not {type(frame).__name__}")
+        if "section" in columns:
+            raise SalesmetricsError("invalid_value", where,
+                                    "a column is named 'section': the record's section is "
+                                    "its frame's name")
+        record = functions.to_json(functions.struct(functions.lit(name).alias("section"),
+                                                    *columns))
+        texts.append(frame.select(record).rdd.map(_first))
+    return texts[0].context.union(texts)
+
+
+def _first(row: Any) -> Any:
+    """A one-column row's value."""
+    return row[0]
