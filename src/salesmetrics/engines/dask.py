@@ -25,7 +25,7 @@ import importlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from salesmetrics.period import Period
 from salesmetrics.report import Report
 from salesmetrics.results import require
 
-__all__ = ["dask_report", "records_bag", "run_on_cluster"]
+__all__ = ["dask_report", "frames_bag", "records_bag", "run_on_cluster"]
 
 #: A record of the bag: its section, its place ``(partition, item)`` and its body
 #: (a dict, or the JSON text of a line, parsed where the record is loaded).
@@ -273,3 +273,74 @@ def run_on_cluster(records: Any, /, *, workers: int | None = None,
                       processes=True, dashboard_address=":0") as cluster, Client(cluster):
         return dask_report(records, **options)
 
+
+
+def frames_bag(frames: Mapping[str, Any], /, *, calendars: Mapping[str, Any] | None = None,
+               naive_timezone: str | tzinfo | None = None) -> Any:
+    """A ``dask.bag`` of the records of Dask DataFrames, one per section, for :func:`dask_report`.
+
+    ``frames`` maps a section to a ``dask.dataframe.DataFrame`` (or a pandas
+    one) with the case format's columns; each partition's rows become records
+    on the worker that holds it, read as :func:`~salesmetrics.load.from_frames`
+    reads a frame's cells (``NaN``, ``NaT``, ``None`` and ``pandas.NA`` are
+    missing fields, tz-aware timestamps are instants, naive ones need
+    ``naive_timezone``). A lead's conversions are its ``conversions`` column
+    (lists of records), a smart list's members its ``customers`` column (a
+    list, or ``;``-separated text): Dask turns object columns into text
+    unless ``dask.config.set({"dataframe.convert-string": False})`` is in
+    force when the frame is made, and such a text is refused at its record.
+    The calendars are given as the case format's mapping::
+
+        report = dask_report(frames_bag({"teams": teams, "threads": threads,
+                                         "messages": messages}, calendars=cals),
+                             period=week)
+
+    Raises:
+        SalesmetricsError: ``invalid_value`` at ``frames`` (not a mapping) or
+            ``frames['name']`` (not a section, not a DataFrame, a column named
+            ``section``); ``invalid_option`` at ``naive_timezone``.
+        ModuleNotFoundError: dask is not installed.
+    """
+    require("dask", "dask")
+    from salesmetrics.load._sql import zone_of
+
+    zone = zone_of(naive_timezone)
+    if not isinstance(frames, Mapping):
+        raise SalesmetricsError("invalid_value", "frames",
+                                "give a mapping of section name -> DataFrame")
+    if calendars is not None and not isinstance(calendars, Mapping):
+        raise SalesmetricsError("invalid_value", "calendars",
+                                "the calendars are a mapping: id -> definition")
+    dask, db = _dask()
+    pieces = []
+    if calendars:
+        pieces.append(dask.delayed([{"section": "calendars", "id": cid,
+                                     **(body if isinstance(body, Mapping) else {"": body})}
+                                    for cid, body in calendars.items()]))
+    for name, frame in frames.items():
+        where = f"frames[{name!r}]"
+        if name not in SECTIONS or name == "calendars":
+            raise SalesmetricsError("invalid_value", where, "unknown section; sections: "
+                                    f"{', '.join(s for s in SECTIONS if s != 'calendars')} "
+                                    "(the calendars: calendars=)")
+        columns = getattr(frame, "columns", None)
+        if columns is None or not hasattr(frame, "iloc"):
+            raise SalesmetricsError("invalid_value", where,
+                                    f"a Dask or pandas DataFrame, not {type(frame).__name__}")
+        if "section" in [str(c) for c in columns]:
+            raise SalesmetricsError("invalid_value", where, "a column is named 'section': "
+                                    "the record's section is its frame's name")
+        parts = frame.to_delayed() if hasattr(frame, "to_delayed") else [dask.delayed(frame)]
+        pieces.extend(dask.delayed(_frame_records, pure=True)(part, name, zone)
+                      for part in parts)
+    return db.from_delayed(pieces) if pieces else db.from_sequence([], npartitions=1)
+
+
+def _frame_records(frame: Any, name: str, zone: tzinfo | None) -> list[dict[str, Any]]:
+    """The records of one pandas partition of section ``name`` (cells as ``from_frames`` reads them)."""
+    from salesmetrics.load._csv import CSV_SECTIONS, _kinds
+    from salesmetrics.load._frames import frame_rows
+    from salesmetrics.load._sql import record
+
+    kinds = _kinds(name) if name in CSV_SECTIONS else {}
+    return [{"section": name, **record(row, kinds, zone)} for row in frame_rows(frame, name)]
