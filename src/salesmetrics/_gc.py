@@ -42,10 +42,13 @@ def _promote_young() -> None:
     Resumed as it was, the collector's next young collection would walk
     every object the paused block made (at a million messages, 0.9 s after
     a load and 3.8 s inside the report); they live as long as the dataset,
-    so they go where long-lived objects go. Cyclic garbage among them is
-    found by the next full collection, as for any long-lived object. When
-    the program froze objects of its own (``gc.freeze``), nothing is moved:
-    thawing them would undo its freeze.
+    so they go where long-lived objects go. The library's objects hold no
+    reference cycles (a calendar's compiled clock refers back to it weakly),
+    so reference counting frees them when the dataset goes; the program's
+    own young objects (at most the collector's young thresholds: a few
+    thousand) move with them, and those among them that are cyclic garbage
+    wait for the next full collection. When the program froze objects of its
+    own (``gc.freeze``), nothing is moved: thawing them would undo its freeze.
 
     >>> import gc
     >>> gc.collect() >= 0

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 from zoneinfo import ZoneInfo
@@ -135,7 +136,21 @@ class Calendar:
         object.__setattr__(self, "_special_map", {s.date: s.ranges for s in self.special})
         always = self.week.is_always_open and not (self.holidays or self.closed or self.special)
         object.__setattr__(self, "_always", always)
-        object.__setattr__(self, "_compiled", Compiled(ZoneInfo(self.timezone), self.ranges_on))
+        # the compiled clock asks the calendar for a day's ranges through a weak
+        # reference: no cycle, so a dropped calendar is freed at once (reference
+        # counting), not at the next full collection
+        ranges_on = weakref.WeakMethod(self.ranges_on)
+        object.__setattr__(self, "_compiled", Compiled(ZoneInfo(self.timezone),
+                                                       lambda day: _alive(ranges_on)(day)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The given fields (what pickling and copying keep); the rest is remade from them."""
+        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self.__attrs_post_init__()
 
     # -- construction ----------------------------------------------------------
 
@@ -452,3 +467,10 @@ _ALWAYS_OPEN = Calendar("UTC", Week.every_day(("00:00", "24:00")))
 def calendars_by_id(data: Mapping[str, object], path: str = "calendars") -> dict[str, Calendar]:
     """Calendars from the case format's ``calendars`` section (id → object)."""
     return {cid: Calendar.from_dict(raw, path=f"{path}.{cid}") for cid, raw in data.items()}
+
+
+def _alive(ref: weakref.WeakMethod[Any]) -> Any:
+    """The method a weak reference holds (its calendar owns the clock that asks: alive)."""
+    method = ref()
+    assert method is not None, "a compiled clock outlived its calendar"
+    return method
