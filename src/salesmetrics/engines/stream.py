@@ -2,20 +2,23 @@
 
 A first pass reads the records one at a time, in any order: it refuses the
 lines that hold no record (``line 7``), keeps the small reference sections
-(calendars, teams, users, smart lists) in memory, puts the customers of a
-JSON Lines file in a store on disk (validated in batches as they come: they
-grow with the data, one a thread or so) and writes every other record to the
-temporary file of its part (threads, messages and events by thread; leads by
-lead; activities by their lead, else their user; sessions by user; see
+(calendars, teams, users, smart lists) in memory, puts the customers (of a
+JSON Lines file or of a CSV folder's ``customers.csv``) in a store on disk
+(validated in batches as they come: they grow with the data, one a thread or
+so) and writes every other record to the temporary file of its part
+(threads, messages and events by thread; leads by lead; activities by their
+lead, else their user; sessions by user; see
 :mod:`salesmetrics.engines._split`), noting the customers it refers to. It
 also checks that the optional ids of messages, events, sessions, activities
-and customers are unique across parts. Then each part is loaded with the
-reference data and the customers it refers to (and those of the smart
-lists), validated as the in-memory loaders validate it, turned into partial
-aggregates and dropped; the partials (tallies only: the report shows no
-drill-down rows) are merged as they come and finished. Memory is a part (one
-per 4 MiB of input by default) and the merged tallies. A CSV folder's
-``customers.csv`` is read whole by every part.
+and customers are unique across parts. Then the reference data (calendars,
+teams, users, smart lists and the smart lists' customers) is loaded and
+validated once. Each part is read with the customers it refers to (those of
+the smart lists aside), validated against the reference's ids as the
+in-memory loaders validate (the same rules, the same messages), built on the
+reference's objects, turned into partial aggregates and dropped; the
+partials (tallies only: the report shows no drill-down rows) are merged as
+they come and finished. Memory is a part (one per 4 MiB of input by
+default), the reference data and the merged tallies.
 
 Errors name the file and the line, then the record and the field as the
 in-memory loaders do (the index is the record's place in its section of the
@@ -23,8 +26,15 @@ whole input, as for ``load``): ``big.jsonl:1234: messages[1180].at: naive
 instant, add an offset``; in a CSV folder ``messages.csv:12: messages[10].at:
 …`` (the line where the row starts). The first pass reports the lines that
 hold no record and duplicate ids; record errors are reported by the first
-part that has any (those of the other parts are not looked for). There is no
-lenient mode.
+part that has any (those of the other parts are not looked for).
+
+Lenient loading (``strict=False``) skips what ``load(path, strict=False)``
+skips and reports it in the same :class:`~salesmetrics.load.LoadReport`, in
+the same order, each entry with its file and line: the lenient loader's
+steps (:func:`~salesmetrics.load.from_dict_lenient`) run over the reference
+data, then over each part with the ids the reference lost and the cascade
+level at which each went, so that a part skips, level by level, the records
+that reference a skipped record wherever it was.
 
 The temporary files live in a :class:`tempfile.TemporaryDirectory`, removed
 on success, on error and on Ctrl-C.
@@ -41,6 +51,16 @@ on success, on error and on Ctrl-C.
 >>> streamed = stream_report(path, period=EXAMPLE_PERIOD, partitions=3)
 >>> streamed == build_report(load(example_path()), period=EXAMPLE_PERIOD)
 True
+
+Lenient, on a file with a line that holds no record:
+
+>>> with open(path, "a", encoding="utf-8") as fh:
+...     _ = fh.write("{oops\\n")
+>>> streamed, skipped = stream_report(path, period=EXAMPLE_PERIOD, strict=False)
+>>> skipped.skipped == load(path, strict=False)[1].skipped
+True
+>>> [(s.path, s.code) for s in skipped.skipped], skipped.places
+([('line 3670', 'invalid_value')], (('example.jsonl', 3670),))
 """
 
 from __future__ import annotations
@@ -190,6 +210,8 @@ class Split:
         self.dups: dict[int, list[tuple[str, int, int, str]]] = {}
         self._cached: tuple[int, tuple[list[tuple[str, int, int]],
                                        dict[str, list[tuple[int, int]]]]] | None = None
+        self._levels: tuple[dict[int, set[tuple[str, str]]],
+                            dict[int, set[tuple[str, str]]]] = ({}, {})
 
     # -- where an error is --------------------------------------------------------
 
@@ -305,11 +327,13 @@ class Split:
 
     # -- the parts -----------------------------------------------------------------
 
-    def _part_data(self, i: int) -> tuple[dict[str, Any], list[SalesmetricsError], int | None]:
+    def _part_data(self, i: int) -> tuple[dict[str, Any], list[SalesmetricsError], int | None,
+                                          set[str]]:
         """A part's records as the loader reads them, with the customers they refer to.
 
-        The customers of the smart lists are the reference's; lenient loading
-        takes the customers aside (their errors are the store's).
+        Also returned: the ids of those customers. The customers of the smart
+        lists are the reference's; lenient loading takes the customers aside
+        (their errors are the store's).
         """
         assert self.customers is not None
         with open(self.root / f"part{i}.cust", encoding="utf-8") as fh:
@@ -325,8 +349,7 @@ class Split:
             more, more_height = self.customer_records(wanted)
             data["customers"] = more
             height = _higher(height, more_height)
-        data[_WANTED] = wanted
-        return data, pre, height
+        return data, pre, height, wanted
 
     def load_part(self, i: int) -> Dataset:
         """Part ``i`` built on the reference data, validated as the in-memory loaders validate.
@@ -334,8 +357,7 @@ class Split:
         Raises:
             DatasetError: strict loading, the part's located errors.
         """
-        data, pre, height = self._part_data(i)
-        wanted = data.pop(_WANTED)
+        data, pre, height, wanted = self._part_data(i)
         if not self.strict:
             data = self._settle_part(i, data, pre, wanted)
             pre = []
@@ -343,14 +365,10 @@ class Split:
             data["customers"] = more
             height = _higher(height, more_height)
         try:
-            part = finish(data, pre, max_errors=self.max_errors, height=height,
-                          known=self.known)
+            return finish(data, pre, max_errors=self.max_errors, height=height,
+                          known=self.known, base=self.reference)
         except SalesmetricsError as exc:
             self.fail(exc, i)
-        ref = self.reference
-        return part.replace(calendars=ref.calendars, teams=ref.teams, users=ref.users,
-                            customers=(*ref.customers, *part.customers),
-                            smart_lists=ref.smart_lists)
 
     def parts(self) -> Iterator[Dataset]:
         """Each part, built on the reference data and validated, one at a time.
@@ -401,9 +419,11 @@ class Split:
         for section, rid in settle.work.defined():
             self.defined[section].add(rid)
         known = {"customers": customers.defined(customers.of_smart_lists)}
+        self.defined["customers"] = known["customers"]
         settle.round(known)
         settle.cascade(_CASCADE, _levels(customers.gone))
         self.gone = {**settle.went, **customers.gone}
+        self._levels = (_levels(self.early), _levels(self.gone))
         return settle.work.data()
 
     def _settle_part(self, i: int, data: dict[str, Any], pre: Sequence[SalesmetricsError],
@@ -412,16 +432,15 @@ class Split:
         assert self.customers is not None
         settle = _Settle(self, i, data)
         settle.read(pre)
-        settle.cascade(_EARLY, _levels(self.early))
-        known = {**self.defined, "customers": self.customers.defined(
-            wanted | self.customers.of_smart_lists)}
+        early, gone = self._levels
+        settle.cascade(_EARLY, early)
+        known = {**self.defined,
+                 "customers": self.defined["customers"] | self.customers.defined(wanted)}
         settle.round(known, dups=self.dups.get(i, []))
-        settle.cascade(_CASCADE, _levels(self.gone))
+        settle.cascade(_CASCADE, gone)
         return settle.work.data()
 
 
-#: The key of a part's customers in its data while it is read (a name no section has).
-_WANTED = " wanted"
 _CHILD_TABLES = ("conversions", "calendar_history")
 
 
@@ -525,8 +544,9 @@ class _Settle:
             self.s.skip((_ROUND, *place, seq), path, err.code, err.message, file=file,
                         line=line, named=self._named(key, where))
             targets.append((key, where))
+        positions = self._positions({section for section, _, _, _ in dups})
         for section, g, line, rid in dups:
-            at = self._position(section, g)
+            at = positions.get((section, g))
             if at is None:
                 continue  # left out by a reading error: the validator never saw it
             self.s.skip((_ROUND, _RANK[section], g, _LAST), f"{section}[{g}].id",
@@ -535,14 +555,13 @@ class _Settle:
             targets.append((section, at))
         self._drop(targets)
 
-    def _position(self, section: str, g: int) -> int | None:
-        """The current position in ``work`` of the part's record of input index ``g``."""
-        assert self.part is not None
-        local = [x for x, _ in self.s._index(self.part)[1][section]].index(g)
-        for pos, (orig, _) in enumerate(self.work.lists.get(section, ())):
-            if orig == local:
-                return pos
-        return None
+    def _positions(self, sections: Collection[str]) -> dict[tuple[str, int], int]:
+        """``(section, input index) -> position in work`` of the part's records in play."""
+        if self.part is None or not sections:
+            return {}
+        placed = self.s._index(self.part)[1]
+        return {(section, placed[section][orig][0]): pos for section in sections
+                for pos, (orig, _) in enumerate(self.work.lists.get(section, ()))}
 
 
 class _Writers:

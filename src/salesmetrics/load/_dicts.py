@@ -227,6 +227,7 @@ def build(
     limits: Limits = DEFAULT_LIMITS,
     height: int | None = None,
     known: Mapping[str, Collection[str]] | None = None,
+    base: Dataset | None = None,
 ) -> Dataset:
     """:func:`from_dict`, told by a loader how deep ``data`` can be at most (private).
 
@@ -238,7 +239,18 @@ def build(
     ``known``: section -> ids defined outside ``data`` (reference data already
     loaded, as the stream engine's parts have it): references to them are
     valid, exactly as if their records were in ``data``; errors are named as
-    without it. The dataset built holds ``data``'s records only.
+    without it. ``base``: records already validated (that reference data) that
+    the dataset built holds before ``data``'s, section by section; give its
+    ids in ``known``.
+
+    >>> ref = build({"teams": [{"id": "A"}]})
+    >>> part = build({"threads": [{"id": "t", "team": "A"}]}, known={"teams": {"A"}}, base=ref)
+    >>> part.teams == ref.teams, len(part.threads)
+    (True, 1)
+    >>> build({"threads": [{"id": "t", "team": "B"}]}, known={"teams": {"A"}}, base=ref)
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.DatasetError: threads[0].team: unknown team 'B'
     """
     errors = _Collector(max_errors)
     if not isinstance(data, Mapping):
@@ -248,7 +260,7 @@ def build(
     with paused_gc():
         ids = _collect_ids(data)
         for section, more in (known or {}).items():
-            ids[section] = ids.get(section, set()) | set(more)
+            ids[section] = ids.get(section, set()).union(more)
         memo = Shared(ids)
         # built first, reporting nothing; any section it cannot vouch for is checked below
         fast = _fast_sections(data, memo) if total <= limits.max_records else {}
@@ -272,6 +284,10 @@ def build(
                 got = _load_section(data.get(section), section, path, memo, errors)
             built[section] = got
         errors.raise_if_any()
+        if base is not None:
+            calendars = {**base.calendars, **calendars}
+            built = {section: [*getattr(base, section), *records]
+                     for section, records in built.items()}
         return Dataset(calendars=calendars, **built)
 
 
