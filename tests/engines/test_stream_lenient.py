@@ -255,3 +255,24 @@ def test_csv_customers_errors_name_their_line_in_customers_csv(tmp_path: Path) -
         # the header is line 1; (the first pass stops at the customers' errors)
         first = memory.value.errors[0]  # type: ignore[attr-defined]
         assert str(e.value.errors[0]) == f"customers.csv:42: {first}"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("partitions", [1, 3])
+def test_csv_reading_errors_skip_their_rows_first_in_reference_and_parts(
+        tmp_path: Path, partitions: int) -> None:
+    # rows with a cell too many are left out before validation, with the records
+    # that reference them (a team's users, a customer's threads), in any part
+    folder = tmp_path / "csv"
+    dump_csv_dir(EXAMPLE, folder)
+    for name, line in (("teams.csv", "Z9,Zed,,,,extra,cells"), ("users.csv", "u-new,A,B,C,Z9"),
+                       ("conversions.csv", "nolead,order,2026-03-02T09:00:00+01:00"),
+                       ("customers.csv", "c-extra,person,brand,too,many"),
+                       ("threads.csv", "t-new,c-extra,Z9,")):
+        with open(folder / name, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    memory, streamed = _both(folder, partitions)
+    assert [s.path for s in memory.skipped] == [
+        "customers[250]", "teams[3]", "conversions[56].lead", "users[8].team",
+        "threads[250].customer", "threads[250].team"]
+    at = [s.path for s in streamed.skipped].index("customers[250]")
+    assert streamed.places[at] == ("customers.csv", 252)  # the header is line 1
