@@ -32,7 +32,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -51,6 +51,9 @@ from salesmetrics.results import (
     write_xlsx_sheets,
 )
 from salesmetrics.rules import PROFILES
+
+if TYPE_CHECKING:
+    from salesmetrics.load import LoadReport
 
 __all__ = [
     "EXIT_NO_DATA",
@@ -1053,12 +1056,31 @@ def _load(args: argparse.Namespace) -> tuple[Dataset, str]:
     if not args.lenient:
         return load(path), source
     dataset, skipped = load(path, strict=False)
-    for s in skipped.skipped:
-        print(f"salesmetrics report: skipped {s.path}: {s.code}: {s.message}", file=sys.stderr)
+    print_skipped(skipped)
+    return dataset, source
+
+
+def print_skipped(skipped: LoadReport) -> None:
+    """``--lenient``: each skipped entry on stderr (where it is, when known), then how many records.
+
+    >>> from salesmetrics.load import LoadReport, Skipped
+    >>> import contextlib, io
+    >>> err = io.StringIO()
+    >>> with contextlib.redirect_stderr(err):
+    ...     print_skipped(LoadReport((Skipped("teams[1].id", "duplicate_id", "used twice"),),
+    ...                              places=(("big.jsonl", 2),)))
+    >>> print(err.getvalue(), end="")
+    salesmetrics report: skipped big.jsonl:2: teams[1].id: duplicate_id: used twice
+    salesmetrics report: 1 record(s) skipped, the report counts the rest
+    """
+    places = skipped.places or ((None, None),) * len(skipped.skipped)
+    for s, (file, line) in zip(skipped.skipped, places, strict=True):
+        where = "" if file is None else f"{file}:{line}: " if line is not None else f"{file}: "
+        print(f"salesmetrics report: skipped {where}{s.path}: {s.code}: {s.message}",
+              file=sys.stderr)
     if skipped.skipped:
         print(f"salesmetrics report: {len(skipped.records)} record(s) skipped, "
               "the report counts the rest", file=sys.stderr)
-    return dataset, source
 
 
 def _period(args: argparse.Namespace) -> Period:

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from salesmetrics._time import parse_instant
 from salesmetrics.errors import SalesmetricsError
-from salesmetrics.report import _fail, _period, check_arguments, write_report
+from salesmetrics.report import _fail, _period, check_arguments, print_skipped, write_report
 from salesmetrics.results import require
 
 __all__ = ["run"]
@@ -26,15 +26,20 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     refused = check_arguments(args)
     if refused is not None:
         return refused
-    if args.example or args.lenient or args.profiles:
-        flag = "--example" if args.example else "--lenient" if args.lenient else "--profiles"
-        return _fail(f"{flag} needs --engine memory")
+    if args.example or args.profiles:
+        return _fail(f"{'--example' if args.example else '--profiles'} needs --engine memory")
+    if args.lenient and args.engine != "stream":
+        return _fail("--lenient needs --engine memory or stream")
     try:
         period = _period(args)
         as_of = parse_instant(args.as_of, "--as-of") if args.as_of else None
         options: dict[str, Any] = {"period": period, "as_of": as_of, "by": args.by,
                                    "compare": args.compare}
-        if args.engine == "stream":
+        if args.engine == "stream" and args.lenient:
+            report, skipped = stream.stream_report(args.file, partitions=args.partitions,
+                                                   strict=False, **options)
+            print_skipped(skipped)
+        elif args.engine == "stream":
             report = stream.stream_report(args.file, partitions=args.partitions, **options)
         else:
             from salesmetrics.engines.dask import records_bag, run_on_cluster

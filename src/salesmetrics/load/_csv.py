@@ -43,6 +43,7 @@ import csv
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -174,18 +175,31 @@ def _read_rows(path: Path, errors: list[SalesmetricsError], name: str) -> list[d
                 errors.append(SalesmetricsError(
                     "invalid_value", join_path(name, i),
                     f"{path.name}: row has {len(row)} cells, the header {len(header)}"))
-            rec: dict[str, Any] = {}
-            for col, value in zip(header, row, strict=False):
-                if not col:
-                    continue
-                kind = kinds.get(col)
-                if value == "":
-                    if kind == "refs":
-                        rec[col] = []
-                    continue
-                rec[col] = _cell(value, kind)
-            rows.append(rec)
+            rows.append(_row_record(header, row, kinds))
     return rows
+
+
+def row_record(header: list[str], row: list[str], section: str) -> dict[str, Any]:
+    """One data row of ``<section>.csv`` as the record the loader reads (``header`` checked).
+
+    >>> row_record(["id", "account_type"], ["c1", ""], "customers")
+    {'id': 'c1'}
+    """
+    return _row_record(header, row, _kinds(section) if section in _FIELDS else {})
+
+
+def _row_record(header: list[str], row: list[str], kinds: Mapping[str, str]) -> dict[str, Any]:
+    rec: dict[str, Any] = {}
+    for col, value in zip(header, row, strict=False):
+        if not col:
+            continue
+        kind = kinds.get(col)
+        if value == "":
+            if kind == "refs":
+                rec[col] = []
+            continue
+        rec[col] = _cell(value, kind)
+    return rec
 
 
 def read_csv_dir(folder: str | os.PathLike[str]) -> tuple[dict[str, Any], list[SalesmetricsError]]:

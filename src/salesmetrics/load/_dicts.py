@@ -226,6 +226,8 @@ def build(
     path: str = "",
     limits: Limits = DEFAULT_LIMITS,
     height: int | None = None,
+    known: Mapping[str, Collection[str]] | None = None,
+    base: Dataset | None = None,
 ) -> Dataset:
     """:func:`from_dict`, told by a loader how deep ``data`` can be at most (private).
 
@@ -233,6 +235,22 @@ def build(
     their records 3, ...) that the loader proved from the text (a JSON Lines
     line with ``b`` brackets gives at most ``b + 2``); within the limit, the
     depth walk is not needed.
+
+    ``known``: section -> ids defined outside ``data`` (reference data already
+    loaded, as the stream engine's parts have it): references to them are
+    valid, exactly as if their records were in ``data``; errors are named as
+    without it. ``base``: records already validated (that reference data) that
+    the dataset built holds before ``data``'s, section by section; give its
+    ids in ``known``.
+
+    >>> ref = build({"teams": [{"id": "A"}]})
+    >>> part = build({"threads": [{"id": "t", "team": "A"}]}, known={"teams": {"A"}}, base=ref)
+    >>> part.teams == ref.teams, len(part.threads)
+    (True, 1)
+    >>> build({"threads": [{"id": "t", "team": "B"}]}, known={"teams": {"A"}}, base=ref)
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.DatasetError: threads[0].team: unknown team 'B'
     """
     errors = _Collector(max_errors)
     if not isinstance(data, Mapping):
@@ -240,7 +258,10 @@ def build(
         errors.raise_if_any()
     total = sum(len(v) for v in data.values() if isinstance(v, list | Mapping))
     with paused_gc():
-        memo = Shared(_collect_ids(data))
+        ids = _collect_ids(data)
+        for section, more in (known or {}).items():
+            ids[section] = ids.get(section, set()).union(more)
+        memo = Shared(ids)
         # built first, reporting nothing; any section it cannot vouch for is checked below
         fast = _fast_sections(data, memo) if total <= limits.max_records else {}
         if (height is None or height > limits.max_depth) and total <= limits.max_records:
@@ -263,6 +284,10 @@ def build(
                 got = _load_section(data.get(section), section, path, memo, errors)
             built[section] = got
         errors.raise_if_any()
+        if base is not None:
+            calendars = {**base.calendars, **calendars}
+            built = {section: [*getattr(base, section), *records]
+                     for section, records in built.items()}
         return Dataset(calendars=calendars, **built)
 
 

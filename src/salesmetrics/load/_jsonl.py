@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import IO, Any
 
 from salesmetrics._gc import paused_gc
@@ -173,18 +173,23 @@ def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Datas
 
 
 def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
-           max_errors: int, height: int | None = None) -> Dataset:
+           max_errors: int, height: int | None = None,
+           known: Mapping[str, Collection[str]] | None = None,
+           base: Dataset | None = None) -> Dataset:
     """Validate ``data`` with :func:`from_dict`, raising ``errors`` found before it too.
 
-    ``height``: a bound on the nesting of ``data`` (see :func:`read_lines`).
+    ``height``: a bound on the nesting of ``data`` (see :func:`read_lines`);
+    ``known``, ``base``: ids defined outside ``data``, records it is added to
+    (see ``build``).
     """
     limit = max(1, whole_number(max_errors, "max_errors", minimum=None))
     if not errors:
-        return build(data, max_errors=limit, height=height)
+        return build(data, max_errors=limit, height=height, known=known, base=base)
     if len(errors) >= limit:
         raise DatasetError(errors[:limit])
     try:
-        build(data, max_errors=limit - len(errors), height=height)
+        build(data, max_errors=limit - len(errors), height=height, known=known,
+              base=base)
     except DatasetError as exc:
         raise DatasetError([*errors, *exc.errors]) from None
     except SalesmetricsError as exc:

@@ -81,6 +81,9 @@ class LoadReport:
     #: The record each skipped entry names, where its path alone cannot tell
     #: (a calendar id may hold dots: ``calendars.a.b.timezone``); None: read the path.
     named: tuple[str | None, ...] = attrs.field(default=(), repr=False, eq=False)
+    #: Where each skipped entry is in the input, ``(file, line)`` (the line None when
+    #: not known), when the loader knows it (the stream engine); empty otherwise.
+    places: tuple[tuple[str, int | None], ...] = attrs.field(default=(), repr=False, eq=False)
 
     @property
     def records(self) -> tuple[str, ...]:
@@ -171,15 +174,25 @@ class _Work:
                            if isinstance(rec, Mapping) and isinstance(rec.get("id"), str))
         return out
 
-    def cascade(self, gone: set[tuple[str, str]]) -> list[Skipped]:
+    def cascade(self, gone: set[tuple[str, str]], *,
+                later: Mapping[int, set[tuple[str, str]]] | None = None,
+                keys: list[tuple[int, int, int, int]] | None = None,
+                went: dict[tuple[str, str], int] | None = None) -> list[Skipped]:
         """Skip, transitively and in one pass, the records that reference an id in ``gone``.
 
         The validator would find them one level per round (a chain of 6,000
         team parents took 6,000 rounds); here each record is visited once.
         Each is reported as the validator reports it: ``unknown_reference``
         at the referencing field.
+
+        For a part of a dataset (the stream engine): ``later`` holds ids that
+        records outside it lose at each level (1, 2, ...: as if they were
+        here); ``keys`` gets each entry's ``(level, section rank, position in
+        the input, field rank)``, the order it is reported in; ``went`` gets
+        the level at which each id of these records goes (0: in ``gone``).
         """
-        if not gone:
+        later = later or {}
+        if not gone and not later:
             return []
         count: dict[tuple[str, str], int] = {}
         # (section, id) -> the places naming it: (section rank, position, field rank, path)
@@ -207,25 +220,33 @@ class _Work:
                                     (rank, pos, f, join_path(where, j)))
         skipped: list[Skipped] = []
         removed: set[tuple[int, int]] = set()
-        level = gone
-        while level:  # one level per validator round, reported in the validator's order
+        level = gone | later.get(0, set())
+        if went is not None:
+            went.update(dict.fromkeys(gone, 0))
+        depth, last = 0, max(later, default=0)
+        while level or depth < last:  # one level per validator round, in the validator's order
+            depth += 1
             hits: dict[tuple[int, int, int, str], str] = {}
             for target, value in level:
                 for place in refs.get((target, value), ()):
                     if place[:2] not in removed:
                         hits[place] = f"unknown {_SINGULAR[target]} {value!r}"
-            level = set()
+            level = set(later.get(depth, ()))
             for place in sorted(hits):
                 skipped.append(Skipped(place[3], "unknown_reference", hits[place]))
+                section = _SECTION_AT[place[0]]
+                if keys is not None:
+                    keys.append((depth, place[0], self.lists[section][place[1]][0], place[2]))
                 if place[:2] in removed:
                     continue
                 removed.add(place[:2])
-                section = _SECTION_AT[place[0]]
                 rid = self.lists[section][place[1]][1].get("id")
                 if isinstance(rid, str):
                     count[(section, rid)] -= 1
                     if count[(section, rid)] == 0:
                         level.add((section, rid))
+                        if went is not None:
+                            went[(section, rid)] = depth
         self.drop((_SECTION_AT[rank], pos) for rank, pos in removed)
         return skipped
 
