@@ -216,6 +216,10 @@ class Contact:
         """A sentence saying how it closed (or why it is still open), for its own team."""
         return self.verdict(self.team)[2]
 
+    def answered_for(self, team: str) -> bool:
+        """Whether a human reply from ``team`` closed it (:meth:`verdict`'s ``answered``)."""
+        return isinstance(self.closed_by, Message) and self.answered_by == team
+
     def verdict(self, team: str) -> tuple[str, bool, str]:
         """``(outcome, answered, why)`` of the contact counted for ``team``.
 
@@ -230,7 +234,7 @@ class Contact:
             else ""
         if isinstance(self.closed_by, Message):
             reply = f"human reply {item_ref(self.closed_by)} by team {self.answered_by}"
-            if self.answered_by == team:
+            if self.answered_for(team):
                 return ANSWERED, True, reply
             return ANSWERED_BY_OTHER, False, f"{reply}, not the contact's team {team}{moved}"
         if self.outcome == PROCESSED and self.closed_by is not None:
