@@ -320,12 +320,11 @@ class _ContactBuilder:
     def freeze(self, thread: str, holder: str, outcome: str,
                closed_by: Message | ThreadEvent | None = None,
                answered_by: str | None = None, closer: str | None = None) -> Contact:
-        return Contact(
-            thread=thread, opened_at=self.first.at, opened_by=self.first, team=self.team,
-            messages=self.messages, transfers=tuple(self.transfers), holder_at_close=holder,
-            outcome=outcome, closed_at=None if closed_by is None else closed_by.at,
-            closed_by=closed_by, answered_by=answered_by, closer=closer,
-        )
+        # positional, in Contact's field order (no keyword matching per contact)
+        return Contact(thread, self.first.at, self.first, self.team, self.messages,
+                       tuple(self.transfers), holder, outcome,
+                       None if closed_by is None else closed_by.at, closed_by, answered_by,
+                       closer)
 
 
 _CLOSING = (Status.ANSWERED, Status.RESOLVED)
@@ -361,13 +360,20 @@ class _Walked:
 
 
 def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us: int | None,
-                 gap_seconds: float, message_team: MessageTeam) -> _Walked:
-    """The walk of one thread: instants compared as integers (:func:`epoch_us`)."""
+                 gap_seconds: float, message_team: MessageTeam,
+                 us: list[int] | None = None, ev_us: list[int] | None = None) -> _Walked:
+    """The walk of one thread: instants compared as integers (:func:`epoch_us`).
+
+    ``us`` and ``ev_us``: its messages' and events' instants when the caller
+    converted every thread's at once (:func:`_walk`).
+    """
     info = dataset.threads_by_id[thread]
     msgs = dataset.messages_by_thread.get(thread, ())
     events = dataset.events_by_thread.get(thread, ())
-    us = epochs_us([m.at for m in msgs])
-    ev_us = epochs_us([e.at for e in events]) if events else []
+    if us is None:
+        us = epochs_us([m.at for m in msgs])
+    if ev_us is None:
+        ev_us = epochs_us([e.at for e in events]) if events else []
     if as_of_us is not None:
         keep = [i for i, u in enumerate(us) if u <= as_of_us]
         if len(keep) < len(us):
@@ -380,9 +386,8 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
     # starts one; (u - prev) / 10**6 is timedelta.total_seconds() exactly
     starts = [0]
     starts.extend(i for i in range(1, len(us)) if (us[i] - us[i - 1]) / 1_000_000 >= gap_seconds)
-    conv_of: list[int] = []
-    for ci, (a, b) in enumerate(zip(starts, [*starts[1:], len(us)], strict=True)):
-        conv_of.extend([ci] * (b - a))
+    n_convs = len(starts) if msgs else 0
+    next_start = 0  # the position of the next conversation's first message (-1: none)
 
     # (kind, position) in walk order: messages alone are already in it
     order: Iterable[tuple[int, int]] = zip(repeat(0), range(len(msgs)))
@@ -409,9 +414,10 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
             walked = pos + 1
             resolved_after_last = None
             team = None  # the message's team, read where the walk needs it
-            if conv_of[pos] == len(convs):
+            if pos == next_start:
                 team = _team_of(m, holder, users, message_team)
                 convs.append(_ConvBuilder(team, holder, m.at, pos))
+                next_start = starts[len(convs)] if len(convs) < n_convs else -1
             conv = convs[-1]
             if m.direction is Direction.IN:
                 if conv.first_inbound is None:
@@ -423,12 +429,14 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
             else:
                 if team is None:
                     team = _team_of(m, holder, users, message_team)
-                if conv.first_outbound is None:
-                    conv.first_outbound = Reply(m, team)
+                first_outbound = conv.first_outbound
+                if first_outbound is None:
+                    first_outbound = conv.first_outbound = Reply(m, team)
                 if m.sender is not Sender.USER:  # outbound: human exactly when sent by a user
                     continue
-                if conv.first_reply is None:
-                    conv.first_reply = Reply(m, team)
+                if conv.first_reply is None:  # the same Reply when it is the first outbound
+                    conv.first_reply = first_outbound if first_outbound.message is m \
+                        else Reply(m, team)
                 if open_contact is not None:
                     outcome = ANSWERED if team == open_contact.team else ANSWERED_BY_OTHER
                     contacts.append(open_contact.freeze(thread, holder, outcome, m, team, m.user))
@@ -500,6 +508,9 @@ class WalkIndex:
 
     Columns, not records: parallel tuples of objects and arrays of 64-bit
     integers (8 bytes an instant), in the conversations' start order.
+    ``message_us`` holds every thread's visible message instants, thread
+    after thread, in one array: a conversation's messages are
+    ``message_us[offsets[i]:offsets[i] + len(conversations[i].messages)]``.
     """
 
     starts: Sequence[int]
@@ -507,8 +518,8 @@ class WalkIndex:
     conversation_timelines: tuple[Timeline, ...]
     lasts: Sequence[int]
     thread_firsts: Sequence[int]
-    message_us: tuple[Sequence[int], ...]  # each conversation's thread's message instants
-    offsets: Sequence[int]  # where the conversation's messages start in them
+    message_us: Sequence[int]  # every thread's message instants, thread after thread
+    offsets: Sequence[int]  # where each conversation's messages start in them
     by_last: Sequence[int]  # positions in start order, sorted by last instant
     sorted_lasts: Sequence[int]
     opens: Sequence[int]
@@ -520,19 +531,22 @@ class WalkIndex:
     @classmethod
     def of(cls, walked: Sequence[_Walked]) -> WalkIndex:
         """The index of every thread's walk."""
-        convs: list[tuple[int, int, int, Timeline, Conversation, Sequence[int], int]] = []
+        convs: list[tuple[int, int, int, Timeline, Conversation, int]] = []
         contacts: list[tuple[int, Timeline, Contact]] = []
         firsts: list[tuple[int, Timeline]] = []
+        message_us = array("q")
         for w in walked:
-            tl, us = w.timeline, array("q", w.us)
+            tl, us, base = w.timeline, w.us, len(message_us)
             if us:
                 firsts.append((us[0], tl))
+                message_us.extend(us)
             k = 0
             for c in tl.conversations:
                 n = len(c.messages)
-                convs.append((us[k], us[k + n - 1], us[0], tl, c, us, k))
+                convs.append((us[k], us[k + n - 1], us[0], tl, c, base + k))
                 k += n
-            contacts.extend(zip(w.contacts_at, [tl] * len(tl.contacts), tl.contacts, strict=True))
+            if tl.contacts:
+                contacts.extend(zip(w.contacts_at, repeat(tl), tl.contacts))
         first = itemgetter(0)
         convs.sort(key=first)
         contacts.sort(key=first)
@@ -544,7 +558,7 @@ class WalkIndex:
             conversations=tuple(c[4] for c in convs),
             conversation_timelines=tuple(c[3] for c in convs),
             lasts=lasts, thread_firsts=array("q", [c[2] for c in convs]),
-            message_us=tuple(c[5] for c in convs), offsets=array("q", [c[6] for c in convs]),
+            message_us=message_us, offsets=array("q", [c[5] for c in convs]),
             by_last=by_last, sorted_lasts=array("q", [lasts[i] for i in by_last]),
             opens=array("q", [c[0] for c in contacts]),
             contacts=tuple(c[2] for c in contacts),
@@ -577,7 +591,7 @@ class WalkIndex:
                 if lo <= start and lasts[i] < hi:
                     inside = n
                 else:
-                    us, k = self.message_us[i], self.offsets[i]
+                    us, k = self.message_us, self.offsets[i]
                     inside = bisect_left(us, hi, k, k + n) - bisect_left(us, lo, k, k + n)
                 yield self.conversation_timelines[i], c, inside, start, self.thread_firsts[i]
 
@@ -653,8 +667,19 @@ def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
     def walk() -> _Walk:
         as_of_us = None if as_of is None else epoch_us(as_of)
         with paused_gc():  # the walk makes many acyclic objects
-            walked = [_walk_thread(dataset, t.id, as_of, as_of_us, gap_seconds, message_team)
-                      for t in dataset.threads]
+            threads = dataset.threads
+            msgs, events = dataset.messages_by_thread, dataset.events_by_thread
+            # every instant converted in one pass (each zone's epoch computed once), then
+            # cut per thread, in thread order
+            us = epochs_us([m.at for t in threads for m in msgs.get(t.id, ())])
+            ev_us = epochs_us([e.at for t in threads for e in events.get(t.id, ())])
+            walked = []
+            i = j = 0
+            for t in threads:
+                n, k = len(msgs.get(t.id, ())), len(events.get(t.id, ()))
+                walked.append(_walk_thread(dataset, t.id, as_of, as_of_us, gap_seconds,
+                                           message_team, us[i:i + n], ev_us[j:j + k]))
+                i, j = i + n, j + k
             return _Walk(tuple(w.timeline for w in walked), WalkIndex.of(walked))
 
     return dataset.derived(key, walk)
