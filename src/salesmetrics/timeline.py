@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import repeat
 from operator import itemgetter
+from typing import Any, TypeVar
 
 import attrs
 
@@ -60,6 +61,8 @@ __all__ = [
     "timelines",
     "walk_index",
 ]
+
+V = TypeVar("V")
 
 #: The default silence that starts a new conversation: 15 days (Instaply).
 DEFAULT_GAP_SECONDS = 15 * 86400.0
@@ -361,11 +364,14 @@ class _Walked:
 
 def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us: int | None,
                  gap_seconds: float, message_team: MessageTeam,
-                 us: list[int] | None = None, ev_us: list[int] | None = None) -> _Walked:
+                 us: list[int] | None = None, ev_us: list[int] | None = None,
+                 still: dict[Any, History[Any]] | None = None) -> _Walked:
     """The walk of one thread: instants compared as integers (:func:`epoch_us`).
 
     ``us`` and ``ev_us``: its messages' and events' instants when the caller
-    converted every thread's at once (:func:`_walk`).
+    converted every thread's at once (:func:`_walk`); ``still``: the
+    histories without changes of the walk so far, by value, shared between
+    threads (a :class:`History` is immutable).
     """
     info = dataset.threads_by_id[thread]
     msgs = dataset.messages_by_thread.get(thread, ())
@@ -426,18 +432,24 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
                     open_contact = _ContactBuilder(m, holder, pos)
                 else:
                     open_contact.messages += 1
-            else:
-                if team is None:
-                    team = _team_of(m, holder, users, message_team)
+            else:  # the message's team is read only where something records it
                 first_outbound = conv.first_outbound
                 if first_outbound is None:
+                    if team is None:
+                        team = _team_of(m, holder, users, message_team)
                     first_outbound = conv.first_outbound = Reply(m, team)
                 if m.sender is not Sender.USER:  # outbound: human exactly when sent by a user
                     continue
                 if conv.first_reply is None:  # the same Reply when it is the first outbound
-                    conv.first_reply = first_outbound if first_outbound.message is m \
-                        else Reply(m, team)
+                    if first_outbound.message is m:
+                        conv.first_reply = first_outbound
+                    else:
+                        if team is None:
+                            team = _team_of(m, holder, users, message_team)
+                        conv.first_reply = Reply(m, team)
                 if open_contact is not None:
+                    if team is None:
+                        team = _team_of(m, holder, users, message_team)
                     outcome = ANSWERED if team == open_contact.team else ANSWERED_BY_OTHER
                     contacts.append(open_contact.freeze(thread, holder, outcome, m, team, m.user))
                     contacts_at.append(us[open_contact.pos])
@@ -482,11 +494,22 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
         )
         for i, c in enumerate(convs)
     )
-    timeline = Timeline(thread=thread, as_of=as_of, teams=History(info.team, moves),
-                        assignees=History(info.assignee, assignments),
+    timeline = Timeline(thread=thread, as_of=as_of, teams=_history(info.team, moves, still),
+                        assignees=_history(info.assignee, assignments, still),
                         conversations=conversations, contacts=tuple(contacts),
                         resolved_after_last=resolved_after_last)
     return _Walked(timeline, us, contacts_at)
+
+
+def _history(initial: V, changes: list[tuple[datetime, V]],
+             still: dict[Any, History[Any]] | None) -> History[V]:
+    """``History(initial, changes)``, shared when it never changes (most threads never move)."""
+    if changes or still is None:
+        return History(initial, changes)
+    shared = still.get(initial)
+    if shared is None:
+        shared = still[initial] = History(initial)
+    return shared
 
 
 def _team_of(m: Message, holder: str, users: Mapping[str, User], rule: MessageTeam) -> str:
@@ -674,11 +697,12 @@ def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
             us = epochs_us([m.at for t in threads for m in msgs.get(t.id, ())])
             ev_us = epochs_us([e.at for t in threads for e in events.get(t.id, ())])
             walked = []
+            still: dict[Any, History[Any]] = {}
             i = j = 0
             for t in threads:
                 n, k = len(msgs.get(t.id, ())), len(events.get(t.id, ()))
                 walked.append(_walk_thread(dataset, t.id, as_of, as_of_us, gap_seconds,
-                                           message_team, us[i:i + n], ev_us[j:j + k]))
+                                           message_team, us[i:i + n], ev_us[j:j + k], still))
                 i, j = i + n, j + k
             return _Walk(tuple(w.timeline for w in walked), WalkIndex.of(walked))
 
