@@ -34,6 +34,7 @@ from typing import Any
 
 import attrs
 
+from salesmetrics._time import epoch_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._args import check_by, check_dataset, check_window
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
@@ -237,8 +238,12 @@ def _lead_entry(row: ConversionRow) -> str:
 
 
 def _lead_list(entries: Iterable[str]) -> tuple[LeadStatus, ...]:
-    """The drill-down list of a summary from its keys, by reception, then id."""
-    decoded = sorted((datetime.fromisoformat(at), lead, status, group, kind, converted)
+    """The drill-down list of a summary from its keys, by reception, then id.
+
+    Receptions are sorted as integers (:func:`epoch_us`), which compare as the
+    aware instants do, without asking each instant's zone for its offset.
+    """
+    decoded = sorted((epoch_us(datetime.fromisoformat(at)), lead, status, group, kind, converted)
                      for at, lead, status, group, kind, converted in map(json.loads, entries))
     return tuple(LeadStatus(lead, status, None if group is None else StatusGroup(group), kind,
                             converted)
