@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -167,3 +168,25 @@ def test_the_report_of_row_free_parts_is_the_report_of_the_whole(ds: Dataset, cu
             if TABLE[metric].row_free and not isinstance(entry, str):
                 assert entry.rows == ()
     assert finish_report(ds, merge_partials(*sets), plan) == whole
+
+
+def test_the_report_asks_every_row_free_metric_for_its_tallies_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    from salesmetrics.load import load
+
+    ds = load(example_path())
+    asked: dict[str, set[object]] = {}
+    for m in ROW_FREE:
+        assert m.partial is not None
+
+        def spy(*args: Any, _m: Metric = m, _f: Any = m.partial, **kwargs: Any) -> Any:
+            asked.setdefault(_m.name, set()).add(kwargs.get("rows", True))
+            return _f(*args, **kwargs)
+
+        spy.__signature__ = inspect.signature(m.partial)  # type: ignore[attr-defined]
+        monkeypatch.setitem(TABLE, m.name, attrs.evolve(m, partial=spy))  # type: ignore[arg-type]
+    plan = ReportPlan.of(period=EXAMPLE_PERIOD, by="team")
+    part_partials(ds, plan)
+    reported = {s.metric for s in SECTIONS if plan.grouping(s) is not None} & set(asked)
+    assert reported and all(asked[name] == {False} for name in reported)
