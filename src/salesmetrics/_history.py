@@ -36,6 +36,10 @@ class History(Generic[V]):
 
     def __init__(self, initial: V, changes: Sequence[tuple[datetime, V]] = ()) -> None:
         self.initial = initial
+        if not changes:  # most threads never move: no lists made per thread
+            self._instants: Sequence[datetime] = ()
+            self._values: Sequence[V] = ()
+            return
         self._instants = [at for at, _ in changes]
         self._values = [v for _, v in changes]
 

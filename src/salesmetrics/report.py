@@ -510,9 +510,10 @@ def part_partials(part: Dataset, plan: ReportPlan, /, *,
                   progress: Progress | None = None, steps: int = 0) -> PartialSet:
     """The partial aggregate of every report section, per period, of one part of a dataset.
 
-    The report shows no drill-down rows: the partial of a metric whose finish
-    is row-free (``Metric.row_free`` in the metric table) keeps its tallies
-    only, so merged partials grow with the groups, not with the items.
+    The report shows no drill-down rows: a metric whose finish is row-free
+    (``Metric.row_free`` in the metric table) is asked for its tallies only
+    (``rows=False``: no row is built), so merged partials grow with the
+    groups, not with the items.
     ``progress`` is called as ``progress(i, steps, title)`` before section ``i``.
     """
     out: dict[tuple[str, str], Partial[Any] | str] = {}
@@ -525,10 +526,11 @@ def part_partials(part: Dataset, plan: ReportPlan, /, *,
         m = TABLE[section.metric]
         assert m.partial is not None
         for name, period in plan.periods():
-            kwargs = {"period": period, "as_of": plan.as_of, "by": grouping}
+            kwargs: dict[str, Any] = {"period": period, "as_of": plan.as_of, "by": grouping}
+            if m.row_free:
+                kwargs["rows"] = False
             try:
-                partial: Partial[Any] = m.partial(part, **_route(m.partial, kwargs))
-                out[(m.name, name)] = partial.without_rows() if m.row_free else partial
+                out[(m.name, name)] = m.partial(part, **_route(m.partial, kwargs))
             except SalesmetricsError as exc:
                 out[(m.name, name)] = str(exc)
     return PartialSet(out)

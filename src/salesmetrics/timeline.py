@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import repeat
 from operator import itemgetter
+from typing import Any, TypeVar
 
 import attrs
 
@@ -60,6 +61,8 @@ __all__ = [
     "timelines",
     "walk_index",
 ]
+
+V = TypeVar("V")
 
 #: The default silence that starts a new conversation: 15 days (Instaply).
 DEFAULT_GAP_SECONDS = 15 * 86400.0
@@ -216,6 +219,10 @@ class Contact:
         """A sentence saying how it closed (or why it is still open), for its own team."""
         return self.verdict(self.team)[2]
 
+    def answered_for(self, team: str) -> bool:
+        """Whether a human reply from ``team`` closed it (:meth:`verdict`'s ``answered``)."""
+        return isinstance(self.closed_by, Message) and self.answered_by == team
+
     def verdict(self, team: str) -> tuple[str, bool, str]:
         """``(outcome, answered, why)`` of the contact counted for ``team``.
 
@@ -230,7 +237,7 @@ class Contact:
             else ""
         if isinstance(self.closed_by, Message):
             reply = f"human reply {item_ref(self.closed_by)} by team {self.answered_by}"
-            if self.answered_by == team:
+            if self.answered_for(team):
                 return ANSWERED, True, reply
             return ANSWERED_BY_OTHER, False, f"{reply}, not the contact's team {team}{moved}"
         if self.outcome == PROCESSED and self.closed_by is not None:
@@ -316,12 +323,11 @@ class _ContactBuilder:
     def freeze(self, thread: str, holder: str, outcome: str,
                closed_by: Message | ThreadEvent | None = None,
                answered_by: str | None = None, closer: str | None = None) -> Contact:
-        return Contact(
-            thread=thread, opened_at=self.first.at, opened_by=self.first, team=self.team,
-            messages=self.messages, transfers=tuple(self.transfers), holder_at_close=holder,
-            outcome=outcome, closed_at=None if closed_by is None else closed_by.at,
-            closed_by=closed_by, answered_by=answered_by, closer=closer,
-        )
+        # positional, in Contact's field order (no keyword matching per contact)
+        return Contact(thread, self.first.at, self.first, self.team, self.messages,
+                       tuple(self.transfers), holder, outcome,
+                       None if closed_by is None else closed_by.at, closed_by, answered_by,
+                       closer)
 
 
 _CLOSING = (Status.ANSWERED, Status.RESOLVED)
@@ -357,13 +363,23 @@ class _Walked:
 
 
 def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us: int | None,
-                 gap_seconds: float, message_team: MessageTeam) -> _Walked:
-    """The walk of one thread: instants compared as integers (:func:`epoch_us`)."""
+                 gap_seconds: float, message_team: MessageTeam,
+                 us: list[int] | None = None, ev_us: list[int] | None = None,
+                 still: dict[Any, History[Any]] | None = None) -> _Walked:
+    """The walk of one thread: instants compared as integers (:func:`epoch_us`).
+
+    ``us`` and ``ev_us``: its messages' and events' instants when the caller
+    converted every thread's at once (:func:`_walk`); ``still``: the
+    histories without changes of the walk so far, by value, shared between
+    threads (a :class:`History` is immutable).
+    """
     info = dataset.threads_by_id[thread]
     msgs = dataset.messages_by_thread.get(thread, ())
     events = dataset.events_by_thread.get(thread, ())
-    us = epochs_us([m.at for m in msgs])
-    ev_us = epochs_us([e.at for e in events]) if events else []
+    if us is None:
+        us = epochs_us([m.at for m in msgs])
+    if ev_us is None:
+        ev_us = epochs_us([e.at for e in events]) if events else []
     if as_of_us is not None:
         keep = [i for i, u in enumerate(us) if u <= as_of_us]
         if len(keep) < len(us):
@@ -376,9 +392,8 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
     # starts one; (u - prev) / 10**6 is timedelta.total_seconds() exactly
     starts = [0]
     starts.extend(i for i in range(1, len(us)) if (us[i] - us[i - 1]) / 1_000_000 >= gap_seconds)
-    conv_of: list[int] = []
-    for ci, (a, b) in enumerate(zip(starts, [*starts[1:], len(us)], strict=True)):
-        conv_of.extend([ci] * (b - a))
+    n_convs = len(starts) if msgs else 0
+    next_start = 0  # the position of the next conversation's first message (-1: none)
 
     # (kind, position) in walk order: messages alone are already in it
     order: Iterable[tuple[int, int]] = zip(repeat(0), range(len(msgs)))
@@ -405,9 +420,10 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
             walked = pos + 1
             resolved_after_last = None
             team = None  # the message's team, read where the walk needs it
-            if conv_of[pos] == len(convs):
+            if pos == next_start:
                 team = _team_of(m, holder, users, message_team)
                 convs.append(_ConvBuilder(team, holder, m.at, pos))
+                next_start = starts[len(convs)] if len(convs) < n_convs else -1
             conv = convs[-1]
             if m.direction is Direction.IN:
                 if conv.first_inbound is None:
@@ -416,16 +432,24 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
                     open_contact = _ContactBuilder(m, holder, pos)
                 else:
                     open_contact.messages += 1
-            else:
-                if team is None:
-                    team = _team_of(m, holder, users, message_team)
-                if conv.first_outbound is None:
-                    conv.first_outbound = Reply(m, team)
+            else:  # the message's team is read only where something records it
+                first_outbound = conv.first_outbound
+                if first_outbound is None:
+                    if team is None:
+                        team = _team_of(m, holder, users, message_team)
+                    first_outbound = conv.first_outbound = Reply(m, team)
                 if m.sender is not Sender.USER:  # outbound: human exactly when sent by a user
                     continue
-                if conv.first_reply is None:
-                    conv.first_reply = Reply(m, team)
+                if conv.first_reply is None:  # the same Reply when it is the first outbound
+                    if first_outbound.message is m:
+                        conv.first_reply = first_outbound
+                    else:
+                        if team is None:
+                            team = _team_of(m, holder, users, message_team)
+                        conv.first_reply = Reply(m, team)
                 if open_contact is not None:
+                    if team is None:
+                        team = _team_of(m, holder, users, message_team)
                     outcome = ANSWERED if team == open_contact.team else ANSWERED_BY_OTHER
                     contacts.append(open_contact.freeze(thread, holder, outcome, m, team, m.user))
                     contacts_at.append(us[open_contact.pos])
@@ -470,11 +494,22 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
         )
         for i, c in enumerate(convs)
     )
-    timeline = Timeline(thread=thread, as_of=as_of, teams=History(info.team, moves),
-                        assignees=History(info.assignee, assignments),
+    timeline = Timeline(thread=thread, as_of=as_of, teams=_history(info.team, moves, still),
+                        assignees=_history(info.assignee, assignments, still),
                         conversations=conversations, contacts=tuple(contacts),
                         resolved_after_last=resolved_after_last)
     return _Walked(timeline, us, contacts_at)
+
+
+def _history(initial: V, changes: list[tuple[datetime, V]],
+             still: dict[Any, History[Any]] | None) -> History[V]:
+    """``History(initial, changes)``, shared when it never changes (most threads never move)."""
+    if changes or still is None:
+        return History(initial, changes)
+    shared = still.get(initial)
+    if shared is None:
+        shared = still[initial] = History(initial)
+    return shared
 
 
 def _team_of(m: Message, holder: str, users: Mapping[str, User], rule: MessageTeam) -> str:
@@ -496,6 +531,9 @@ class WalkIndex:
 
     Columns, not records: parallel tuples of objects and arrays of 64-bit
     integers (8 bytes an instant), in the conversations' start order.
+    ``message_us`` holds every thread's visible message instants, thread
+    after thread, in one array: a conversation's messages are
+    ``message_us[offsets[i]:offsets[i] + len(conversations[i].messages)]``.
     """
 
     starts: Sequence[int]
@@ -503,8 +541,8 @@ class WalkIndex:
     conversation_timelines: tuple[Timeline, ...]
     lasts: Sequence[int]
     thread_firsts: Sequence[int]
-    message_us: tuple[Sequence[int], ...]  # each conversation's thread's message instants
-    offsets: Sequence[int]  # where the conversation's messages start in them
+    message_us: Sequence[int]  # every thread's message instants, thread after thread
+    offsets: Sequence[int]  # where each conversation's messages start in them
     by_last: Sequence[int]  # positions in start order, sorted by last instant
     sorted_lasts: Sequence[int]
     opens: Sequence[int]
@@ -516,19 +554,22 @@ class WalkIndex:
     @classmethod
     def of(cls, walked: Sequence[_Walked]) -> WalkIndex:
         """The index of every thread's walk."""
-        convs: list[tuple[int, int, int, Timeline, Conversation, Sequence[int], int]] = []
+        convs: list[tuple[int, int, int, Timeline, Conversation, int]] = []
         contacts: list[tuple[int, Timeline, Contact]] = []
         firsts: list[tuple[int, Timeline]] = []
+        message_us = array("q")
         for w in walked:
-            tl, us = w.timeline, array("q", w.us)
+            tl, us, base = w.timeline, w.us, len(message_us)
             if us:
                 firsts.append((us[0], tl))
+                message_us.extend(us)
             k = 0
             for c in tl.conversations:
                 n = len(c.messages)
-                convs.append((us[k], us[k + n - 1], us[0], tl, c, us, k))
+                convs.append((us[k], us[k + n - 1], us[0], tl, c, base + k))
                 k += n
-            contacts.extend(zip(w.contacts_at, [tl] * len(tl.contacts), tl.contacts, strict=True))
+            if tl.contacts:
+                contacts.extend(zip(w.contacts_at, repeat(tl), tl.contacts))
         first = itemgetter(0)
         convs.sort(key=first)
         contacts.sort(key=first)
@@ -540,7 +581,7 @@ class WalkIndex:
             conversations=tuple(c[4] for c in convs),
             conversation_timelines=tuple(c[3] for c in convs),
             lasts=lasts, thread_firsts=array("q", [c[2] for c in convs]),
-            message_us=tuple(c[5] for c in convs), offsets=array("q", [c[6] for c in convs]),
+            message_us=message_us, offsets=array("q", [c[5] for c in convs]),
             by_last=by_last, sorted_lasts=array("q", [lasts[i] for i in by_last]),
             opens=array("q", [c[0] for c in contacts]),
             contacts=tuple(c[2] for c in contacts),
@@ -573,7 +614,7 @@ class WalkIndex:
                 if lo <= start and lasts[i] < hi:
                     inside = n
                 else:
-                    us, k = self.message_us[i], self.offsets[i]
+                    us, k = self.message_us, self.offsets[i]
                     inside = bisect_left(us, hi, k, k + n) - bisect_left(us, lo, k, k + n)
                 yield self.conversation_timelines[i], c, inside, start, self.thread_firsts[i]
 
@@ -649,8 +690,20 @@ def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
     def walk() -> _Walk:
         as_of_us = None if as_of is None else epoch_us(as_of)
         with paused_gc():  # the walk makes many acyclic objects
-            walked = [_walk_thread(dataset, t.id, as_of, as_of_us, gap_seconds, message_team)
-                      for t in dataset.threads]
+            threads = dataset.threads
+            msgs, events = dataset.messages_by_thread, dataset.events_by_thread
+            # every instant converted in one pass (each zone's epoch computed once), then
+            # cut per thread, in thread order
+            us = epochs_us([m.at for t in threads for m in msgs.get(t.id, ())])
+            ev_us = epochs_us([e.at for t in threads for e in events.get(t.id, ())])
+            walked = []
+            still: dict[Any, History[Any]] = {}
+            i = j = 0
+            for t in threads:
+                n, k = len(msgs.get(t.id, ())), len(events.get(t.id, ()))
+                walked.append(_walk_thread(dataset, t.id, as_of, as_of_us, gap_seconds,
+                                           message_team, us[i:i + n], ev_us[j:j + k], still))
+                i, j = i + n, j + k
             return _Walk(tuple(w.timeline for w in walked), WalkIndex.of(walked))
 
     return dataset.derived(key, walk)

@@ -2,9 +2,11 @@
 
 For every metric the table flags ``row_free``, on random datasets (threads,
 messages, events, sessions, leads, activities): finishing a partial without
-its rows gives the summaries of finishing it with them, and partials of the
-parts, rows dropped, merged, give the summaries of the whole. The report's
-pipeline relies on it to keep no drill-down rows.
+its rows gives the summaries of finishing it with them, partials of the
+parts, rows dropped, merged, give the summaries of the whole, and asking the
+partial function for no rows (``rows=False``) gives exactly the partial with
+its rows dropped. The report's pipeline relies on it to build no drill-down
+rows.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -116,6 +119,22 @@ def test_the_report_uses_only_row_free_metrics_once_every_finish_is() -> None:
 
 
 @pytest.mark.parametrize("m", ROW_FREE, ids=lambda m: m.name)
+def test_a_row_free_partial_takes_the_rows_keyword(m: Metric) -> None:
+    # the one calling convention of the table: a keyword-only ``rows``, True by default
+    assert m.partial is not None
+    rows = inspect.signature(m.partial).parameters["rows"]
+    assert rows.kind is inspect.Parameter.KEYWORD_ONLY
+    assert rows.default is True
+
+
+def test_the_metrics_with_rows_are_not_asked_for_none() -> None:
+    # a metric whose finish reads its rows has no ``rows`` keyword to turn them off
+    for m in TABLE.values():
+        if m.partial is not None and not m.row_free:
+            assert "rows" not in inspect.signature(m.partial).parameters, m.name
+
+
+@pytest.mark.parametrize("m", ROW_FREE, ids=lambda m: m.name)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ds=full_datasets(), cut=st.lists(st.integers(0, 2), min_size=1, max_size=6))
 def test_a_row_free_partial_finishes_to_the_same_summaries(m: Metric, ds: Dataset,
@@ -125,11 +144,11 @@ def test_a_row_free_partial_finishes_to_the_same_summaries(m: Metric, ds: Datase
         kwargs: dict[str, Any] = {"period": PERIOD, "as_of": AS_OF, "by": by,
                                   "at": PERIOD.end}  # an instant metric is taken at the end
         whole = m.partial(ds, **_route(m.partial, kwargs))
+        assert m.partial(ds, **_route(m.partial, kwargs), rows=False) == whole.without_rows(), by
         with_rows = _finish(m, whole, ds, kwargs)
         assert _finish(m, whole.without_rows(), ds, kwargs).summary() == with_rows.summary(), by
         assert _finish(m, whole.without_rows(), ds, kwargs).overall == with_rows.overall, by
-        parts = [m.partial(p, **_route(m.partial, kwargs)).without_rows()
-                 for p in _parts(ds, cut)]
+        parts = [m.partial(p, **_route(m.partial, kwargs), rows=False) for p in _parts(ds, cut)]
         merged = _finish(m, merge(*parts), ds, kwargs)
         assert merged.summary() == with_rows.summary(), by
         assert merged.overall == with_rows.overall, by
@@ -149,3 +168,25 @@ def test_the_report_of_row_free_parts_is_the_report_of_the_whole(ds: Dataset, cu
             if TABLE[metric].row_free and not isinstance(entry, str):
                 assert entry.rows == ()
     assert finish_report(ds, merge_partials(*sets), plan) == whole
+
+
+def test_the_report_asks_every_row_free_metric_for_its_tallies_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    from salesmetrics.load import load
+
+    ds = load(example_path())
+    asked: dict[str, set[object]] = {}
+    for m in ROW_FREE:
+        assert m.partial is not None
+
+        def spy(*args: Any, _m: Metric = m, _f: Any = m.partial, **kwargs: Any) -> Any:
+            asked.setdefault(_m.name, set()).add(kwargs.get("rows", True))
+            return _f(*args, **kwargs)
+
+        spy.__signature__ = inspect.signature(m.partial)  # type: ignore[attr-defined]
+        monkeypatch.setitem(TABLE, m.name, attrs.evolve(m, partial=spy))  # type: ignore[arg-type]
+    plan = ReportPlan.of(period=EXAMPLE_PERIOD, by="team")
+    part_partials(ds, plan)
+    reported = {s.metric for s in SECTIONS if plan.grouping(s) is not None} & set(asked)
+    assert reported and all(asked[name] == {False} for name in reported)

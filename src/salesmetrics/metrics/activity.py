@@ -613,8 +613,9 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
                          smart_list: str | None = None, on_smart_list: bool | None = None,
                          team: str | None = None, account_type: AccountType | str | None = None,
                          brand: str | None = None,
-                         gap_seconds: float = DEFAULT_GAP_SECONDS) -> Partial[RepFact]:
-    """The mergeable partial aggregate of :func:`rep_activity`.
+                         gap_seconds: float = DEFAULT_GAP_SECONDS,
+                         rows: bool = True) -> Partial[RepFact]:
+    """The mergeable partial aggregate of :func:`rep_activity` (``rows=False``: tallies only).
 
     Its groups are the users shown, each with a tally of its columns' counts,
     its call durations and its last activity (the summaries need nothing
@@ -642,29 +643,30 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
         tallied.update(u for u, w in windows.items() if w and u not in known)
         tallied.update(u for u in index.own if u not in known)
     tallies: dict[str, Tally] = {}
-    rows: list[RepFact] = []
+    out: list[RepFact] = []
     for user in sorted(tallied):
-        mine: list[RepFact] = []
         counts: dict[str, int] = {}
         durations: list[float] = []
         facts = index.facts.get(user)
+        found = windows.get(user, [])
         if facts is not None:
             items = facts.rows
-            for i in windows[user]:
-                fact = _fact(user, items[i])
-                counts[fact.column] = counts.get(fact.column, 0) + 1
-                if fact.duration_seconds is not None:
-                    durations.append(fact.duration_seconds)
-                mine.append(fact)
+            for i in found:
+                _, _, _, column, _, _, _, duration = items[i]
+                counts[column] = counts.get(column, 0) + 1
+                if duration is not None:
+                    durations.append(duration)
         own = index.own.get(user)
         last = None if own is None else _last_of(own, end, as_of)
-        if last is not None:
-            lastf = RepFact(user, _LAST, *last)
-            mine.insert(bisect_right(mine, lastf.sort_key, key=_sort_key), lastf)
         tallies[user] = Tally.of(counts, {_CALLS: durations} if durations else None,
                                  {_LAST: [_last_key(*last)]} if last is not None else None)
-        rows += mine
-    return Partial("rep_activity", tallies, tuple(rows))
+        if rows:
+            mine = [_fact(user, facts.rows[i]) for i in found] if facts is not None else []
+            if last is not None:
+                lastf = RepFact(user, _LAST, *last)
+                mine.insert(bisect_right(mine, lastf.sort_key, key=_sort_key), lastf)
+            out += mine
+    return Partial("rep_activity", tallies, tuple(out))
 
 
 def _sort_key(row: RepFact) -> tuple[Any, ...]:
@@ -736,11 +738,12 @@ def inactive_users(dataset: Dataset, /, *, at: datetime, days: float = 5
     return finish_inactive_users(inactive_users_partial(dataset, at=at), at=at, days=days)
 
 
-def inactive_users_partial(dataset: Dataset, /, *, at: datetime) -> Partial[LastActivity]:
+def inactive_users_partial(dataset: Dataset, /, *, at: datetime,
+                           rows: bool = True) -> Partial[LastActivity]:
     """The mergeable partial aggregate of :func:`inactive_users`: each user's last activity.
 
     Each user's tally holds it as a key (the summary needs nothing else), its
-    rows are the :class:`LastActivity` values.
+    rows are the :class:`LastActivity` values (none with ``rows=False``).
     """
     check_dataset(dataset)
     at = check_instant(at, "at")  # type: ignore[assignment]
@@ -748,7 +751,7 @@ def inactive_users_partial(dataset: Dataset, /, *, at: datetime) -> Partial[Last
     tallies = {u: Tally.of(keys={_LAST: [_last_key(la.at, la.source, la.item, la.index)]})
                if la.at is not None and la.source is not None and la.index is not None
                else Tally() for u, la in sorted(lasts.items())}
-    return Partial("inactive_users", tallies, tuple(lasts[u] for u in tallies))
+    return Partial("inactive_users", tallies, tuple(lasts[u] for u in tallies) if rows else ())
 
 
 def finish_inactive_users(partial: Partial[LastActivity], /, *, at: datetime,
@@ -801,6 +804,7 @@ class Attempt:
 # An attempt as the index keeps it: a row (timestamp, source, index, seq, at, user, id),
 # sorted as the drill-down is; seq is the order attempts() lists them in.
 _TRY_AT = 4
+_TRY_USER = 5
 _TRY_TIE = itemgetter(1, 2)
 
 
@@ -843,7 +847,7 @@ def _attempt_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
 
 
 def _attempt(key: tuple[str, str], row: tuple[Any, ...]) -> Attempt:
-    _, source, index, _, at, user, item = row
+    _, source, index, _, at, user, item = row  # user: row[_TRY_USER]
     return Attempt(key[0], key[1], user, at, source, item, index)
 
 
@@ -951,13 +955,14 @@ def smart_list_progress(dataset: Dataset, /, *, period: Period, as_of: datetime 
 
 
 def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
-                                as_of: datetime | None = None) -> Partial[Attempt]:
+                                as_of: datetime | None = None,
+                                rows: bool = True) -> Partial[Attempt]:
     """The mergeable partial aggregate of :func:`smart_list_progress`.
 
     Its groups are the lists attempted, each with a tally of the accounts
     attempted (key ``attempted``) and, for a list with users, the accounts
     each attempted (key ``user:<id>``): the summaries need nothing else. Its rows
-    are the attempts. Each account's attempts are sorted once per dataset
+    are the attempts (none with ``rows=False``). Each account's attempts are sorted once per dataset
     (:meth:`Dataset.derived`), so a period is two bisects per account.
     """
     check_dataset(dataset)
@@ -966,20 +971,22 @@ def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
     start, end = period.start, period.end
     with_users = {sl.id for sl in dataset.smart_lists if sl.users}  # the others: no user keys
     keys: dict[str, dict[str, set[str]]] = {}
-    rows: list[Attempt] = []
+    out: list[Attempt] = []
     for (list_id, customer), tries in index.items():
         found = False
         for i in tries.window(start, end, as_of):
-            attempt = _attempt((list_id, customer), tries.rows[i])
-            rows.append(attempt)
+            row = tries.rows[i]
+            if rows:
+                out.append(_attempt((list_id, customer), row))
             mine = keys.setdefault(list_id, {})
             if not found:
                 mine.setdefault(_ATTEMPTED, set()).add(customer)
                 found = True
-            if attempt.user is not None and list_id in with_users:
-                mine.setdefault(_USER + attempt.user, set()).add(customer)
+            user = row[_TRY_USER]
+            if user is not None and list_id in with_users:
+                mine.setdefault(_USER + user, set()).add(customer)
     tallies = {list_id: Tally.of(keys=k) for list_id, k in sorted(keys.items())}
-    return Partial("smart_list_progress", tallies, tuple(rows))
+    return Partial("smart_list_progress", tallies, tuple(out))
 
 
 def finish_smart_list_progress(partial: Partial[Attempt], dataset: Dataset, /, *,

@@ -104,15 +104,16 @@ def conversation_partial(
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     owner: OwnerRule = FIRST_REPLY_ELSE_HOLDER,
+    rows: bool = True,
 ) -> Partial[ConversationRow]:
-    """The mergeable partial aggregate of :func:`conversations`."""
+    """The mergeable partial aggregate of :func:`conversations` (``rows=False``: tallies only)."""
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     if not isinstance(owner, OwnerRule):
         raise SalesmetricsError("invalid_option", "owner", f"an OwnerRule is needed, not {owner!r}")
     gap_seconds = check_gap(gap_seconds)
     b = _Builder(teams_of(dataset))
-    rows = []
+    out = []
     lo = period.start_us
     index = walk_index(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team)
     # only conversations begun before the end with a message at or after the start
@@ -128,11 +129,12 @@ def conversation_partial(
         b.add(team, category)
         if existing:
             b.add(team, "existing_customers")
-        rows.append(ConversationRow(
-            thread=c.thread, number=c.number, start=c.start, last=c.last,
-            direction="in" if c.is_inbound else "out", category=category, team=team,
-            why=why, existing_customer=existing, messages_in_period=in_period))
-    return make_partial("conversations", b, rows)
+        if rows:
+            out.append(ConversationRow(
+                thread=c.thread, number=c.number, start=c.start, last=c.last,
+                direction="in" if c.is_inbound else "out", category=category, team=team,
+                why=why, existing_customer=existing, messages_in_period=in_period))
+    return make_partial("conversations", b, out)
 
 
 def finish_conversations(partial: Partial[ConversationRow], /, *, by: str | None = None
@@ -232,15 +234,19 @@ def outbound_reply_partial(
     gap_seconds: float = DEFAULT_GAP_SECONDS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     by: str | None = "team",
+    rows: bool = True,
 ) -> Partial[OutboundRow]:
-    """The mergeable partial aggregate of :func:`outbound_reply` (by team, or by ``"user"``)."""
+    """The mergeable partial aggregate of :func:`outbound_reply` (by team, or by ``"user"``).
+
+    ``rows=False``: the tallies only (the partial of ``rows=True`` without its rows).
+    """
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     gap_seconds = check_gap(gap_seconds)
     clock = check_clock(clock)
     check_by(by, ("team", "user"))
     b = _Builder((u.id for u in dataset.users) if by == "user" else teams_of(dataset))
-    rows = []
+    out = []
     index = walk_index(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team)
     for _, c in index.started_in(period):
         if c.is_inbound:
@@ -258,12 +264,13 @@ def outbound_reply_partial(
             if group is not None:
                 b.add(group, "replied")
                 b.value(group, "times", seconds)
-        rows.append(OutboundRow(
-            thread=c.thread, number=c.number, start=c.start, team=team, user=user,
-            replied=inbound is not None,
-            first_inbound=None if inbound is None else item_ref(inbound),
-            first_inbound_at=None if inbound is None else inbound.at, seconds=seconds))
-    return make_partial("outbound_reply", b, rows, by="user" if by == "user" else None)
+        if rows:
+            out.append(OutboundRow(
+                thread=c.thread, number=c.number, start=c.start, team=team, user=user,
+                replied=inbound is not None,
+                first_inbound=None if inbound is None else item_ref(inbound),
+                first_inbound_at=None if inbound is None else inbound.at, seconds=seconds))
+    return make_partial("outbound_reply", b, out, by="user" if by == "user" else None)
 
 
 def finish_outbound_reply(partial: Partial[OutboundRow], /, *, by: str | None = None

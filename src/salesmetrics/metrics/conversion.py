@@ -34,6 +34,7 @@ from typing import Any
 
 import attrs
 
+from salesmetrics._time import epoch_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._args import check_by, check_dataset, check_window
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
@@ -205,27 +206,28 @@ def lead_conversion(dataset: Dataset, /, *, period: Period, as_of: datetime | No
 
 def lead_conversion_partial(dataset: Dataset, /, *, period: Period,
                             as_of: datetime | None = None,
-                            by: str | None = None) -> Partial[ConversionRow]:
+                            by: str | None = None, rows: bool = True
+                            ) -> Partial[ConversionRow]:
     """The mergeable partial aggregate of :func:`lead_conversion`.
 
     Per group (every group of the grouping, even empty): leads, converted,
     orders and sales counted, and each lead's drill-down entry as a key (so
     the summary's ``lead_ids`` and ``lead_list`` need no rows); leads in no
-    group in the ungrouped tally; and the rows.
+    group in the ungrouped tally; and the rows (none with ``rows=False``).
     """
     check_dataset(dataset)
     check_by(by, ("type", "assignee"))
     period, as_of = check_window(period, as_of)
-    rows = conversion_rows(dataset, period=period, as_of=as_of)
+    leads = conversion_rows(dataset, period=period, as_of=as_of)
     b = _Builder(group_names(dataset, by) if by is not None else ())
-    for r in rows:
+    for r in leads:
         group = r.group(by) if by is not None else None
         b.add(group, "leads")
         b.add(group, "converted", int(r.converted))
         b.add(group, "orders", r.orders)
         b.add(group, "sales", r.sales)
         b.key(group, "leads", _lead_entry(r))
-    return make_partial("lead_conversion", b, rows, by)
+    return make_partial("lead_conversion", b, leads if rows else (), by)
 
 
 def _lead_entry(row: ConversionRow) -> str:
@@ -236,8 +238,12 @@ def _lead_entry(row: ConversionRow) -> str:
 
 
 def _lead_list(entries: Iterable[str]) -> tuple[LeadStatus, ...]:
-    """The drill-down list of a summary from its keys, by reception, then id."""
-    decoded = sorted((datetime.fromisoformat(at), lead, status, group, kind, converted)
+    """The drill-down list of a summary from its keys, by reception, then id.
+
+    Receptions are sorted as integers (:func:`epoch_us`), which compare as the
+    aware instants do, without asking each instant's zone for its offset.
+    """
+    decoded = sorted((epoch_us(datetime.fromisoformat(at)), lead, status, group, kind, converted)
                      for at, lead, status, group, kind, converted in map(json.loads, entries))
     return tuple(LeadStatus(lead, status, None if group is None else StatusGroup(group), kind,
                             converted)
@@ -328,22 +334,23 @@ def lost_leads(dataset: Dataset, /, *, period: Period, as_of: datetime | None = 
 
 
 def lost_leads_partial(dataset: Dataset, /, *, period: Period, as_of: datetime | None = None,
-                       by: str | None = None) -> Partial[ConversionRow]:
+                       by: str | None = None, rows: bool = True) -> Partial[ConversionRow]:
     """The mergeable partial aggregate of :func:`lost_leads`.
 
     Per group (every type, even empty) the lost leads counted by status (the
-    reason); those of no type in the ungrouped tally; and the lost leads' rows.
+    reason); those of no type in the ungrouped tally; and the lost leads' rows
+    (none with ``rows=False``).
     """
     check_dataset(dataset)
     check_by(by, ("type",))
     period, as_of = check_window(period, as_of)
-    rows = [r for r in conversion_rows(dataset, period=period, as_of=as_of)
+    lost = [r for r in conversion_rows(dataset, period=period, as_of=as_of)
             if r.status_group is StatusGroup.LOST]
     b = _Builder(group_names(dataset, by) if by is not None else ())
-    for r in rows:
+    for r in lost:
         b.add(r.group(by) if by is not None else None,
               _STATUS + (NO_STATUS if r.status is None else r.status))
-    return make_partial("lost_leads", b, rows, by)
+    return make_partial("lost_leads", b, lost if rows else (), by)
 
 
 #: The prefix of a lost leads tally's counter of one status.

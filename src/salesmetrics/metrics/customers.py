@@ -99,12 +99,13 @@ def new_customers_partial(
     period: Period,
     as_of: datetime | None = None,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
+    rows: bool = True,
 ) -> Partial[NewCustomerRow]:
-    """The mergeable partial aggregate of :func:`new_customers`."""
+    """The mergeable partial aggregate of :func:`new_customers` (``rows=False``: tallies only)."""
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
-    rows = []
+    out = []
     for tl in walk_index(dataset, as_of=as_of, message_team=message_team).first_in(period):
         conv = tl.conversations[0]
         first = conv.first
@@ -114,10 +115,11 @@ def new_customers_partial(
             b.add(team, "channel:" + channel_bucket(first.channel))
         else:
             b.add(team, "outbound")
-        rows.append(NewCustomerRow(thread=tl.thread, first_at=first.at,
-                                   first_message=item_ref(first), team=team,
-                                   direction=first.direction.value, channel=first.channel))
-    return make_partial("new_customers", b, rows)
+        if rows:
+            out.append(NewCustomerRow(thread=tl.thread, first_at=first.at,
+                                      first_message=item_ref(first), team=team,
+                                      direction=first.direction.value, channel=first.channel))
+    return make_partial("new_customers", b, out)
 
 
 def finish_new_customers(partial: Partial[NewCustomerRow], /, *, by: str | None = None
@@ -188,18 +190,21 @@ def connected_customers_partial(
     *,
     period: Period,
     as_of: datetime | None = None,
+    rows: bool = True,
 ) -> Partial[ConnectedRow]:
-    """The mergeable partial aggregate of :func:`connected_customers`."""
+    """The mergeable partial aggregate of :func:`connected_customers` (``rows=False``: tallies
+    only)."""
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     b = _Builder(teams_of(dataset))
-    rows = []
+    out = []
     for tl in walk_index(dataset, as_of=as_of).first_before(period.end_us):
-        first = tl.conversations[0].first
         team = tl.holder_at(period.end, strict=True)
         b.add(team, "count")
-        rows.append(ConnectedRow(thread=tl.thread, first_at=first.at, team=team))
-    return make_partial("connected_customers", b, rows)
+        if rows:
+            out.append(ConnectedRow(thread=tl.thread, first_at=tl.conversations[0].first.at,
+                                    team=team))
+    return make_partial("connected_customers", b, out)
 
 
 def finish_connected_customers(partial: Partial[ConnectedRow], /, *, by: str | None = None

@@ -288,6 +288,15 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     >>> rows[0].lead, rows[0].value
     ('L', None)
     """
+    return _lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
+                           categories=categories)
+
+
+def _lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | None,
+                    clock: Clock | str, kinds: Iterable[ActivityKind | str] | None,
+                    categories: Iterable[str] | None, starts: bool = True
+                    ) -> tuple[LeadResponse, ...]:
+    """:func:`lead_responses`; ``starts=False`` leaves ``clock_start`` None (only a row shows it)."""
     check_dataset(dataset)
     the_clock = check_clock(clock)
     the_kinds = check_kinds(kinds)
@@ -308,7 +317,8 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
             response_kind=None if resp is None else resp.kind,
             responder=None if resp is None else resp.user,
             responded_at=None if resp is None else resp.at,
-            clock_start=_clock_start(the_clock, dataset, lead, None if resp is None else resp.at),
+            clock_start=_clock_start(the_clock, dataset, lead, None if resp is None else resp.at)
+            if starts else None,
             value=value,
         ))
     return tuple(rows)
@@ -434,27 +444,28 @@ def lead_response_time_partial(dataset: Dataset, /, *, period: Period,
                                as_of: datetime | None = None, by: str | None = None,
                                clock: Clock | str = DEFERRED_START,
                                kinds: Iterable[ActivityKind | str] | None = None,
-                               categories: Iterable[str] | None = None
-                               ) -> Partial[LeadResponse]:
+                               categories: Iterable[str] | None = None,
+                               rows: bool = True) -> Partial[LeadResponse]:
     """The mergeable partial aggregate of :func:`lead_response_time`.
 
     Per group (every group of the grouping, even empty) the leads counted and
     the response values; the leads in no group (never responded, by
-    responder; every lead when not grouped) in the ungrouped tally; and the rows.
+    responder; every lead when not grouped) in the ungrouped tally; and the
+    rows (none with ``rows=False``).
     """
     check_dataset(dataset)
     check_by(by, LEAD_GROUPINGS)
     period, as_of = check_window(period, as_of)
     cats = _categories(categories)
-    rows = lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
-                          categories=cats)
+    responses = _lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
+                                categories=cats, starts=rows)
     b = _Builder(group_names(dataset, by, cats) if by is not None else ())
-    for r in rows:
+    for r in responses:
         group = r.group(by) if by is not None else None
         b.add(group, "leads")
         if r.value is not None:
             b.value(group, "seconds", r.value)
-    return make_partial("lead_response_time", b, rows, by)
+    return make_partial("lead_response_time", b, responses if rows else (), by)
 
 
 def _response_aggregate(tally: Tally, buckets: tuple[Bucket, ...]) -> ResponseAggregate:

@@ -144,25 +144,26 @@ def response_rate_partial(
     as_of: datetime | None = None,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     contact_team: ContactTeam = HOLDER_AT_OPEN,
+    rows: bool = True,
 ) -> Partial[ContactRow]:
-    """The mergeable partial aggregate of :func:`response_rate`."""
+    """The mergeable partial aggregate of :func:`response_rate` (``rows=False``: tallies only)."""
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     if not isinstance(contact_team, ContactTeam):
         raise SalesmetricsError("invalid_option", "contact_team",
                                 f"a ContactTeam rule is needed, not {contact_team!r}")
     b = _Builder(teams_of(dataset))
-    rows = []
+    out = []
     for _, c in walk_index(dataset, as_of=as_of, message_team=message_team).opened_in(period):
         team = contact_team.team_of(c)
-        row = _contact_row(c, team)
         b.add(team, "contacts")
-        if row.answered:
+        if c.answered_for(team):
             b.add(team, "answered")
         if isinstance(c.closed_by, Message):
             b.add(team, "answered_by_any")
-        rows.append(row)
-    return make_partial("response_rate", b, rows)
+        if rows:
+            out.append(_contact_row(c, team))
+    return make_partial("response_rate", b, out)
 
 
 def finish_response_rate(partial: Partial[ContactRow], /, *, by: str | None = None
@@ -415,10 +416,12 @@ def response_time_partial(
     profile: Profile | str | None = None,
     rules: ResponseRules | Mapping[str, str] | None = None,
     by: str | None = None,
+    rows: bool = True,
 ) -> Partial[ResponseTimeRow]:
     """The mergeable partial aggregate of :func:`response_time` (before outliers).
 
-    Grouped by team (``by`` ``"team"`` or None) or by user (``"user"``).
+    Grouped by team (``by`` ``"team"`` or None) or by user (``"user"``);
+    ``rows=False``: the tallies only.
     """
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
@@ -427,28 +430,30 @@ def response_time_partial(
     the_rules, clock_name = reading(profile, rules)
     the_clock = check_clock(clock if clock is not None else clock_name)
     b = _Builder(_groups_of(dataset, by))
-    rows = []
+    out = []
     index = walk_index(dataset, as_of=as_of, gap_seconds=gap_seconds, message_team=message_team)
     for tl, c in index.started_in(period):
         if not c.is_inbound:
             continue
         fr = conversation_response(dataset, tl, c, rules=the_rules, clock=the_clock)
+        counted, group = False, None
+        if fr.seconds is not None and fr.team is not None:
+            counted, group = True, fr.team if by != "user" else fr.user
+            if group is not None:
+                b.value(group, "seconds", fr.seconds)
+        if not rows:
+            continue
         stop = fr.stop
-        row = ResponseTimeRow(
+        why = fr.why if not counted or group is not None else \
+            f"{fr.why}; no user: counts for its team only"
+        out.append(ResponseTimeRow(
             thread=c.thread, number=c.number, start=c.start, clock_start=fr.clock_start,
             restarted_by=None if fr.restarted_by is None else item_ref(fr.restarted_by),
             team=fr.team, responder=fr.user,
             reply=None if stop is None else stop.ref,
             reply_at=None if stop is None else stop.at,
-            seconds=fr.seconds, status=fr.status, why=fr.why)
-        if fr.seconds is not None and fr.team is not None:
-            group = fr.team if by != "user" else fr.user
-            if group is not None:
-                b.value(group, "seconds", fr.seconds)
-            else:
-                row = attrs.evolve(row, why=f"{row.why}; no user: counts for its team only")
-        rows.append(row)
-    return make_partial("response_time", b, rows, by="user" if by == "user" else None)
+            seconds=fr.seconds, status=fr.status, why=why))
+    return make_partial("response_time", b, out, by="user" if by == "user" else None)
 
 
 def _summary(values: tuple[float, ...], outliers: OutlierPolicy, targets: tuple[float, ...]
@@ -600,37 +605,44 @@ def reply_time_partial(
     clock: Clock | str = BUSINESS,
     message_team: MessageTeam = DEFAULT_MESSAGE_TEAM,
     by: str | None = None,
+    rows: bool = True,
 ) -> Partial[ReplyTimeRow]:
-    """The mergeable partial aggregate of :func:`reply_time` (before outliers)."""
+    """The mergeable partial aggregate of :func:`reply_time` (before outliers; ``rows=False``:
+    tallies only)."""
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     check_by(by, ("team", "user"))
     clock = check_clock(clock)
     b = _Builder(_groups_of(dataset, by))
-    rows = []
+    out = []
     for _, c in walk_index(dataset, as_of=as_of, message_team=message_team).opened_in(period):
         reply = c.closed_by if isinstance(c.closed_by, Message) else None
+        team = c.answered_by if reply is not None else None
+        seconds: float | None = None
+        group: str | None = None
+        if reply is not None and team is not None:
+            seconds = float(dataset.calendar_history_of_team(team).elapsed(
+                clock, c.opened_at, reply.at))
+            group = team if by != "user" else reply.user
+            if group is not None:
+                b.value(group, "seconds", seconds)
+        if not rows:
+            continue
         base: dict[str, Any] = dict(
             thread=c.thread, opened_at=c.opened_at, opened_by=item_ref(c.opened_by),
             contact_team=c.team)
-        if reply is None or c.answered_by is None:
-            rows.append(ReplyTimeRow(
+        if reply is None or team is None:
+            out.append(ReplyTimeRow(
                 **base, team=None, responder=None, reply=None, reply_at=None, seconds=None,
                 status=c.outcome, why=c.why))
             continue
-        team = c.answered_by
-        seconds = float(dataset.calendar_history_of_team(team).elapsed(
-            clock, c.opened_at, reply.at))
         why = f"{clock.name} clock on team {team}'s calendar, reply {item_ref(reply)}"
-        group = team if by != "user" else reply.user
-        if group is not None:
-            b.value(group, "seconds", seconds)
-        else:
+        if group is None:
             why += "; no user: counts for its team only"
-        rows.append(ReplyTimeRow(**base, team=team, responder=reply.user,
-                                 reply=item_ref(reply), reply_at=reply.at, seconds=seconds,
-                                 status=COUNTED, why=why))
-    return make_partial("reply_time", b, rows, by="user" if by == "user" else None)
+        out.append(ReplyTimeRow(**base, team=team, responder=reply.user,
+                                reply=item_ref(reply), reply_at=reply.at, seconds=seconds,
+                                status=COUNTED, why=why))
+    return make_partial("reply_time", b, out, by="user" if by == "user" else None)
 
 
 def finish_reply_time(

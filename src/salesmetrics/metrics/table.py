@@ -153,8 +153,11 @@ class Metric:
     """One metric of the table.
 
     ``row_free``: its finish computes every summary from the tallies alone, so
-    ``finish(partial.without_rows())`` gives the summaries of ``finish(partial)``;
-    the report's pipeline then drops each part's rows (a test checks the flag).
+    ``finish(partial.without_rows())`` gives the summaries of ``finish(partial)``,
+    and its partial function takes a keyword ``rows`` (default True):
+    ``partial(..., rows=False)`` is ``partial(...).without_rows()``, computed
+    without building a row. The report's pipeline asks these metrics for their
+    tallies only (tests check the flag and the keyword).
     """
 
     name: str
