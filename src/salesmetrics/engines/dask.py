@@ -198,7 +198,11 @@ class _Group:
         """Each section's records' places, in input order (found again: only on an error)."""
         out: dict[str, list[tuple[int, int]]] = {}
         for rec, place in zip(self.records, self.places, strict=True):
-            out.setdefault(self._fields(rec)["section"], []).append(place)
+            try:
+                section = self._fields(rec).get("section")
+            except SalesmetricsError:  # a line the reading refused: in no section
+                continue
+            out.setdefault(str(section), []).append(place)
         return out
 
 
@@ -221,13 +225,16 @@ def _needed(customers: Iterable[Customers], wanted: set[str]) -> Iterator[Piece]
 
 def _group_partials(pieces: Iterable[Piece], reference: Iterable[Piece],
                     customers: Iterable[Customers], plan: ReportPlan,
-                    max_errors: int) -> list[PartialSet]:
+                    max_errors: int) -> list[PartialSet | DatasetError]:
     """A group's partial aggregates (the reference data added); none for an empty group.
 
     Of the customers, the group loads those its records refer to and those
     of the smart lists, in input order: the one reference section that grows
     with the data is not loaded whole by every group (:func:`_reference`
-    checks them all, as the reference data).
+    checks them all, as the reference data). The errors of the group's
+    records are returned, not raised: they are raised when the report is
+    finished, after the reference data's own, so that which error is told
+    does not depend on which task fails first.
     """
     with paused_gc():  # as in memory: loading and walking make many acyclic objects
         group = _Group()
@@ -241,17 +248,33 @@ def _group_partials(pieces: Iterable[Piece], reference: Iterable[Piece],
         for smart in data.get("smart_lists") or ():
             wanted.update(c for c in smart.get("customers") or () if isinstance(c, str))
         group.read(_needed(customers, wanted))
-        return [part_partials(group.load(max_errors), plan)]
+        try:
+            dataset = group.load(max_errors)
+        except DatasetError as exc:
+            return [exc]
+        return [part_partials(dataset, plan)]
 
 
-def _finish(reference: Dataset, merged: PartialSet | None, plan: ReportPlan) -> Report:
+def _finish(reference: Dataset, merged: PartialSet | DatasetError | None,
+            plan: ReportPlan) -> Report:
     """The report of the merged partials (none: the reference data is the only part)."""
+    if isinstance(merged, DatasetError):
+        raise merged
     return finish_report(reference, merged or part_partials(reference, plan), plan)
 
 
-def _merge_all(sets: Iterable[PartialSet | None]) -> PartialSet | None:
+def _merge(first: PartialSet | DatasetError, second: PartialSet | DatasetError
+           ) -> PartialSet | DatasetError:
+    """Two groups' partials merged, or the first group's errors."""
+    if isinstance(first, DatasetError):
+        return first
+    return second if isinstance(second, DatasetError) else first.merge(second)
+
+
+def _merge_all(sets: Iterable[PartialSet | DatasetError | None]
+               ) -> PartialSet | DatasetError | None:
     present = [s for s in sets if s is not None]
-    return reduce(PartialSet.merge, present) if present else None
+    return reduce(_merge, present) if present else None
 
 
 def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = None,

@@ -29,7 +29,9 @@ from typing import Any
 
 from salesmetrics._values import whole_number
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
-from salesmetrics.engines.dask import _cut, _group_partials, _reference
+from salesmetrics.engines.dask import _cut, _group_partials, _merge, _reference
+from salesmetrics.engines.stream import raise_located
+from salesmetrics.errors import DatasetError
 from salesmetrics.load import DEFAULT_MAX_ERRORS
 from salesmetrics.period import Period
 from salesmetrics.report import Report
@@ -76,8 +78,10 @@ def spark_report(records: Any, /, *, period: Period, as_of: datetime | None = No
                       .mapPartitions(lambda it: _group_partials((p for _, p in it),
                                                                 shared.value[0], shared.value[1],
                                                                 plan, max_errors)))
-        merged: PartialSet | None = (groups.treeReduce(PartialSet.merge, depth=depth)
-                                     if not groups.isEmpty() else None)
+        merged: PartialSet | DatasetError | None = (
+            groups.treeReduce(_merge, depth=depth) if not groups.isEmpty() else None)
     finally:
         cuts.unpersist()
+    if isinstance(merged, DatasetError):
+        raise_located(merged.errors)
     return finish_report(dataset, merged or part_partials(dataset, plan), plan)
