@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesmetrics import SalesmetricsError
 from salesmetrics.engines import _pipeline as pipeline_module
@@ -403,3 +405,24 @@ def test_dask_names_a_line_that_is_not_utf8_in_a_file(tmp_path: Path) -> None:
     assert (e.value.code, e.value.message) == (memory.value.code, memory.value.message) == (
         "invalid_value", "not UTF-8 text")
     assert str(e.value).startswith("records (bag partition ")
+
+
+@given(st.lists(st.text(alphabet="ab{}\"é\r\n \u2028", max_size=12), max_size=12),
+       st.sampled_from(["\n", "\r\n", "\r"]), st.booleans(), st.integers(1, 40))
+@settings(max_examples=150, deadline=None)
+def test_dask_blocks_of_a_file_are_its_lines_as_the_loader_reads_them(
+        lines: list[str], newline: str, bom: bool, block: int) -> None:
+    import tempfile
+
+    from salesmetrics.engines.dask import _block
+
+    raw = ("\ufeff" if bom else "") + "".join(line + newline for line in lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.jsonl"
+        path.write_bytes(raw.encode("utf-8"))
+        with open(path, encoding="utf-8-sig", newline=None) as fh:
+            expected = [line.removesuffix("\n") for line in fh]
+        size = path.stat().st_size
+        got = [line for start in range(0, size, block)
+               for line in _block(str(path), start, start + block)]
+    assert got == expected

@@ -44,7 +44,10 @@ from salesmetrics.period import Period
 from salesmetrics.report import Report
 from salesmetrics.results import require
 
-__all__ = ["dask_report", "records_bag", "run_on_cluster"]
+__all__ = ["BLOCK_BYTES", "dask_report", "records_bag", "run_on_cluster"]
+
+#: Bytes of JSON Lines per bag partition when :func:`records_bag` is not told ``partitions``.
+BLOCK_BYTES = 32 << 20
 
 #: A piece of a bag partition: the partition's index, the item numbers of its
 #: records and the records (JSON Lines texts or dicts with a ``"section"``), in input order.
@@ -123,6 +126,15 @@ def _cut(records: Iterable[Any], index: int, n: int) -> Cut:
         piece[1].append(j)
         piece[2].append(rec)
     return Cut(reference, (customers, by_id), pieces)
+
+
+def _cut_outputs(records: Iterable[Any], index: int, n: int) -> tuple[Any, ...]:
+    """:func:`_cut` as ``n + 2`` outputs: the reference records, the customers, each piece.
+
+    (Each output is its own key in the graph: a group fetches its pieces, not whole cuts.)
+    """
+    cut = _cut(records, index, n)
+    return (cut.reference, cut.customers, *cut.pieces)
 
 
 class _Group:
@@ -311,14 +323,16 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     # gathers piece b of every partition (the shuffle), adds the reference data and
     # computes its partials; a tree reduction (Bag.reduction) merges them
     delayed = dask.delayed
-    cuts = [delayed(_cut, pure=True, nout=3)(p, i, n)
-            for i, p in enumerate(records.to_delayed())]
+    cuts = [delayed(_cut_outputs, pure=True, nout=n + 2)(p, i, n)
+            for i, p in enumerate(records.to_delayed(optimize_graph=False))]
     reference = [c[0] for c in cuts]
     customers = [c[1] for c in cuts]
-    groups = [delayed(_group_partials, pure=True)([c[2][b] for c in cuts], reference,
+    groups = [delayed(_group_partials, pure=True)([c[2 + b] for c in cuts], reference,
                                                   customers, plan, max_errors)
               for b in range(n)]
     merged = db.from_delayed(groups).reduction(_merge_all, _merge_all, split_every=split_every)
+    # (not optimized: a fused copy of the graph would cut the partitions again under other keys)
+    merged = merged.to_delayed(optimize_graph=False)
     checked = delayed(_reference, pure=True)(reference, customers, max_errors)
     try:
         report: Report = delayed(_finish, pure=True)(checked, merged, plan).compute()
@@ -347,10 +361,10 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
     src = Path(source)
     if src.is_file() and src.suffix in (".jsonl", ".ndjson"):
         size = src.stat().st_size
-        block = max(1 << 20, size // partitions) if partitions else 64 << 20
-        # undecodable bytes become lone surrogates, refused where the line is cut
-        return db.read_text(str(src), blocksize=block, encoding="utf-8-sig",
-                            errors="surrogateescape").map(str.strip).filter(bool)
+        block = max(1 << 20, -(-size // partitions)) if partitions else BLOCK_BYTES
+        delayed = _dask()[0].delayed
+        return db.from_delayed([delayed(_block, pure=True)(str(src), start, start + block)
+                                for start in range(0, max(size, 1), block)])
     if src.is_dir():
         from salesmetrics.load._csv import read_csv_dir
 
@@ -362,6 +376,31 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
     records = list(_records(data))
     return db.from_sequence(records, npartitions=partitions or max(1, min(64, len(records) //
                                                                          50_000 + 1)))
+
+
+def _block(path: str, start: int, end: int) -> list[str]:
+    """The lines of a JSON Lines file that start within its bytes ``start`` to ``end``.
+
+    Decoded as the JSON Lines loader reads a file: UTF-8 after an optional
+    byte-order mark, undecodable bytes as lone surrogates (refused where the
+    line is cut), universal newlines; the lines come without their newline,
+    blank ones included (item ``j`` of the partition is line ``j`` of the block).
+    """
+    with open(path, "rb") as fh:
+        if start:
+            fh.seek(start - 1)
+            fh.readline()  # the line under way at ``start`` is the previous block's
+        first = fh.tell()
+        raw = fh.read(end - first) if first < end else b""
+        if raw and not raw.endswith(b"\n"):
+            raw += fh.readline()  # the last line that starts in the block, whole
+    text = raw.decode("utf-8-sig" if first == 0 else "utf-8", errors="surrogateescape")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _records(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
