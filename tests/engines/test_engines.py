@@ -308,6 +308,11 @@ def test_dask_takes_records_as_dicts_or_as_json_lines_and_locates_a_bad_line() -
     with dask.config.set(scheduler="sync"):
         as_text = db.from_sequence([json.dumps(r) for r in records], npartitions=3)
         assert report_json(dask_report(as_text, period=EXAMPLE_PERIOD, partitions=4)) == memory
+        # lines as db.read_text gives them: with their newline, blank ones among them
+        with_newlines = db.from_sequence([json.dumps(r) + "\n" for r in records] + ["\n", " \r\n"],
+                                         npartitions=2)
+        assert report_json(dask_report(with_newlines, period=EXAMPLE_PERIOD,
+                                       partitions=3)) == memory
         bad = db.from_sequence([json.dumps(r) for r in records[:5]] + ['{"section": '],
                                npartitions=2)
         with pytest.raises(SalesmetricsError) as e:

@@ -1,22 +1,27 @@
 """The Dask engine: the report of a ``dask.bag`` of records, computed on a cluster.
 
-Records are dicts with a ``"section"`` key, as the lines of JSON Lines (a
-calendar's record carries its ``"id"``). The reference sections (calendars,
-teams, users, customers, smart lists) are gathered by one task and given
-to every group; the other records are shuffled by partition key
-(:mod:`salesmetrics.engines._split`: threads with their messages and events,
-leads with their activities, sessions by user) so that each group holds whole
-threads and leads; each group is loaded and validated as a dataset and turned
-into partial aggregates; a tree reduction (``Bag.reduction``) merges them and
-the client finishes the report. The shuffle is one task per group gathering
-its piece of every input partition (each input partition is parsed and cut
-once). The records of a group keep their input
-order (ties between equal instants are read in that order, as in memory).
+Records are dicts with a ``"section"`` key, or the JSON Lines texts of such
+records (a calendar's record carries its ``"id"``). Each input partition is
+cut, where it was read, into its reference records (calendars, teams,
+users, smart lists), its customers (indexed by id) and one piece per group
+by partition key (:mod:`salesmetrics.engines._split`: threads with their
+messages and events, leads with their activities, sessions by user); a text
+is parsed there only to find its section and key, and stays text. Each
+group gathers its piece of every partition (the shuffle: a group holds
+whole threads and leads), reads its lines as the JSON Lines loader reads a
+file, adds the reference records and the customers it refers to, is
+validated as a dataset and turned into partial aggregates; one task
+validates the reference data whole meanwhile; a tree reduction
+(``Bag.reduction``) merges the partials and a last task finishes the report
+on a worker. No group waits on another task than the cuts. The records of
+a group keep their input order (ties between equal instants are read in
+that order, as in memory).
 
-Errors of a record name its place in the bag (``bag partition 3, item 17``),
-then its section and field: ``records (bag partition 3, item 17): messages.at:
-naive instant …`` (to have the file and line, check the file with the stream
-engine). Needs the ``dask`` extra (``pip install 'salesmetrics[dask]'``).
+Errors are the memory loader's, and name the record's place in the bag
+(``bag partition 3, item 17``), then its section and field: ``records (bag
+partition 3, item 17): messages.at: naive instant …`` (to have the file and
+line, check the file with the stream engine). Needs the ``dask`` extra
+(``pip install 'salesmetrics[dask]'``).
 """
 
 from __future__ import annotations
@@ -349,7 +354,8 @@ def _dask() -> tuple[Any, Any]:
 def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = None) -> Any:
     """A ``dask.bag`` of the records of a JSON Lines file, a JSON file or a CSV folder.
 
-    JSON Lines is read by the workers in blocks, as text: each line is
+    JSON Lines is read by the workers in blocks of lines (``partitions``
+    blocks, else blocks of :data:`BLOCK_BYTES`), as text: each line is
     parsed by the worker that cuts its block and by the one that loads its
     group, so only the text crosses between workers (a line that is not JSON
     is an ``invalid_value`` naming its place in the bag, not its line: check
