@@ -236,7 +236,7 @@ def _reference(reference: Iterable[Piece], customers: Iterable[Customers],
 def _needed(customers: Iterable[Customers], wanted: set[str]) -> Iterator[Piece]:
     """The customers of ``wanted`` ids, as pieces in input order."""
     for (index, items, records), by_id in customers:
-        found = sorted(k for c in wanted if (k := by_id.get(c)) is not None)
+        found = sorted(by_id[c] for c in by_id.keys() & wanted)
         yield index, [items[k] for k in found], [records[k] for k in found]
 
 
@@ -245,13 +245,15 @@ def _group_partials(pieces: Iterable[Piece], reference: Iterable[Piece],
                     max_errors: int) -> list[PartialSet | DatasetError]:
     """A group's partial aggregates (the reference data added); none for an empty group.
 
-    Of the customers, the group loads those its records refer to and those
-    of the smart lists, in input order: the one reference section that grows
-    with the data is not loaded whole by every group (:func:`_reference`
-    checks them all, as the reference data). The errors of the group's
-    records are returned, not raised: they are raised when the report is
-    finished, after the reference data's own, so that which error is told
-    does not depend on which task fails first.
+    Of the customers, the group loads those its records refer to, in input
+    order, and its smart lists name only those (a list's other accounts
+    have no attempt in the group: its partials are the same): the one
+    reference section that grows with the data is not loaded whole, nor
+    the lists' share of it, by every group. :func:`_reference` checks the
+    reference data whole, every customer and list included. The errors of
+    the group's records are returned, not raised: they are raised when the
+    report is finished, after the reference data's own, so that which
+    error is told does not depend on which task fails first.
     """
     with paused_gc():  # as in memory: loading and walking make many acyclic objects
         group = _Group()
@@ -263,7 +265,8 @@ def _group_partials(pieces: Iterable[Piece], reference: Iterable[Piece],
         wanted = {c for section in ("threads", "leads", "activities")
                   for rec in data.get(section, ()) if isinstance(c := rec.get("customer"), str)}
         for smart in data.get("smart_lists") or ():
-            wanted.update(c for c in smart.get("customers") or () if isinstance(c, str))
+            if isinstance(smart, dict) and isinstance(named := smart.get("customers"), list):
+                smart["customers"] = [c for c in named if not isinstance(c, str) or c in wanted]
         group.read(_needed(customers, wanted))
         try:
             dataset = group.load(max_errors)
