@@ -341,7 +341,8 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     merged = db.from_delayed(groups).reduction(_merge_all, _merge_all, split_every=split_every)
     # (not optimized: a fused copy of the graph would cut the partitions again under other keys)
     merged = merged.to_delayed(optimize_graph=False)
-    checked = delayed(_reference, pure=True)(reference, customers, max_errors)
+    with dask.annotate(priority=1):  # early, on one worker: not a tail after the groups
+        checked = delayed(_reference, pure=True)(reference, customers, max_errors)
     try:
         report: Report = delayed(_finish, pure=True)(checked, merged, plan).compute()
     except DatasetError as exc:  # its text is rebuilt after travelling from a worker
