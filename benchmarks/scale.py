@@ -11,7 +11,11 @@ For each size, an example dataset (``python -m salesmetrics.examples
 RSS is its own) over the week of 2026-03-09 by team, compared with the week
 before: ``memory`` loads the file and calls ``build_report``; ``stream``
 calls ``stream_report``; ``daskN`` starts a LocalCluster of N worker
-processes (one thread each) and calls ``dask_report`` on ``records_bag``.
+processes (one thread each) and calls ``dask_report`` on ``records_bag``
+(``--partitions N``: N bag partitions and N groups; default: the engine's,
+printed as ``groups``). The engines run the code of this checkout's
+``src``, or of the ``PYTHONPATH`` given (``PYTHONPATH=/other/src python
+benchmarks/scale.py ...`` measures another version side by side).
 Printed per engine: wall time (the whole run: loading included, the
 cluster's start excluded and printed apart), peak RSS (for Dask: the client's
 and the largest worker's), the ratio of its time to the memory engine's, and
@@ -71,9 +75,10 @@ else:
                       dashboard_address=":0") as cluster, Client(cluster) as client:
         extra["cluster_start"] = round(time.perf_counter() - t, 2)
         t = time.perf_counter()
-        bag = records_bag(path, partitions=parts or 4 * workers)
-        report = dask_report(bag, period=period, partitions=parts or 4 * workers)
+        bag = records_bag(path, partitions=parts)
+        report = dask_report(bag, period=period, partitions=parts)
         wall = time.perf_counter() - t
+        extra["groups"] = parts or bag.npartitions
         rss = client.run(lambda: __import__("resource").getrusage(
             __import__("resource").RUSAGE_SELF).ru_maxrss / 1024)
         extra["worker_peak_mb"] = round(max(rss.values()))
@@ -110,7 +115,10 @@ def main() -> None:
     parser.add_argument("--engines", default="memory,stream,dask1,dask2")
     parser.add_argument("--skip", default="", help="report sections (metric names) left out")
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    # this checkout's code, unless PYTHONPATH names another one (to measure it side by side)
+    env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH")
+           or str(Path(__file__).resolve().parents[1] / "src")}
+    print(f"code: {env['PYTHONPATH']}")
     print(f"cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
     for size in args.sizes.split(","):
         n = _size(size)

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesmetrics import SalesmetricsError
 from salesmetrics.engines import _pipeline as pipeline_module
@@ -306,9 +308,128 @@ def test_dask_takes_records_as_dicts_or_as_json_lines_and_locates_a_bad_line() -
     with dask.config.set(scheduler="sync"):
         as_text = db.from_sequence([json.dumps(r) for r in records], npartitions=3)
         assert report_json(dask_report(as_text, period=EXAMPLE_PERIOD, partitions=4)) == memory
+        # lines as db.read_text gives them: with their newline, blank ones among them
+        with_newlines = db.from_sequence([json.dumps(r) + "\n" for r in records] + ["\n", " \r\n"],
+                                         npartitions=2)
+        assert report_json(dask_report(with_newlines, period=EXAMPLE_PERIOD,
+                                       partitions=3)) == memory
         bad = db.from_sequence([json.dumps(r) for r in records[:5]] + ['{"section": '],
                                npartitions=2)
         with pytest.raises(SalesmetricsError) as e:
             dask_report(bad, period=EXAMPLE_PERIOD)
     assert e.value.code == "invalid_value"
     assert str(e.value).startswith("records (bag partition 1, item 2): not JSON")
+
+
+def _chunked(records: list[Any], size: int) -> list[list[Any]]:
+    return [records[i:i + size] for i in range(0, len(records), size)]
+
+
+def _dask_error(chunks: list[list[Any]], partitions: int) -> SalesmetricsError:
+    dask = pytest.importorskip("dask")
+    import dask.bag as db
+
+    from salesmetrics.engines.dask import dask_report
+
+    bag = db.from_delayed([dask.delayed(list)(chunk) for chunk in chunks])
+    with dask.config.set(scheduler="sync"), pytest.raises(SalesmetricsError) as e:
+        dask_report(bag, period=EXAMPLE_PERIOD, partitions=partitions)
+    return e.value
+
+
+def _memory_error(records: list[dict[str, Any]], tmp_path: Path) -> SalesmetricsError:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with pytest.raises(SalesmetricsError) as e:
+        load(path)
+    return e.value
+
+
+def _mutated(section: str, index: int, field: str, value: Any) -> list[dict[str, Any]]:
+    from salesmetrics.engines.dask import _records
+
+    data = json.loads(json.dumps(EXAMPLE))
+    data[section][index][field] = value if not callable(value) else value(data)
+    return list(_records(data))
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+@pytest.mark.parametrize(("section", "index", "field", "value"), [
+    ("messages", 700, "at", "2026-03-10T09:00:00"),  # a group's record
+    ("customers", 40, "account_type", "alien"),  # a customer (checked with the reference)
+    ("customers", 50, "id", lambda d: d["customers"][2]["id"]),  # a customer id used twice
+    ("teams", 1, "calendar", "nowhere"),  # a reference record every group loads
+    # a smart list naming no customer (groups load their own accounts of a list only)
+    ("smart_lists", 1, "customers", lambda d: [*d["smart_lists"][1]["customers"], "nobody"]),
+])
+def test_dask_errors_are_the_memory_loaders_named_by_their_place_in_the_bag(
+        tmp_path: Path, as_text: bool, section: str, index: int, field: str,
+        value: Any) -> None:
+    records = _mutated(section, index, field, value)
+    memory = _memory_error(records, tmp_path)
+    place = next(k for k, r in enumerate(records) if r["section"] == section and sum(
+        1 for q in records[:k] if q["section"] == section) == index)
+    for size, partitions in ((97, 3), (1000, 1), (40, 7)):
+        chunks = _chunked([json.dumps(r) if as_text else r for r in records], size)
+        e = _dask_error(chunks, partitions)
+        assert (e.code, e.message) == (memory.code, memory.message)
+        assert e.path == memory.path.replace(f"[{index}]", "", 1)
+        assert str(e).startswith(f"records (bag partition {place // size}, item "
+                                 f"{place % size}): {e.path}: {e.message}")
+
+
+@pytest.mark.parametrize("section", ["teams", "messages"])
+def test_dask_refuses_a_key_given_twice_in_a_line_as_the_loader_does(
+        tmp_path: Path, section: str) -> None:
+    from salesmetrics.engines.dask import _records
+
+    records = [json.dumps(r) for r in _records(EXAMPLE)]
+    place = next(k for k, r in enumerate(records) if json.loads(r)["section"] == section)
+    records[place] = records[place][:-1] + ', "section": "' + section + '"}'
+    path = tmp_path / "twice.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    with pytest.raises(SalesmetricsError) as memory:
+        load(path)
+    assert memory.value.path == f"line {place + 1}"
+    e = _dask_error(_chunked(records, 100), 4)
+    assert (e.code, e.message) == (memory.value.code, memory.value.message)
+    assert str(e).startswith(f"records (bag partition {place // 100}, item {place % 100}): "
+                             "not JSON: the key 'section' is given twice")
+
+
+def test_dask_names_a_line_that_is_not_utf8_in_a_file(tmp_path: Path) -> None:
+    dask = pytest.importorskip("dask")
+
+    from salesmetrics.engines.dask import dask_report, records_bag
+
+    path = _jsonl(EXAMPLE, tmp_path / "bytes.jsonl")
+    raw = path.read_bytes().replace(b'"direction": "in"', b'"direction": "\xffin"', 1)
+    path.write_bytes(raw)
+    with pytest.raises(SalesmetricsError) as memory:
+        load(path)
+    with dask.config.set(scheduler="sync"), pytest.raises(SalesmetricsError) as e:
+        dask_report(records_bag(path, partitions=3), period=EXAMPLE_PERIOD)
+    assert (e.value.code, e.value.message) == (memory.value.code, memory.value.message) == (
+        "invalid_value", "not UTF-8 text")
+    assert str(e.value).startswith("records (bag partition ")
+
+
+@given(st.lists(st.text(alphabet="ab{}\"é\r\n \u2028", max_size=12), max_size=12),
+       st.sampled_from(["\n", "\r\n", "\r"]), st.booleans(), st.integers(1, 40))
+@settings(max_examples=150, deadline=None)
+def test_dask_blocks_of_a_file_are_its_lines_as_the_loader_reads_them(
+        lines: list[str], newline: str, bom: bool, block: int) -> None:
+    import tempfile
+
+    from salesmetrics.engines.dask import _block
+
+    raw = ("\ufeff" if bom else "") + "".join(line + newline for line in lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.jsonl"
+        path.write_bytes(raw.encode("utf-8"))
+        with open(path, encoding="utf-8-sig", newline=None) as fh:
+            expected = [line.removesuffix("\n") for line in fh]
+        size = path.stat().st_size
+        got = [line for start in range(0, size, block)
+               for line in _block(str(path), start, start + block)]
+    assert got == expected

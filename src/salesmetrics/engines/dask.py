@@ -1,22 +1,27 @@
 """The Dask engine: the report of a ``dask.bag`` of records, computed on a cluster.
 
-Records are dicts with a ``"section"`` key, as the lines of JSON Lines (a
-calendar's record carries its ``"id"``). The reference sections (calendars,
-teams, users, customers, smart lists) are gathered by one task and given
-to every group; the other records are shuffled by partition key
-(:mod:`salesmetrics.engines._split`: threads with their messages and events,
-leads with their activities, sessions by user) so that each group holds whole
-threads and leads; each group is loaded and validated as a dataset and turned
-into partial aggregates; a tree reduction (``Bag.reduction``) merges them and
-the client finishes the report. The shuffle is one task per group gathering
-its piece of every input partition (each input partition is parsed and cut
-once). The records of a group keep their input
-order (ties between equal instants are read in that order, as in memory).
+Records are dicts with a ``"section"`` key, or the JSON Lines texts of such
+records (a calendar's record carries its ``"id"``). Each input partition is
+cut, where it was read, into its reference records (calendars, teams,
+users, smart lists), its customers (indexed by id) and one piece per group
+by partition key (:mod:`salesmetrics.engines._split`: threads with their
+messages and events, leads with their activities, sessions by user); a text
+is parsed there only to find its section and key, and stays text. Each
+group gathers its piece of every partition (the shuffle: a group holds
+whole threads and leads), reads its lines as the JSON Lines loader reads a
+file, adds the reference records and the customers it refers to, is
+validated as a dataset and turned into partial aggregates; one task
+validates the reference data whole meanwhile; a tree reduction
+(``Bag.reduction``) merges the partials and a last task finishes the report
+on a worker. No group waits on another task than the cuts. The records of
+a group keep their input order (ties between equal instants are read in
+that order, as in memory).
 
-Errors of a record name its place in the bag (``bag partition 3, item 17``),
-then its section and field: ``records (bag partition 3, item 17): messages.at:
-naive instant …`` (to have the file and line, check the file with the stream
-engine). Needs the ``dask`` extra (``pip install 'salesmetrics[dask]'``).
+Errors are the memory loader's, and name the record's place in the bag
+(``bag partition 3, item 17``), then its section and field: ``records (bag
+partition 3, item 17): messages.at: naive instant …`` (to have the file and
+line, check the file with the stream engine). Needs the ``dask`` extra
+(``pip install 'salesmetrics[dask]'``).
 """
 
 from __future__ import annotations
@@ -28,129 +33,268 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, tzinfo
 from functools import reduce
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from salesmetrics._values import whole_number
+from salesmetrics._gc import paused_gc
+from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
-from salesmetrics.engines._split import REFERENCE, bucket, key_of
-from salesmetrics.engines.stream import INDEXED, LocatedError, errors_of, raise_located
+from salesmetrics.engines._split import KEYS, REFERENCE, bucket, key_of
+from salesmetrics.engines.stream import _LINE, INDEXED, LocatedError, errors_of, raise_located
 from salesmetrics.errors import DatasetError, SalesmetricsError
-from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
+from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS
+from salesmetrics.load._files import fast_loads, parse_record
+from salesmetrics.load._jsonl import finish, line_path, read_lines
 from salesmetrics.period import Period
 from salesmetrics.report import Report
 from salesmetrics.results import require
 
-__all__ = ["dask_report", "frames_bag", "records_bag", "run_on_cluster"]
+__all__ = ["BLOCK_BYTES", "dask_report", "frames_bag", "records_bag", "run_on_cluster"]
 
-#: A record of the bag: its section, its place ``(partition, item)`` and its body
-#: (a dict, or the JSON text of a line, parsed where the record is loaded).
-Tagged = tuple[str, tuple[int, int], "dict[str, Any] | str"]
+#: Bytes of JSON Lines per bag partition when :func:`records_bag` is not told ``partitions``.
+BLOCK_BYTES = 32 << 20
+
+#: A piece of a bag partition: the partition's index, the item numbers of its
+#: records and the records (JSON Lines texts or dicts with a ``"section"``), in input order.
+Piece = tuple[int, list[int], list[Any]]
+
+#: A bag partition's customers: their piece, and the position in it of each id (its first).
+Customers = tuple[Piece, dict[str, int]]
 
 
-def _tag(records: Iterable[Any], index: int) -> Iterator[tuple[Tagged, Mapping[str, Any]]]:
-    """A bag partition's records with their section and place ``(partition, item)``, and fields.
+class Cut(NamedTuple):
+    """A bag partition cut by :func:`_cut`."""
 
-    A record given as a JSON Lines text stays text (what crosses to another
-    worker is the line, not its parsed dict).
+    #: its reference records but customers (calendars, teams, users, smart lists)
+    reference: Piece
+    #: its customers, found by id (the one reference section that grows with the data)
+    customers: Customers
+    #: its other records, cut into pieces by partition key
+    pieces: list[Piece]
+
+
+def _where(place: tuple[int, int]) -> str:
+    return f"records (bag partition {place[0]}, item {place[1]})"
+
+
+def _parse(text: str, place: tuple[int, int]) -> Any:
+    """A JSON Lines text's value, as the JSON Lines loader parses it (errors located in the bag)."""
+    try:
+        if not is_text(text):
+            raise SalesmetricsError("invalid_value", "", "not UTF-8 text")
+        return parse_record(text)
+    except SalesmetricsError as exc:
+        raise LocatedError(exc.code, "", exc.message, file=_where(place)) from None
+
+
+def _cut(records: Iterable[Any], index: int, n: int) -> Cut:
+    """A bag partition's reference records, its customers and its other records cut into ``n`` pieces.
+
+    Each record is parsed here only to find its section and partition key;
+    what is kept is the record as given (a JSON Lines text stays text: it
+    is what crosses to the worker that loads its group, where it is parsed
+    and checked as the JSON Lines loader does, duplicate keys included). So
+    a text is parsed by the fastest parser installed, and by the exact one
+    only when that one refuses it, to name the fault. Blank texts are
+    skipped, as by the JSON Lines loader.
     """
+    reference: Piece = (index, [], [])
+    customers: Piece = (index, [], [])
+    by_id: dict[str, int] = {}
+    pieces: list[Piece] = [(index, [], []) for _ in range(n)]
+    loads = fast_loads()
     for j, rec in enumerate(records):
-        where = f"records (bag partition {index}, item {j})"
-        text = rec if isinstance(rec, str) else None
-        if text is not None:
-            rec = _parse(text, where)
-        if not isinstance(rec, Mapping):
+        fields = rec
+        if type(rec) is str:
+            try:
+                fields = loads(rec)
+            except (ValueError, RecursionError):
+                if not rec.strip():
+                    continue
+                fields = _parse(rec, (index, j))
+        if not isinstance(fields, Mapping):
             raise LocatedError("invalid_value", "", "a record is a dict with a 'section'",
-                               file=where)
-        section = rec.get("section")
-        if section not in SECTIONS:
+                               file=_where((index, j)))
+        section = fields.get("section")
+        if section == "customers":
+            if isinstance(cid := fields.get("id"), str):
+                by_id.setdefault(cid, len(customers[1]))
+            piece = customers
+        elif section in REFERENCE:
+            piece = reference
+        elif section in KEYS and section in SECTIONS:
+            piece = pieces[bucket(key_of(section, fields), n)]
+        else:
             raise LocatedError("invalid_value" if section is not None else "missing_field",
                                "section", f"unknown section {section!r}; sections: "
-                               f"{', '.join(SECTIONS)}", file=where)
-        yield (section, (index, j), text if text is not None else dict(rec)), rec
+                               f"{', '.join(SECTIONS)}", file=_where((index, j)))
+        piece[1].append(j)
+        piece[2].append(rec)
+    return Cut(reference, (customers, by_id), pieces)
 
 
-def _body(body: dict[str, Any] | str) -> dict[str, Any]:
-    """A tagged record's fields (its ``section`` key removed)."""
-    rec: dict[str, Any] = json.loads(body) if isinstance(body, str) else dict(body)
-    rec.pop("section", None)
-    return rec
+def _cut_outputs(records: Iterable[Any], index: int, n: int) -> tuple[Any, ...]:
+    """:func:`_cut` as ``n + 2`` outputs: the reference records, the customers, each piece.
+
+    (Each output is its own key in the graph: a group fetches its pieces, not whole cuts.)
+    """
+    cut = _cut(records, index, n)
+    return (cut.reference, cut.customers, *cut.pieces)
 
 
-def _data(tagged: Iterable[Tagged]) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]]]:
-    """The dataset dict of tagged records (in input order) and each record's place."""
-    data: dict[str, Any] = {}
-    places: dict[str, list[tuple[int, int]]] = {}
-    for section, place, tagged_body in sorted(tagged, key=lambda t: t[1]):
-        body = _body(tagged_body)
-        if section == "calendars":
-            data.setdefault("calendars", {})[str(body.pop("id", ""))] = body
+class _Group:
+    """Records read in pieces, in input order, into one dataset dict, loaded at the end.
+
+    Each :meth:`read` adds records of sections no earlier read held (a
+    group's own records, the reference records, the customers it needs).
+    """
+
+    def __init__(self) -> None:
+        self.places: list[tuple[int, int]] = []
+        self.records: list[Any] = []
+        self.data: dict[str, Any] = {}
+        self.errors: list[SalesmetricsError] = []
+        self.height: int | None = 0
+
+    def read(self, pieces: Iterable[Piece]) -> None:
+        """Read the records of ``pieces`` (texts as the JSON Lines loader reads a file)."""
+        first = len(self.records)
+        for index, items, records in pieces:
+            self.places.extend((index, j) for j in items)
+            self.records.extend(records)
+        added = self.records[first:]
+        height: int | None
+        if all(type(rec) is str for rec in added):
+            data, errors, height = read_lines(added)
+            self.errors.extend(e if not (line := _LINE.match(e.path)) else SalesmetricsError(
+                e.code, line_path(int(line.group(1)) + first), e.message) for e in errors)
         else:
-            data.setdefault(section, []).append(body)
-        places.setdefault(section, []).append(place)
-    return data, places
+            data, height = self._dicts(added), None
+        self.data.update(data)
+        self.height = None if height is None or self.height is None else max(height,
+                                                                            self.height)
+
+    def _dicts(self, records: Iterable[Any]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for rec in records:
+            body = dict(self._fields(rec))
+            section = body.pop("section")
+            if section == "calendars":
+                data.setdefault("calendars", {})[str(body.pop("id", ""))] = body
+            else:
+                data.setdefault(section, []).append(body)
+        return data
+
+    @staticmethod
+    def _fields(rec: Any) -> Mapping[str, Any]:
+        fields: Mapping[str, Any] = parse_record(rec) if isinstance(rec, str) else rec
+        return fields
+
+    def load(self, max_errors: int) -> Dataset:
+        """The records read, validated; their errors located in the bag."""
+        try:
+            return finish(self.data, self.errors, max_errors=max_errors, height=self.height)
+        except SalesmetricsError as exc:
+            raise DatasetError([self._locate(e) for e in errors_of(exc)]) from None
+
+    def _locate(self, exc: SalesmetricsError) -> LocatedError:
+        """An error of a record named by its place in the bag (and no index in the group)."""
+        line = _LINE.match(exc.path)
+        if line and int(line.group(1)) <= len(self.places):
+            return LocatedError(exc.code, "", exc.message,
+                                file=_where(self.places[int(line.group(1)) - 1]))
+        match = INDEXED.match(exc.path)
+        if match:
+            places = self._section_places().get(match.group(1), [])
+            if int(match.group(2)) < len(places):
+                return LocatedError(exc.code, match.group(1) + match.group(3), exc.message,
+                                    file=_where(places[int(match.group(2))]))
+        return LocatedError(exc.code, exc.path, exc.message, file="records")
+
+    def _section_places(self) -> dict[str, list[tuple[int, int]]]:
+        """Each section's records' places, in input order (found again: only on an error)."""
+        out: dict[str, list[tuple[int, int]]] = {}
+        for rec, place in zip(self.records, self.places, strict=True):
+            try:
+                section = self._fields(rec).get("section")
+            except SalesmetricsError:  # a line the reading refused: in no section
+                continue
+            out.setdefault(str(section), []).append(place)
+        return out
 
 
-def _load(data: Mapping[str, Any], places: Mapping[str, list[tuple[int, int]]],
-          max_errors: int) -> Dataset:
-    try:
-        return from_dict(data, max_errors=max_errors)
-    except SalesmetricsError as exc:
-        raise DatasetError([_locate(e, places) for e in errors_of(exc)]) from None
+def _reference(reference: Iterable[Piece], customers: Iterable[Customers],
+               max_errors: int) -> Dataset:
+    """The reference sections as a dataset, validated (errors located in the bag)."""
+    with paused_gc():
+        group = _Group()
+        group.read(reference)
+        group.read(piece for piece, _ in customers)
+        return group.load(max_errors)
 
 
-def _locate(exc: SalesmetricsError, places: Mapping[str, list[tuple[int, int]]]) -> LocatedError:
-    """An error of a group's record named by its place in the bag (and no group index)."""
-    match = INDEXED.match(exc.path)
-    if match and int(match.group(2)) < len(places.get(match.group(1), ())):
-        i, j = places[match.group(1)][int(match.group(2))]
-        return LocatedError(exc.code, match.group(1) + match.group(3), exc.message,
-                            file=f"records (bag partition {i}, item {j})")
-    return LocatedError(exc.code, exc.path, exc.message, file="records")
+def _needed(customers: Iterable[Customers], wanted: set[str]) -> Iterator[Piece]:
+    """The customers of ``wanted`` ids, as pieces in input order."""
+    for (index, items, records), by_id in customers:
+        found = sorted(by_id[c] for c in by_id.keys() & wanted)
+        yield index, [items[k] for k in found], [records[k] for k in found]
 
 
-def _cut(records: Iterable[Any], index: int, n: int) -> tuple[list[Tagged], list[list[Tagged]]]:
-    """A bag partition's reference records, and its other records cut into ``n`` pieces."""
-    reference: list[Tagged] = []
-    pieces: list[list[Tagged]] = [[] for _ in range(n)]
-    for t, rec in _tag(records, index):
-        if t[0] in REFERENCE:
-            reference.append(t)
-        else:
-            pieces[bucket(key_of(t[0], rec), n)].append(t)
-    return reference, pieces
-
-
-def _reference_data(pieces: Iterable[list[Tagged]], max_errors: int) -> dict[str, Any]:
-    """The reference sections' dataset dict, validated (errors located in the bag)."""
-    data, places = _data(t for piece in pieces for t in piece)
-    _load(data, places, max_errors)
-    return data
-
-
-def _group_partials(pieces: Iterable[list[Tagged]], reference: Mapping[str, Any],
-                    plan: ReportPlan, max_errors: int) -> list[PartialSet]:
+def _group_partials(pieces: Iterable[Piece], reference: Iterable[Piece],
+                    customers: Iterable[Customers], plan: ReportPlan,
+                    max_errors: int) -> list[PartialSet | DatasetError]:
     """A group's partial aggregates (the reference data added); none for an empty group.
 
-    Of the customers (validated with the reference data), the group loads
-    those its records refer to and those of the smart lists: the one
-    reference section that grows with the data is not loaded whole by every group.
+    Of the customers, the group loads those its records refer to, in input
+    order, and its smart lists name only those (a list's other accounts
+    have no attempt in the group: its partials are the same): the one
+    reference section that grows with the data is not loaded whole, nor
+    the lists' share of it, by every group. :func:`_reference` checks the
+    reference data whole, every customer and list included. The errors of
+    the group's records are returned, not raised: they are raised when the
+    report is finished, after the reference data's own, so that which
+    error is told does not depend on which task fails first.
     """
-    data, places = _data(t for piece in pieces for t in piece)
-    if not data:
-        return []
-    wanted = {c for section in ("threads", "leads", "activities")
-              for rec in data.get(section, ()) if isinstance(c := rec.get("customer"), str)}
-    for smart in reference.get("smart_lists") or ():
-        wanted.update(c for c in smart.get("customers") or () if isinstance(c, str))
-    customers = [c for c in reference.get("customers") or () if c.get("id") in wanted]
-    return [part_partials(_load({**reference, "customers": customers, **data}, places,
-                                max_errors), plan)]
+    with paused_gc():  # as in memory: loading and walking make many acyclic objects
+        group = _Group()
+        group.read(pieces)
+        if not group.records:
+            return []
+        group.read(reference)
+        data = group.data
+        wanted = {c for section in ("threads", "leads", "activities")
+                  for rec in data.get(section, ()) if isinstance(c := rec.get("customer"), str)}
+        for smart in data.get("smart_lists") or ():
+            if isinstance(smart, dict) and isinstance(named := smart.get("customers"), list):
+                smart["customers"] = [c for c in named if not isinstance(c, str) or c in wanted]
+        group.read(_needed(customers, wanted))
+        try:
+            dataset = group.load(max_errors)
+        except DatasetError as exc:
+            return [exc]
+        return [part_partials(dataset, plan)]
 
 
-def _merge_all(sets: Iterable[PartialSet | None]) -> PartialSet | None:
+def _finish(reference: Dataset, merged: PartialSet | DatasetError | None,
+            plan: ReportPlan) -> Report:
+    """The report of the merged partials (none: the reference data is the only part)."""
+    if isinstance(merged, DatasetError):
+        raise merged
+    return finish_report(reference, merged or part_partials(reference, plan), plan)
+
+
+def _merge(first: PartialSet | DatasetError, second: PartialSet | DatasetError
+           ) -> PartialSet | DatasetError:
+    """Two groups' partials merged, or the first group's errors."""
+    if isinstance(first, DatasetError):
+        return first
+    return second if isinstance(second, DatasetError) else first.merge(second)
+
+
+def _merge_all(sets: Iterable[PartialSet | DatasetError | None]
+               ) -> PartialSet | DatasetError | None:
     present = [s for s in sets if s is not None]
-    return reduce(PartialSet.merge, present) if present else None
+    return reduce(_merge, present) if present else None
 
 
 def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = None,
@@ -187,19 +331,23 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     # gathers piece b of every partition (the shuffle), adds the reference data and
     # computes its partials; a tree reduction (Bag.reduction) merges them
     delayed = dask.delayed
-    cuts = [delayed(_cut, pure=True, nout=2)(p, i, n)
-            for i, p in enumerate(records.to_delayed())]
-    reference_data = delayed(_reference_data, pure=True)([c[0] for c in cuts], max_errors)
-    groups = [delayed(_group_partials, pure=True)([c[1][b] for c in cuts], reference_data,
-                                                  plan, max_errors) for b in range(n)]
-    merged_bag = db.from_delayed(groups).reduction(_merge_all, _merge_all,
-                                                   split_every=split_every)
+    cuts = [delayed(_cut_outputs, pure=True, nout=n + 2)(p, i, n)
+            for i, p in enumerate(records.to_delayed(optimize_graph=False))]
+    reference = [c[0] for c in cuts]
+    customers = [c[1] for c in cuts]
+    groups = [delayed(_group_partials, pure=True)([c[2 + b] for c in cuts], reference,
+                                                  customers, plan, max_errors)
+              for b in range(n)]
+    merged = db.from_delayed(groups).reduction(_merge_all, _merge_all, split_every=split_every)
+    # (not optimized: a fused copy of the graph would cut the partitions again under other keys)
+    merged = merged.to_delayed(optimize_graph=False)
+    with dask.annotate(priority=1):  # early, on one worker: not a tail after the groups
+        checked = delayed(_reference, pure=True)(reference, customers, max_errors)
     try:
-        data, merged = dask.compute(reference_data, merged_bag)
+        report: Report = delayed(_finish, pure=True)(checked, merged, plan).compute()
     except DatasetError as exc:  # its text is rebuilt after travelling from a worker
         raise_located(exc.errors)
-    reference = from_dict(data, max_errors=max_errors)
-    return finish_report(reference, merged or part_partials(reference, plan), plan)
+    return report
 
 
 def _dask() -> tuple[Any, Any]:
@@ -210,7 +358,8 @@ def _dask() -> tuple[Any, Any]:
 def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = None) -> Any:
     """A ``dask.bag`` of the records of a JSON Lines file, a JSON file or a CSV folder.
 
-    JSON Lines is read by the workers in blocks, as text: each line is
+    JSON Lines is read by the workers in blocks of lines (``partitions``
+    blocks, else blocks of :data:`BLOCK_BYTES`), as text: each line is
     parsed by the worker that cuts its block and by the one that loads its
     group, so only the text crosses between workers (a line that is not JSON
     is an ``invalid_value`` naming its place in the bag, not its line: check
@@ -222,8 +371,10 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
     src = Path(source)
     if src.is_file() and src.suffix in (".jsonl", ".ndjson"):
         size = src.stat().st_size
-        block = max(1 << 20, size // partitions) if partitions else 64 << 20
-        return db.read_text(str(src), blocksize=block).map(str.strip).filter(bool)
+        block = max(1 << 20, -(-size // partitions)) if partitions else BLOCK_BYTES
+        delayed = _dask()[0].delayed
+        return db.from_delayed([delayed(_block, pure=True)(str(src), start, start + block)
+                                for start in range(0, max(size, 1), block)])
     if src.is_dir():
         from salesmetrics.load._csv import read_csv_dir
 
@@ -237,12 +388,29 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
                                                                          50_000 + 1)))
 
 
-def _parse(line: str, where: str) -> Any:
-    try:
-        return json.loads(line)
-    except (ValueError, RecursionError) as exc:
-        raise LocatedError("invalid_value", "", f"not JSON: {exc}: {line[:80]}",
-                           file=where) from None
+def _block(path: str, start: int, end: int) -> list[str]:
+    """The lines of a JSON Lines file that start within its bytes ``start`` to ``end``.
+
+    Decoded as the JSON Lines loader reads a file: UTF-8 after an optional
+    byte-order mark, undecodable bytes as lone surrogates (refused where the
+    line is cut), universal newlines; the lines come without their newline,
+    blank ones included (item ``j`` of the partition is line ``j`` of the block).
+    """
+    with open(path, "rb") as fh:
+        if start:
+            fh.seek(start - 1)
+            fh.readline()  # the line under way at ``start`` is the previous block's
+        first = fh.tell()
+        raw = fh.read(end - first) if first < end else b""
+        if raw and not raw.endswith(b"\n"):
+            raw += fh.readline()  # the last line that starts in the block, whole
+    text = raw.decode("utf-8-sig" if first == 0 else "utf-8", errors="surrogateescape")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _records(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

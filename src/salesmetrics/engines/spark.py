@@ -30,9 +30,10 @@ from typing import Any
 
 from salesmetrics._values import whole_number
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
-from salesmetrics.engines.dask import _cut, _group_partials, _reference_data
-from salesmetrics.errors import SalesmetricsError
-from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, from_dict
+from salesmetrics.engines.dask import _cut, _group_partials, _merge, _reference
+from salesmetrics.engines.stream import raise_located
+from salesmetrics.errors import DatasetError, SalesmetricsError
+from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS
 from salesmetrics.period import Period
 from salesmetrics.report import Report
 
@@ -69,17 +70,21 @@ def spark_report(records: Any, /, *, period: Period, as_of: datetime | None = No
                      minimum=1)
     cuts = records.mapPartitionsWithIndex(lambda i, it: [_cut(it, i, n)]).cache()
     try:
-        reference = _reference_data(cuts.map(lambda c: c[0]).collect(), max_errors)
+        kept = cuts.map(lambda c: (c.reference, c.customers)).collect()
+        reference = ([r for r, _ in kept], [c for _, c in kept])
+        dataset = _reference(*reference, max_errors)
         shared = records.context.broadcast(reference)
-        groups = (cuts.flatMap(lambda c: list(enumerate(c[1])))
+        groups = (cuts.flatMap(lambda c: list(enumerate(c.pieces)))
                       .partitionBy(n, lambda b: b)
-                      .mapPartitions(lambda it: _group_partials((p for _, p in it), shared.value,
+                      .mapPartitions(lambda it: _group_partials((p for _, p in it),
+                                                                shared.value[0], shared.value[1],
                                                                 plan, max_errors)))
-        merged: PartialSet | None = (groups.treeReduce(PartialSet.merge, depth=depth)
-                                     if not groups.isEmpty() else None)
+        merged: PartialSet | DatasetError | None = (
+            groups.treeReduce(_merge, depth=depth) if not groups.isEmpty() else None)
     finally:
         cuts.unpersist()
-    dataset = from_dict(reference, max_errors=max_errors)
+    if isinstance(merged, DatasetError):
+        raise_located(merged.errors)
     return finish_report(dataset, merged or part_partials(dataset, plan), plan)
 
 
