@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 import pytest
+from engine_reports import by_instant
 
 from salesmetrics import SalesmetricsError
 from salesmetrics.examples import EXAMPLE_PERIOD, example_path
@@ -16,16 +16,6 @@ from salesmetrics.report import build_report, report_json
 dask = pytest.importorskip("dask")
 dd = pytest.importorskip("dask.dataframe")
 pd = pytest.importorskip("pandas")
-
-
-def _instants(value: Any) -> Any:
-    """A report's JSON with each ``last_activity`` an aware datetime (equal across offsets)."""
-    if isinstance(value, dict):
-        return {k: datetime.fromisoformat(v) if k == "last_activity" and isinstance(v, str)
-                else _instants(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_instants(v) for v in value]
-    return value
 
 
 @pytest.mark.parametrize("by", ["team", "user"])
@@ -47,7 +37,7 @@ def test_dask_dataframes_give_the_memory_numbers(by: str) -> None:
     bag = frames_bag(frames, calendars=data["calendars"])
     with dask.config.set(scheduler="sync"):
         report = dask_report(bag, period=EXAMPLE_PERIOD, by=by, partitions=4)
-    assert _instants(report_json(report)) == _instants(memory)
+    assert by_instant(report_json(report)) == by_instant(memory)
 
 
 def test_dask_dataframes_are_checked() -> None:

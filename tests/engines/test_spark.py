@@ -12,11 +12,11 @@ import random
 import shutil
 import sys
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_reports import by_instant
 
 from salesmetrics.examples import EXAMPLE_PERIOD, example_path
 from salesmetrics.examples import main as make_example
@@ -111,17 +111,7 @@ def test_spark_takes_dataframes_one_per_section(spark: Any) -> None:
     # instants (an instant the report shows, the last activity, shows that zone's offset)
     frames["messages"] = frames["messages"].withColumn("at", functions.to_timestamp("at"))
     report = spark_report(records_of_frames(frames), period=EXAMPLE_PERIOD, partitions=3)
-    assert _instants(report_json(report)) == _instants(memory)
-
-
-def _instants(value: Any) -> Any:
-    """A report's JSON with each ``last_activity`` an aware datetime (equal across offsets)."""
-    if isinstance(value, dict):
-        return {k: datetime.fromisoformat(v) if k == "last_activity" and isinstance(v, str)
-                else _instants(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_instants(v) for v in value]
-    return value
+    assert by_instant(report_json(report)) == by_instant(memory)
 
 
 def test_spark_frames_are_checked(spark: Any) -> None:
