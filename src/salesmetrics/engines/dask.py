@@ -506,9 +506,8 @@ def frames_bag(frames: Mapping[str, Any], /, *, calendars: Mapping[str, Any] | N
 
 def _frame_records(frame: Any, name: str, zone: tzinfo | None) -> list[dict[str, Any]]:
     """The records of one pandas partition of section ``name`` (cells as ``from_frames`` reads them)."""
-    from salesmetrics.load._csv import CSV_SECTIONS, _kinds
     from salesmetrics.load._frames import frame_rows
-    from salesmetrics.load._sql import record
+    from salesmetrics.load._sql import section_records
 
-    kinds = _kinds(name) if name in CSV_SECTIONS else {}
-    return [{"section": name, **record(row, kinds, zone)} for row in frame_rows(frame, name)]
+    return [{"section": name, **rec}
+            for rec in section_records(name, frame_rows(frame, name), zone)]

@@ -215,6 +215,17 @@ def record(row: Mapping[str, Any], kinds: Mapping[str, str],
     return out
 
 
+def section_records(name: str, rows: Iterable[Mapping[str, Any]],
+                    naive_timezone: tzinfo | None) -> list[dict[str, Any]]:
+    """The rows of section ``name`` as records of the dict format (each cell read by its field's kind).
+
+    >>> section_records("teams", [{"id": 7, "name": None}], None)
+    [{'id': '7'}]
+    """
+    kinds = _kinds(name) if name in CSV_SECTIONS else {}
+    return [record(r, kinds, naive_timezone) for r in rows]
+
+
 def zone_of(naive_timezone: str | tzinfo | None) -> tzinfo | None:
     """The ``naive_timezone=`` option as a tzinfo (an IANA name or a tzinfo).
 
@@ -310,8 +321,7 @@ def finish_tables(
         elif name in _CHILD_KINDS:
             children[name] = [record(r, _CHILD_KINDS[name], zone) for r in rows]
         else:
-            kinds = _kinds(name) if name in CSV_SECTIONS else {}
-            data[name] = [record(r, kinds, zone) for r in rows]
+            data[name] = section_records(name, rows, zone)
     if calendars is not None:
         data["calendars"] = calendars
     for name, rows in children.items():
