@@ -50,6 +50,8 @@ def test_dask_dataframes_are_checked() -> None:
         frames_bag({"teams": [{"id": "A"}]})
     with pytest.raises(SalesmetricsError, match="a column is named 'section'"):
         frames_bag({"teams": pd.DataFrame({"id": ["A"], "section": ["teams"]})})
+    with pytest.raises(SalesmetricsError, match=r"calendars\.c: a calendar is an object"):
+        frames_bag({"teams": teams}, calendars={"c": "nope"})
     with pytest.raises(SalesmetricsError, match="naive_timezone"):
         frames_bag({"teams": teams}, naive_timezone="Mars/Olympus")
     # a naive timestamp is refused at its record, as from_frames refuses it

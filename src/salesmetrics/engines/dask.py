@@ -41,7 +41,7 @@ from salesmetrics.dataset import Dataset
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
 from salesmetrics.engines._split import KEYS, REFERENCE, bucket, key_of
 from salesmetrics.engines.stream import _LINE, INDEXED, LocatedError, errors_of, raise_located
-from salesmetrics.errors import DatasetError, SalesmetricsError
+from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS
 from salesmetrics.load._files import fast_loads, parse_record
 from salesmetrics.load._jsonl import finish, line_path, read_lines
@@ -466,10 +466,13 @@ def frames_bag(frames: Mapping[str, Any], /, *, calendars: Mapping[str, Any] | N
     Raises:
         SalesmetricsError: ``invalid_value`` at ``frames`` (not a mapping) or
             ``frames['name']`` (not a section, not a DataFrame, a column named
-            ``section``); ``invalid_option`` at ``naive_timezone``.
+            ``section``); ``invalid_calendar`` at ``calendars.<id>`` for a
+            definition that is not a mapping; ``invalid_option`` at
+            ``naive_timezone``.
         ModuleNotFoundError: dask is not installed.
     """
     require("dask", "dask")
+    from salesmetrics.calendars._parse import calendar_parts
     from salesmetrics.load._sql import zone_of
 
     zone = zone_of(naive_timezone)
@@ -482,8 +485,10 @@ def frames_bag(frames: Mapping[str, Any], /, *, calendars: Mapping[str, Any] | N
     dask, db = _dask()
     pieces = []
     if calendars:
-        pieces.append(dask.delayed([{"section": "calendars", "id": cid,
-                                     **(body if isinstance(body, Mapping) else {"": body})}
+        for cid, body in calendars.items():
+            if not isinstance(body, Mapping):  # the calendar reader's own refusal
+                calendar_parts(body, join_path("calendars", str(cid)))
+        pieces.append(dask.delayed([{"section": "calendars", "id": cid, **body}
                                     for cid, body in calendars.items()]))
     for name, frame in frames.items():
         where = f"frames[{name!r}]"
