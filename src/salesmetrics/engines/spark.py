@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from salesmetrics._values import whole_number
@@ -131,10 +132,5 @@ def records_of_frames(frames: Mapping[str, Any], /) -> Any:
                                     "its frame's name")
         record = functions.to_json(functions.struct(functions.lit(name).alias("section"),
                                                     *columns))
-        texts.append(frame.select(record).rdd.map(_first))
+        texts.append(frame.select(record).rdd.map(itemgetter(0)))
     return texts[0].context.union(texts)
-
-
-def _first(row: Any) -> Any:
-    """A one-column row's value."""
-    return row[0]
