@@ -73,6 +73,17 @@ class Cut(NamedTuple):
     pieces: list[Piece]
 
 
+_CUSTOMERS = object()
+_REFERENCE = object()
+
+#: How :func:`_cut` routes a section's record: to the customers, to the reference
+#: records, by its one key field (a name), or by :func:`key_of` (a tuple of fields).
+_ROUTES: dict[str, object] = {
+    section: _CUSTOMERS if section == "customers" else _REFERENCE if section in REFERENCE
+    else KEYS[section][0] if len(KEYS[section]) == 1 else KEYS[section]
+    for section in SECTIONS}
+
+
 def _where(place: tuple[int, int]) -> str:
     return f"records (bag partition {place[0]}, item {place[1]})"
 
@@ -102,6 +113,8 @@ def _cut(records: Iterable[Any], index: int, n: int) -> Cut:
     customers: Piece = (index, [], [])
     by_id: dict[str, int] = {}
     pieces: list[Piece] = [(index, [], []) for _ in range(n)]
+    items = [piece[1] for piece in pieces]
+    kept = [piece[2] for piece in pieces]
     loads = fast_loads()
     for j, rec in enumerate(records):
         fields = rec
@@ -112,17 +125,26 @@ def _cut(records: Iterable[Any], index: int, n: int) -> Cut:
                 if not rec.strip():
                     continue
                 fields = _parse(rec, (index, j))
-        if not isinstance(fields, Mapping):
+        if type(fields) is not dict and not isinstance(fields, Mapping):
             raise LocatedError("invalid_value", "", "a record is a dict with a 'section'",
                                file=_where((index, j)))
-        section = fields.get("section")
-        if section == "customers":
+        section: Any = fields.get("section")
+        route = _ROUTES.get(section) if isinstance(section, str) else None
+        if type(route) is str:  # the one key field of the section
+            key = fields.get(route)
+            if type(key) is not str or not key:
+                key = key_of(section, fields)
+            b = bucket(key, n)
+            items[b].append(j)
+            kept[b].append(rec)
+            continue
+        if route is _CUSTOMERS:
             if isinstance(cid := fields.get("id"), str):
                 by_id.setdefault(cid, len(customers[1]))
             piece = customers
-        elif section in REFERENCE:
+        elif route is _REFERENCE:
             piece = reference
-        elif section in KEYS and section in SECTIONS:
+        elif route is not None:
             piece = pieces[bucket(key_of(section, fields), n)]
         else:
             raise LocatedError("invalid_value" if section is not None else "missing_field",
@@ -150,7 +172,8 @@ class _Group:
     """
 
     def __init__(self) -> None:
-        self.places: list[tuple[int, int]] = []
+        #: each piece read: its bag partition and its records' item numbers
+        self.spans: list[tuple[int, list[int]]] = []
         self.records: list[Any] = []
         self.data: dict[str, Any] = {}
         self.errors: list[SalesmetricsError] = []
@@ -160,7 +183,7 @@ class _Group:
         """Read the records of ``pieces`` (texts as the JSON Lines loader reads a file)."""
         first = len(self.records)
         for index, items, records in pieces:
-            self.places.extend((index, j) for j in items)
+            self.spans.append((index, items))
             self.records.extend(records)
         added = self.records[first:]
         height: int | None
@@ -195,26 +218,39 @@ class _Group:
         try:
             return finish(self.data, self.errors, max_errors=max_errors, height=self.height)
         except SalesmetricsError as exc:
-            raise DatasetError([self._locate(e) for e in errors_of(exc)]) from None
+            places = self._places()
+            by_section: list[dict[str, list[tuple[int, int]]]] = []
+            raise DatasetError([self._locate(e, places, by_section)
+                                for e in errors_of(exc)]) from None
 
-    def _locate(self, exc: SalesmetricsError) -> LocatedError:
-        """An error of a record named by its place in the bag (and no index in the group)."""
+    def _locate(self, exc: SalesmetricsError, places: list[tuple[int, int]],
+                by_section: list[dict[str, list[tuple[int, int]]]]) -> LocatedError:
+        """An error of a record named by its place in the bag (and no index in the group).
+
+        ``by_section`` holds the records' places by section once an error needed them.
+        """
         line = _LINE.match(exc.path)
-        if line and int(line.group(1)) <= len(self.places):
+        if line and int(line.group(1)) <= len(places):
             return LocatedError(exc.code, "", exc.message,
-                                file=_where(self.places[int(line.group(1)) - 1]))
+                                file=_where(places[int(line.group(1)) - 1]))
         match = INDEXED.match(exc.path)
         if match:
-            places = self._section_places().get(match.group(1), [])
-            if int(match.group(2)) < len(places):
+            if not by_section:
+                by_section.append(self._section_places(places))
+            found = by_section[0].get(match.group(1), [])
+            if int(match.group(2)) < len(found):
                 return LocatedError(exc.code, match.group(1) + match.group(3), exc.message,
-                                    file=_where(places[int(match.group(2))]))
+                                    file=_where(found[int(match.group(2))]))
         return LocatedError(exc.code, exc.path, exc.message, file="records")
 
-    def _section_places(self) -> dict[str, list[tuple[int, int]]]:
+    def _places(self) -> list[tuple[int, int]]:
+        """Each record's place in the bag, in the order read (made only on an error)."""
+        return [(index, j) for index, items in self.spans for j in items]
+
+    def _section_places(self, places: list[tuple[int, int]]) -> dict[str, list[tuple[int, int]]]:
         """Each section's records' places, in input order (found again: only on an error)."""
         out: dict[str, list[tuple[int, int]]] = {}
-        for rec, place in zip(self.records, self.places, strict=True):
+        for rec, place in zip(self.records, places, strict=True):
             try:
                 section = self._fields(rec).get("section")
             except SalesmetricsError:  # a line the reading refused: in no section

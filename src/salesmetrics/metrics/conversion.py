@@ -30,12 +30,14 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import attrs
 
 from salesmetrics._time import epoch_us
 from salesmetrics.dataset import Dataset
+from salesmetrics.load._files import fast_loads
 from salesmetrics.metrics._args import check_by, check_dataset, check_window
 from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
 from salesmetrics.metrics.leads import group_names, leads_received, visible
@@ -237,23 +239,46 @@ def _lead_entry(row: ConversionRow) -> str:
                        row.converted])
 
 
-def _lead_list(entries: Iterable[str]) -> tuple[LeadStatus, ...]:
+#: A status group by its value (an enum call per lead costs more than the rest of its decoding).
+_STATUS_GROUPS: Mapping[str | None, StatusGroup | None] = {None: None,
+                                                           **{g.value: g for g in StatusGroup}}
+
+#: A decoded lead entry: its sort key (reception as epoch microseconds, id, then the
+#: entry's other fields), and its drill-down item.
+_Decoded = tuple[tuple[Any, ...], "LeadStatus"]
+
+
+def _decode(entry: str) -> _Decoded:
+    at, lead, status, group, kind, converted = fast_loads()(entry)
+    return ((epoch_us(datetime.fromisoformat(at)), lead, status, group, kind, converted),
+            LeadStatus(lead, status, _STATUS_GROUPS[group], kind, converted))
+
+
+def _lead_list(entries: Iterable[str],
+               decoded: dict[str, _Decoded] | None = None) -> tuple[LeadStatus, ...]:
     """The drill-down list of a summary from its keys, by reception, then id.
 
     Receptions are sorted as integers (:func:`epoch_us`), which compare as the
     aware instants do, without asking each instant's zone for its offset.
+    ``decoded`` keeps each entry decoded once across the summaries of one
+    result (a lead's entry is in its group's and in the overall summary).
     """
-    decoded = sorted((epoch_us(datetime.fromisoformat(at)), lead, status, group, kind, converted)
-                     for at, lead, status, group, kind, converted in map(json.loads, entries))
-    return tuple(LeadStatus(lead, status, None if group is None else StatusGroup(group), kind,
-                            converted)
-                 for _, lead, status, group, kind, converted in decoded)
+    memo: dict[str, _Decoded] = {} if decoded is None else decoded
+    items = []
+    for entry in entries:
+        item = memo.get(entry)
+        if item is None:
+            item = memo[entry] = _decode(entry)
+        items.append(item)
+    items.sort(key=itemgetter(0))
+    return tuple(item[1] for item in items)
 
 
-def _conversion_summary(tally: Tally) -> ConversionSummary:
+def _conversion_summary(tally: Tally,
+                        decoded: dict[str, _Decoded] | None = None) -> ConversionSummary:
     leads = tally.count("leads")
     converted = tally.count("converted")
-    lead_list = _lead_list(tally.keys_of("leads"))
+    lead_list = _lead_list(tally.keys_of("leads"), decoded)
     return ConversionSummary(
         leads=leads, converted=converted, rate=rate(converted, leads),
         orders=tally.count("orders"), sales=tally.count("sales"),
@@ -268,9 +293,10 @@ def finish_lead_conversion(partial: Partial[ConversionRow], /, *, by: str | None
     the same summaries.
     """
     check_by(by, ("type", "assignee"))
-    groups = ({k: _conversion_summary(t) for k, t in partial.tallies.items()}
+    decoded: dict[str, _Decoded] = {}
+    groups = ({k: _conversion_summary(t, decoded) for k, t in partial.tallies.items()}
               if by is not None else {})
-    return Result("lead_conversion", by, groups, _conversion_summary(partial.overall()),
+    return Result("lead_conversion", by, groups, _conversion_summary(partial.overall(), decoded),
                   partial.rows)
 
 
