@@ -174,6 +174,7 @@ def flat_record(text: str) -> dict[str, Any] | None:
     """
     loads = _orjson_loads()
     rec: Any = None
+    types: list[type] | None = None
     if loads is not None:
         try:
             rec = loads(text)
@@ -182,7 +183,7 @@ def flat_record(text: str) -> dict[str, Any] | None:
         if type(rec) is dict:
             types = list(map(type, rec.values()))
             if float in types:
-                rec = None
+                rec = types = None
     if rec is None:
         try:
             rec = json.loads(text)
@@ -190,7 +191,8 @@ def flat_record(text: str) -> dict[str, Any] | None:
             return None
     if type(rec) is not dict:
         return None
-    types = list(map(type, rec.values()))
+    if types is None:
+        types = list(map(type, rec.values()))
     if text.count('"') != 2 * (len(rec) + types.count(str)):
         return None
     return rec
