@@ -53,6 +53,30 @@ def test_a_wrong_format_is_an_error_for_every_check() -> None:
     assert {o["error"]["path"] for o in out} == {"format"}
 
 
+@pytest.mark.parametrize(("check", "code", "path"), [
+    ({**CONV, "as_off": "2026-03-04T00:00:00Z", "expect": {}}, "invalid_option", "as_off"),
+    ({**CONV, "period": {**WEEK1, "tz": "UTC"}, "expect": {}}, "invalid_period", "period.tz"),
+    ({**CONV, "scope": {"user": "u", "role": "x"}, "expect": {}}, "invalid_option", "scope.role"),
+    ({**CONV, 3: "x", "expect": {}}, "invalid_option", "3"),
+])
+def test_a_key_the_case_format_does_not_list_is_an_error_naming_it(
+        check: dict[object, object], code: str, path: str) -> None:
+    (out,) = compute_case(case(check))
+    assert (out["error"]["code"], out["error"]["path"]) == (code, path)
+
+
+def test_x_keys_are_ignored_and_other_unknown_case_keys_refused_for_every_check() -> None:
+    (out,) = compute_case(case({**CONV, "x-note": 1, "period": {**WEEK1, "x-why": 2},
+                                "expect": {}}))
+    assert "error" not in out
+    doc = case({**CONV, "expect": {}}, {**CONV, "expect": {}})
+    doc["x-author"] = "me"
+    assert all("error" not in o for o in compute_case(doc))
+    doc["notes"] = "a typo of x-notes"
+    assert [(o["error"]["code"], o["error"]["path"]) for o in compute_case(doc)] == [
+        ("invalid_value", "notes")] * 2
+
+
 def test_not_implemented_is_an_error_object_and_a_failing_check() -> None:
     check = {"metric": "lost_leads", "period": WEEK1, "expect": {"count": 0}}
     assert compute_case(case(check)) == [{"error": {

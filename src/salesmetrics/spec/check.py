@@ -20,7 +20,7 @@ import attrs
 
 from salesmetrics._time import parse_date, parse_instant
 from salesmetrics._values import finite_number
-from salesmetrics.errors import SalesmetricsError
+from salesmetrics.errors import SalesmetricsError, join_path
 from salesmetrics.period import Period
 from salesmetrics.spec.registry import METRICS
 
@@ -114,6 +114,29 @@ class Check:
         return self._bad(name, message)
 
 
+#: The keys of a check (and, beside them, any key starting with ``x-``, ignored).
+CHECK_KEYS = ("metric", "period", "as_of", "by", "options", "scope", "expect", "expect_error")
+
+
+def refuse_unknown(value: Mapping[Any, Any], known: tuple[str, ...], path: str, code: str,
+                   what: str) -> None:
+    """Refuse a key of ``value`` that is not ``known`` and does not start with ``x-``.
+
+    A misspelt key (``as_off``) would otherwise be dropped without a word.
+
+    >>> refuse_unknown({"start": 1, "x-note": 2}, ("start", "end"), "period", "invalid_period",
+    ...                "a period")
+    >>> refuse_unknown({"tz": 1}, ("start", "end"), "period", "invalid_period", "a period")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: period.tz: unknown key of a period; keys: start, end
+    """
+    for key in value:
+        if not (isinstance(key, str) and (key in known or key.startswith("x-"))):
+            raise SalesmetricsError(code, join_path(path, str(key)),
+                                    f"unknown key of {what}; keys: {', '.join(known)}")
+
+
 def parse_period(value: object, path: str = "period") -> Period:
     """A :class:`Period` from ``{"start": ..., "end": ...}``.
 
@@ -128,6 +151,7 @@ def parse_period(value: object, path: str = "period") -> Period:
     for key in ("start", "end"):
         if value.get(key) is None:
             raise SalesmetricsError("invalid_period", path, f"the period has no {key!r}")
+    refuse_unknown(value, ("start", "end"), path, "invalid_period", "a period")
     start = parse_instant(value["start"], f"{path}.start")
     end = parse_instant(value["end"], f"{path}.end")
     if end <= start:
@@ -155,6 +179,7 @@ def parse_check(raw: object, path: str = "") -> Check:
             f"unknown metric {metric!r}; known: {', '.join(sorted(METRICS))}",
         )
     spec = METRICS[metric]
+    refuse_unknown(raw, CHECK_KEYS, path, "invalid_option", "a check")
 
     period: Period | None = None
     if spec.needs_period:
@@ -199,6 +224,7 @@ def parse_check(raw: object, path: str = "") -> Check:
         if not isinstance(scope, Mapping) or not isinstance(scope.get("user"), str):
             raise SalesmetricsError("invalid_option", "scope",
                                     'scope is {"user": <user id>}')
+        refuse_unknown(scope, ("user",), "scope", "invalid_option", "a scope")
         scope_user = scope["user"]
 
     return Check(metric=metric, period=period, as_of=as_of, by=by, options=dict(options),

@@ -37,7 +37,7 @@ from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
 from salesmetrics.results import to_jsonable
 from salesmetrics.spec import registry
 from salesmetrics.spec._compare import MISSING, Mismatch, compare
-from salesmetrics.spec.check import Check, parse_check
+from salesmetrics.spec.check import Check, parse_check, refuse_unknown
 
 __all__ = [
     "FORMAT",
@@ -57,6 +57,9 @@ __all__ = [
 
 #: The value of a case's ``format``.
 FORMAT = "salesmetrics-case/1"
+
+#: The keys of a case (and, beside them, any key starting with ``x-``, ignored).
+CASE_KEYS = ("format", "name", "source", "data", "checks")
 
 _HERE = Path(__file__).resolve().parent
 
@@ -192,10 +195,13 @@ def _checks_of(doc: object) -> list[Any]:
 
 def _outcomes(doc: Mapping[str, Any]) -> list[_Outcome]:
     checks = _checks_of(doc)
-    if doc.get("format") != FORMAT:
-        same = _failure(SalesmetricsError(
-            "invalid_value", "format",
-            f"format must be {FORMAT!r}, not {doc.get('format')!r}"))
+    try:
+        if doc.get("format") != FORMAT:
+            raise SalesmetricsError("invalid_value", "format",
+                                    f"format must be {FORMAT!r}, not {doc.get('format')!r}")
+        refuse_unknown(doc, CASE_KEYS, "", "invalid_value", "a case")
+    except SalesmetricsError as exc:
+        same = _failure(exc)
         return [same for _ in checks]
     try:
         dataset = load_case_data(doc if "data" in doc else {"data": None, "checks": []})
