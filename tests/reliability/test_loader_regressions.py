@@ -100,3 +100,17 @@ def test_a_previous_period_before_year_one_is_an_invalid_period() -> None:
     first, second = compute_case(doc)
     assert (first["error"]["code"], first["error"]["path"]) == ("invalid_period", "period")
     assert (second["error"]["code"], second["error"]["path"]) == ("invalid_option", "options.day")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_number_too_long_to_read_is_not_json_without_python_advice(tmp_path: Path,
+                                                                    suffix: str) -> None:
+    digits = "9" * 5000
+    body = (f'{{"section": "teams", "id": "A", "x-n": {digits}}}\n' if suffix == ".jsonl"
+            else f'{{"teams": [{{"id": "A", "x-n": {digits}}}]}}')
+    path = tmp_path / f"big{suffix}"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(SalesmetricsError) as info:
+        load(path)
+    text = str(info.value)
+    assert "not JSON: a number of more than" in text and "set_int_max_str_digits" not in text

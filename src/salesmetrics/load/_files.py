@@ -31,6 +31,7 @@ import functools
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
@@ -133,6 +134,8 @@ def parse_json(raw: bytes | str, path: str = "", name: str = "") -> Any:
         message = str(exc)
     except (ValueError, UnicodeDecodeError) as exc:
         message = str(exc)
+        if "integer string conversion" in message:  # Python's own advice is no use here
+            message = f"a number of more than {sys.get_int_max_str_digits()} digits"
     raise SalesmetricsError("invalid_value", path, f"{prefix}not JSON: {message}")
 
 
