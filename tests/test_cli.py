@@ -187,3 +187,10 @@ def test_metrics_command_lists_the_metric_table(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "option targets" in out and "field  median: seconds, lower is better" in out
     assert main(["metrics", "no_such_metric"]) == 2
+
+
+@pytest.mark.parametrize("given", [",,,", "instaply,", ",zendesk"])
+def test_an_empty_profile_name_is_refused_not_dropped(given: str,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["report", "--example", "--profiles", given]) == 2
+    assert "an empty profile name" in capsys.readouterr().err

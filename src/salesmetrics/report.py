@@ -688,6 +688,9 @@ def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:
     """Profile names, each known and given once (``invalid_option`` at ``profiles``)."""
     names = tuple(profiles)
     for name in names:
+        if name == "":
+            raise SalesmetricsError("invalid_option", "profiles",
+                                    "an empty profile name (P1,P2,...: names between commas)")
         if name not in PROFILES:
             raise SalesmetricsError("invalid_option", "profiles",
                                     f"unknown profile {name!r}; known: {', '.join(PROFILES)}")
@@ -1128,7 +1131,8 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     try:
         period = _period(args)
         as_of = parse_instant(args.as_of, "--as-of") if args.as_of else None
-        profiles = check_profiles([p.strip() for p in args.profiles.split(",") if p.strip()])
+        profiles = check_profiles([p.strip() for p in args.profiles.split(",")]
+                                  if args.profiles else [])
         if progress is not None:
             progress.note("loading the dataset…")
         try:

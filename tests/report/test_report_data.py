@@ -197,7 +197,7 @@ def test_profiles_section_puts_each_profiles_median_side_by_side() -> None:
     assert sum(r.values["differ"] for r in section.rows) == len(differing(cmp)) - unteamed
     assert "compare_profiles" not in [s.metric for s in build_report(
         ds, period=EXAMPLE_PERIOD).sections]
-    for bad in (("nope",), ("zendesk", "zendesk")):
+    for bad in (("nope",), ("zendesk", "zendesk"), ("zendesk", "")):
         with pytest.raises(SalesmetricsError) as e:
             build_report(ds, period=EXAMPLE_PERIOD, profiles=bad)
         assert (e.value.code, e.value.path) == ("invalid_option", "profiles")
