@@ -114,3 +114,13 @@ def test_a_number_too_long_to_read_is_not_json_without_python_advice(tmp_path: P
         load(path)
     text = str(info.value)
     assert "not JSON: a number of more than" in text and "set_int_max_str_digits" not in text
+
+
+@pytest.mark.parametrize("given", ["", 5, None, b"data.json", 2.5, ["data.json"]])
+@pytest.mark.parametrize("loader", [load, load_csv_dir])
+def test_a_path_that_is_not_one_is_an_invalid_value_not_a_type_error(loader: object,
+                                                                     given: object) -> None:
+    with pytest.raises(SalesmetricsError) as info:
+        loader(given)  # type: ignore[operator]
+    assert info.value.code == "invalid_value"
+    assert "path" in info.value.message

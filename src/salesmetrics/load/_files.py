@@ -40,7 +40,7 @@ from typing import Any
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
-__all__ = ["fast_loads", "flat_record", "input_file", "input_folder", "parse_document",
+__all__ = ["fast_loads", "flat_record", "given_path", "input_file", "input_folder", "parse_document",
            "parse_json", "parse_record", "read_input"]
 
 
@@ -65,6 +65,26 @@ def _stat(path: Path, where: str) -> os.stat_result:
         raise SalesmetricsError("invalid_value", where, f"{path}: cannot read: {exc}") from None
 
 
+def given_path(path: object, where: str) -> Path:
+    """``path`` as a :class:`~pathlib.Path`, when it is a path (``str`` or ``os.PathLike``).
+
+    An empty one is refused: ``Path("")`` is the current folder, which nobody
+    means by giving nothing.
+
+    >>> given_path(5, "")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: give a path (str or os.PathLike), not int
+    """
+    text = os.fspath(path) if isinstance(path, str | os.PathLike) else None
+    if not isinstance(text, str):
+        raise SalesmetricsError("invalid_value", where,
+                                f"give a path (str or os.PathLike), not {type(path).__name__}")
+    if text == "":
+        raise SalesmetricsError("invalid_value", where, "an empty path: give a file or a folder")
+    return Path(text)
+
+
 def input_file(path: str | os.PathLike[str], where: str = "") -> Path:
     """``path`` as a :class:`~pathlib.Path` when it is an existing regular file (not opened).
 
@@ -72,7 +92,7 @@ def input_file(path: str | os.PathLike[str], where: str = "") -> Path:
         SalesmetricsError: ``invalid_value`` at ``where``: missing, a folder,
             a FIFO, a device or a socket.
     """
-    p = Path(path)
+    p = given_path(path, where)
     mode = _stat(p, where).st_mode
     if not stat.S_ISREG(mode):
         raise SalesmetricsError("invalid_value", where,
@@ -82,7 +102,7 @@ def input_file(path: str | os.PathLike[str], where: str = "") -> Path:
 
 def input_folder(path: str | os.PathLike[str], where: str = "") -> Path:
     """``path`` as a :class:`~pathlib.Path` when it is an existing folder."""
-    p = Path(path)
+    p = given_path(path, where)
     if not stat.S_ISDIR(_stat(p, where).st_mode):
         raise SalesmetricsError("invalid_value", where, f"{p}: not a folder")
     return p

@@ -37,7 +37,7 @@ from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, printable
 from salesmetrics.load._csv import read_csv_dir
 from salesmetrics.load._dicts import _FIELDS, _SINGULAR, DEFAULT_MAX_ERRORS, from_dict
-from salesmetrics.load._files import input_file, read_input
+from salesmetrics.load._files import given_path, input_file, read_input
 from salesmetrics.load._json import load_json, parse_json_text
 from salesmetrics.load._jsonl import finish, read_jsonl
 
@@ -386,7 +386,7 @@ def load(
     if not isinstance(strict, bool):
         raise SalesmetricsError("invalid_option", "strict", f"must be True or False, not {strict!r}")
     whole_number(max_errors, "max_errors", minimum=None)
-    p = Path(path)
+    p = given_path(path, "")
     if p.is_dir():
         data, pre = read_csv_dir(p)
     elif (p := input_file(p)).suffix.lower() == ".json":
