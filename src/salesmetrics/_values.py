@@ -27,7 +27,7 @@ import math
 
 from salesmetrics.errors import SalesmetricsError
 
-__all__ = ["check_text", "finite_number", "is_text", "whole_number"]
+__all__ = ["check_text", "command_line", "finite_number", "instance_of", "is_text", "whole_number"]
 
 
 def _shown(value: object) -> str:
@@ -35,6 +35,41 @@ def _shown(value: object) -> str:
         return f"an integer of {len(str(abs(value)))} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def instance_of(value: object, kind: type | tuple[type, ...], path: str, what: str,
+                code: str = "invalid_value") -> None:
+    """Refuse a ``value`` that is not a ``kind``: ``code`` at ``path``, naming ``what`` is needed.
+
+    >>> instance_of(5, str, "result", "a metric's Result")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: result: a metric's Result is needed, not int
+    """
+    if not isinstance(value, kind):
+        raise SalesmetricsError(code, path, f"{what} is needed, not {type(value).__name__}")
+
+
+def command_line(argv: object, path: str = "argv") -> list[str] | None:
+    """A command line given to a ``main``: None (``sys.argv``) or a list of strings.
+
+    >>> command_line(["report", "--example"])
+    ['report', '--example']
+    >>> command_line("report --example")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: argv: a list of arguments (strings) or None, not str
+    """
+    if argv is None:
+        return None
+    if not isinstance(argv, list | tuple):
+        raise SalesmetricsError("invalid_value", path, "a list of arguments (strings) or None, "
+                                f"not {type(argv).__name__}")
+    for i, arg in enumerate(argv):
+        if not isinstance(arg, str):
+            raise SalesmetricsError("invalid_value", f"{path}[{i}]",
+                                    f"an argument is a string, not {type(arg).__name__}")
+    return list(argv)
 
 
 def finite_number(value: object, path: str, code: str = "invalid_value", *,

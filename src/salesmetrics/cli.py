@@ -32,6 +32,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from salesmetrics._values import command_line
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.spec.runner import (
     compute_case,
@@ -73,6 +74,9 @@ def _version() -> str:
 
 def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
     """The argument parser; the ``report`` command takes ``report``'s own arguments if given."""
+    if report is not None and not callable(getattr(report, "add_arguments", None)):
+        raise SalesmetricsError("invalid_value", "report", "a module with add_arguments "
+                                f"(salesmetrics.report), not {type(report).__name__}")
     parser = argparse.ArgumentParser(
         prog=_PROG, description="Sales and customer-messaging team metrics.")
     parser.add_argument("--version", action="version", version=f"{_PROG} {_version()}")
@@ -113,8 +117,8 @@ def build_parser(report: ModuleType | None = None) -> argparse.ArgumentParser:
 def _spec_run(paths: Sequence[str]) -> int:
     try:
         reports = run_paths(paths or [fixtures_path()])
-    except FileNotFoundError as exc:
-        print(f"{_PROG} spec run: {exc}", file=sys.stderr)
+    except SalesmetricsError as exc:
+        print(f"{_PROG} spec run: {exc.message}", file=sys.stderr)
         return 2
     if not reports:  # nothing was run: that is no pass
         print(f"{_PROG} spec run: no case files (*.json) under {', '.join(paths)}",
@@ -160,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Args:
         argv: the arguments after the program name (default: ``sys.argv[1:]``).
     """
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    given = command_line(argv)
+    args_list = sys.argv[1:] if given is None else given
     wants_report = bool(args_list) and args_list[0] == "report"
     report = _report_module() if wants_report else None
     parser = build_parser(report)

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+from salesmetrics._values import command_line
 from salesmetrics.period import Period
 
 __all__ = ["DEFAULT_START", "EXAMPLE_PERIOD", "example_path", "generate", "iter_records", "main",
@@ -669,6 +670,11 @@ def write(
         SalesmetricsError: ``invalid_option`` at ``format`` or at a parameter
             of :func:`iter_records`.
     """
+    if not callable(getattr(fh, "write", None)):
+        from salesmetrics.errors import SalesmetricsError
+
+        raise SalesmetricsError("invalid_value", "fh", "a text file open for writing is "
+                                f"needed, not {type(fh).__name__}")
     records = iter_records(seed=seed, messages=messages, start=start, weeks=weeks)
     if format == "jsonl":
         for section, rec in records:
@@ -725,6 +731,7 @@ def _day(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m salesmetrics.examples``: write an example dataset."""
+    argv = command_line(argv)
     parser = argparse.ArgumentParser(
         prog="python -m salesmetrics.examples",
         description="Write a deterministic example dataset (a network of three stores).")

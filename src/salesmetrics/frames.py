@@ -51,6 +51,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from salesmetrics.errors import SalesmetricsError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -164,6 +166,17 @@ def _readings(summary: Any) -> Mapping[str, Any] | None:
     return None
 
 
+def _check_result(result: object) -> None:
+    """Refuse what is not a metric's Result (``invalid_value`` at ``result``).
+
+    (By its attributes, so any object shaped like one is read: the Result
+    class imports this module.)
+    """
+    if not all(hasattr(result, a) for a in ("by", "groups", "overall", "rows")):
+        raise SalesmetricsError("invalid_value", "result",
+                                f"a metric's Result is needed, not {type(result).__name__}")
+
+
 def to_frame(result: Result[Any, Any]) -> pd.DataFrame:
     """One row per group (index named after ``result.by``), or one row for the overall result.
 
@@ -176,6 +189,7 @@ def to_frame(result: Result[Any, Any]) -> pd.DataFrame:
         A summary that maps names to summaries (``compare_profiles``: each
         profile's figures) gives two column levels, ``(name, field)``.
     """
+    _check_result(result)
     pd = _pandas()
     summaries = [result.overall] if result.by is None else list(result.groups.values())
     if result.by is None:
@@ -192,6 +206,7 @@ def to_frame(result: Result[Any, Any]) -> pd.DataFrame:
 
 def rows_frame(result: Result[Any, Any]) -> pd.DataFrame:
     """The drill-down rows, one per row, typed like :func:`to_frame` (no columns when none)."""
+    _check_result(result)
     pd = _pandas()
     cls = type(result.rows[0]) if result.rows else None
     return _frame(result.rows, cls, pd.RangeIndex(len(result.rows)))
@@ -277,6 +292,7 @@ def html_table(result: Result[Any, Any]) -> str:
     </tbody>
     </table>
     """
+    _check_result(result)
     readings = _readings(result.overall)
     if readings is not None:  # each profile's figures: one column per profile and field
         flat = {f"{name} {f}": (name, f) for name, value in readings.items()
@@ -336,5 +352,7 @@ def short_repr(result: Result[Any, Any]) -> str:
     >>> short_repr(Result("response_rate", "team", {"A": one}, one, ()))
     "Result(metric='response_rate', by='team', groups=1, rows=0)"
     """
-    return (f"Result(metric={result.metric!r}, by={result.by!r}, groups={len(result.groups)}, "
+    _check_result(result)
+    metric = getattr(result, "metric", type(result).__name__)
+    return (f"Result(metric={metric!r}, by={result.by!r}, groups={len(result.groups)}, "
             f"rows={len(result.rows)})")

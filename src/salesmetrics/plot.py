@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from salesmetrics._values import instance_of
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics.responses import EXCLUDED
@@ -130,8 +131,21 @@ def _horizontal() -> dict[str, Any]:
 # -- response times ----------------------------------------------------------------
 
 
+def _result_of(result: object, metrics: tuple[str, ...]) -> None:
+    """Refuse what is not the Result of one of ``metrics`` (``invalid_value`` at ``result``)."""
+    from salesmetrics.metrics._partial import Result
+
+    what = " or ".join(f"a {m} Result" for m in metrics)
+    instance_of(result, Result, "result", what)
+    assert isinstance(result, Result)
+    if result.metric not in metrics:
+        raise SalesmetricsError("invalid_value", "result",
+                                f"{what} is needed, not a {result.metric} Result")
+
+
 def _response_data(result: Any) -> dict[str, tuple[list[float], list[float]]]:
     """Per team: (values kept, values excluded) of a ``response_time`` result's rows."""
+    _result_of(result, ("response_time", "reply_time"))
     out: dict[str, tuple[list[float], list[float]]] = {}
     for row in result.rows:
         if row.seconds is None or row.team is None:
@@ -223,6 +237,7 @@ def _bucket_label(lo: float, hi: float) -> str:
 def _lead_data(result: Any, buckets: Sequence[tuple[float, float]]
                ) -> dict[str, list[int]]:
     """Per group of a ``lead_response_time`` result: leads per bucket, then not responded."""
+    _result_of(result, ("lead_response_time",))
     out: dict[str, list[int]] = {}
     by = result.by
     for row in result.rows:
@@ -285,6 +300,11 @@ def lead_buckets(
 
 def _ranking_data(rows: Sequence[Any]) -> list[tuple[str, float | None, int | None, int | None]]:
     """``(group, value, rank, move)`` of ranking rows (``RankRow``), in rank order."""
+    from salesmetrics.metrics.compare import RankRow
+
+    instance_of(rows, (list, tuple), "rows", "a ranking (a list of RankRow)")
+    for i, r in enumerate(rows):
+        instance_of(r, RankRow, f"rows[{i}]", "a RankRow")
     return [(r.team, r.value, r.rank, r.move) for r in rows]
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import math
 import os
 import sys
 import textwrap
@@ -32,12 +33,14 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from numbers import Real
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from salesmetrics._gc import paused_gc
 from salesmetrics._time import parse_instant
+from salesmetrics._values import instance_of
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics import Partial, Result, compare_profiles, differing
@@ -204,8 +207,13 @@ def format_duration(seconds: float | None) -> str:
     >>> format_duration(float("nan")), format_duration(-90.4)
     ('N/A', '-1m 30s')
     """
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, Real)):
+        raise SalesmetricsError("invalid_value", "seconds",
+                                f"a number of seconds or None, not {type(seconds).__name__}")
     if seconds is None or seconds != seconds:  # None, or NaN
         return "N/A"
+    if seconds in (math.inf, -math.inf):
+        raise SalesmetricsError("invalid_value", "seconds", "an infinite duration")
     s = round(seconds)
     sign = "-" if s < 0 else ""
     s = abs(s)
@@ -337,12 +345,16 @@ def compute_result(dataset: Dataset, metric: str, /, *, period: Period,
     """One metric of the table computed over a period: its :class:`~salesmetrics.Result`.
 
     Raises:
-        SalesmetricsError: the metric's errors (an unknown ``by``, …).
-        KeyError: ``metric`` is not a metric of the table counted over a period.
+        SalesmetricsError: ``invalid_option`` at ``metric`` (not a metric of
+            the table counted over a period), or the metric's errors (an
+            unknown ``by``, …).
     """
-    m = TABLE[metric]
-    if m.function is None or m.takes != "period":
-        raise KeyError(metric)
+    m = TABLE.get(metric) if isinstance(metric, str) else None
+    if m is None or m.function is None or m.takes != "period":
+        over = ", ".join(n for n, t in TABLE.items() if t.function is not None
+                         and t.takes == "period")
+        raise SalesmetricsError("invalid_option", "metric",
+                                f"not a metric counted over a period: {metric!r}; those: {over}")
     kwargs: dict[str, Any] = {"period": period, "by": by}
     if m.reads_as_of:
         kwargs["as_of"] = as_of
@@ -542,6 +554,8 @@ def merge_partials(first: PartialSet, /, *others: PartialSet) -> PartialSet:
 
     They are merged as a balanced tree (see :func:`merge_stream`).
     """
+    for i, one in enumerate((first, *others)):
+        instance_of(one, PartialSet, f"sets[{i}]", "a PartialSet (part_partials')")
     merged = merge_stream((first, *others))
     assert merged is not None
     return merged
@@ -566,8 +580,10 @@ def merge_stream(sets: Iterable[PartialSet], /) -> PartialSet | None:
     >>> finish_report(ds, merge_stream(parts), plan) == build_report(ds, period=EXAMPLE_PERIOD)
     True
     """
+    instance_of(sets, Iterable, "sets", "an iterable of PartialSet")
     stack: list[tuple[int, PartialSet]] = []
-    for s in sets:
+    for i, s in enumerate(sets):
+        instance_of(s, PartialSet, f"sets[{i}]", "a PartialSet (part_partials')")
         size = 1
         while stack and stack[-1][0] == size:
             size += stack[-1][0]
@@ -686,6 +702,9 @@ def _sections(dataset: Dataset, plan: ReportPlan, *, progress: Progress | None,
 
 def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:
     """Profile names, each known and given once (``invalid_option`` at ``profiles``)."""
+    if isinstance(profiles, str) or not isinstance(profiles, Sequence):
+        raise SalesmetricsError("invalid_option", "profiles",
+                                f"a list of profile names, not {type(profiles).__name__}")
     names = tuple(profiles)
     for name in names:
         if name == "":
@@ -702,11 +721,14 @@ def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:
 
 def has_data(dataset: Dataset) -> bool:
     """Whether the dataset holds anything a metric counts (messages, leads, activities, sessions)."""
+    instance_of(dataset, Dataset, "dataset", "a Dataset")
     return bool(dataset.messages or dataset.leads or dataset.activities or dataset.sessions)
 
 
 def period_has_data(dataset: Dataset, period: Period) -> bool:
     """Whether anything happened in the period: a message, event, lead, activity or session."""
+    instance_of(dataset, Dataset, "dataset", "a Dataset")
+    instance_of(period, Period, "period", "a Period", "invalid_period")
     if any(period.contains(m.at) for m in dataset.messages):
         return True
     if any(period.contains(e.at) for e in dataset.thread_events):
@@ -838,6 +860,7 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
     its own column (relative for counts and durations, in percentage points
     for rates).
     """
+    instance_of(report, Report, "report", "a Report (build_report's)")
     source = _terminal_text(source, width - len("salesmetrics report: "))
     head = [f"salesmetrics report{': ' + source if source else ''}",
             f"Period:   {_when(report.period.start)} to {_when(report.period.end)}"]
@@ -864,6 +887,7 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
 
 def report_json(report: Report) -> dict[str, Any]:
     """The report as JSON-able data: periods as ISO 8601, raw numbers, rows, totals, previous values."""
+    instance_of(report, Report, "report", "a Report (build_report's)")
     def period(p: Period | None) -> dict[str, str] | None:
         return None if p is None else {"start": p.start.isoformat(), "end": p.end.isoformat()}
 
@@ -899,6 +923,7 @@ def report_csv(report: Report) -> str:
     +17%), ``change_points`` a rate's difference (0.05 is 5 points); every
     text cell is formula-safe.
     """
+    instance_of(report, Report, "report", "a Report (build_report's)")
     return csv_text(_long_rows(report), _CSV_COLUMNS)
 
 
@@ -963,6 +988,7 @@ def write_xlsx(report: Report, path: str | os.PathLike[str], *, source: str = ""
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``report`` arguments (and its help text) to an argparse (sub)parser."""
+    instance_of(parser, argparse.ArgumentParser, "parser", "an argparse.ArgumentParser")
     parser.description = ("Every metric of a dataset over a period, beside the period before "
                           "it: text tables for a person, or JSON, CSV and Excel with the raw "
                           "numbers.")
@@ -1102,6 +1128,7 @@ def _period(args: argparse.Namespace) -> Period:
 
 def check_arguments(args: argparse.Namespace) -> int | None:
     """The exit status of arguments every engine refuses (None: they are fine)."""
+    instance_of(args, argparse.Namespace, "args", "parsed arguments (argparse.Namespace)")
     if args.example == (args.file is not None):
         return _fail("give a dataset FILE or --example (one of them)")
     if args.format == "xlsx":
@@ -1121,6 +1148,7 @@ def run(args: argparse.Namespace, out: IO[str] | None = None) -> int:
     dataset; 3 (:data:`EXIT_NO_DATA`): the dataset, or the period, has no
     data (a warning on stderr, no report).
     """
+    instance_of(args, argparse.Namespace, "args", "parsed arguments (argparse.Namespace)")
     refused = check_arguments(args)
     if refused is not None:
         return refused

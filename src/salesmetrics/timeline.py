@@ -82,6 +82,16 @@ def split_conversations(
     A message that comes at least ``gap_seconds`` after the previous message
     of the thread starts a new conversation (docs/definitions.md §2.1).
     """
+    from salesmetrics.metrics._common import check_gap
+
+    gap_seconds = check_gap(gap_seconds)
+    if not isinstance(messages, list | tuple):
+        raise SalesmetricsError("invalid_value", "messages",
+                                f"a list of Message is needed, not {type(messages).__name__}")
+    for i, m in enumerate(messages):
+        if not isinstance(m, Message):
+            raise SalesmetricsError("invalid_value", f"messages[{i}]",
+                                    f"a Message is needed, not {type(m).__name__}")
     out: list[list[Message]] = []
     prev = None
     for m in messages:
@@ -104,6 +114,9 @@ def item_ref(item: Message | ThreadEvent) -> str:
     >>> item_ref(Message(thread="t", at=at, direction=Direction.IN, id="m1"))
     'm1'
     """
+    if not isinstance(item, Message | ThreadEvent):
+        raise SalesmetricsError("invalid_value", "item", "a Message or a ThreadEvent is needed, "
+                                f"not {type(item).__name__}")
     if item.id is not None:
         return item.id
     section = "messages" if isinstance(item, Message) else "thread_events"
@@ -345,10 +358,27 @@ def thread_timeline(
     """Walk one thread once and record its :class:`Timeline` (items at or before ``as_of``).
 
     Raises:
-        KeyError: ``thread`` is not a thread of the dataset.
+        SalesmetricsError: ``unknown_reference`` at ``thread`` (not a thread
+            of the dataset), or a bad argument named.
     """
+    as_of, gap_seconds = _walk_arguments(dataset, as_of, gap_seconds, message_team)
+    if not isinstance(thread, str) or thread not in dataset.threads_by_id:
+        raise SalesmetricsError("unknown_reference", "thread", f"unknown thread {thread!r}")
     as_of_us = None if as_of is None else epoch_us(as_of)
     return _walk_thread(dataset, thread, as_of, as_of_us, gap_seconds, message_team).timeline
+
+
+def _walk_arguments(dataset: object, as_of: object, gap_seconds: object,
+                    message_team: object) -> tuple[datetime | None, float]:
+    """The walk's arguments checked: a Dataset, an aware ``as_of`` or None, a gap, a rule."""
+    from salesmetrics.metrics._args import check_dataset, check_instant
+    from salesmetrics.metrics._common import check_gap
+
+    check_dataset(dataset)
+    if not isinstance(message_team, MessageTeam):
+        raise SalesmetricsError("invalid_option", "message_team",
+                                f"a MessageTeam rule is needed, not {message_team!r}")
+    return check_instant(as_of, "as_of", optional=True), check_gap(gap_seconds)
 
 
 class _Walked:
@@ -681,9 +711,7 @@ def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
           message_team: MessageTeam) -> _Walk:
     # as_of compares equal across zones (and across folds in one zone), so its
     # tzinfo and fold are part of the key: each Timeline keeps the as_of given.
-    if not isinstance(message_team, MessageTeam):
-        raise SalesmetricsError("invalid_option", "message_team",
-                                f"a MessageTeam rule is needed, not {message_team!r}")
+    as_of, gap_seconds = _walk_arguments(dataset, as_of, gap_seconds, message_team)
     zone = None if as_of is None else (as_of.tzinfo, as_of.fold)
     key = ("timelines", as_of, zone, gap_seconds, message_team)
 

@@ -16,6 +16,7 @@ from salesmetrics.calendars import (
     Week,
     clock_named,
 )
+from salesmetrics.errors import SalesmetricsError
 
 STORE = Calendar("Europe/Paris", Week.weekdays(("09:00", "19:00")))
 
@@ -61,8 +62,9 @@ def test_deferred_start_needs_a_before_b() -> None:
 def test_clocks_by_name() -> None:
     assert dict(CLOCKS) == {"wall": WALL, "business": BUSINESS, "deferred_start": DEFERRED_START}
     assert all(clock_named(name).name == name for name in CLOCKS)
-    with pytest.raises(KeyError, match="lunar"):
+    with pytest.raises(SalesmetricsError, match="lunar") as info:
         clock_named("lunar")
+    assert (info.value.code, info.value.path) == ("invalid_option", "clock")
 
 
 def test_own_clock_satisfies_the_protocol() -> None:

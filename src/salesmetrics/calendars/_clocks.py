@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import attrs
 
+from salesmetrics.errors import SalesmetricsError
+
 if TYPE_CHECKING:
     from salesmetrics.calendars._calendar import Calendar
 
@@ -143,17 +145,18 @@ CLOCKS: Mapping[str, Clock] = MappingProxyType(
 """The named clocks: ``wall``, ``business``, ``deferred_start``."""
 
 
-def clock_named(name: str) -> Clock:
-    """The clock of a name.
+def clock_named(name: str, path: str = "clock") -> Clock:
+    """The clock of a name (``invalid_option`` at ``path`` for another name or value).
 
     >>> clock_named("business") is BUSINESS
     True
     >>> clock_named("lunar")
     Traceback (most recent call last):
     ...
-    KeyError: "unknown clock 'lunar'; known: business, deferred_start, wall"
+    salesmetrics.errors.SalesmetricsError: clock: unknown clock 'lunar'; known: business, deferred_start, wall
     """
-    try:
-        return CLOCKS[name]
-    except KeyError:
-        raise KeyError(f"unknown clock {name!r}; known: {', '.join(sorted(CLOCKS))}") from None
+    clock = CLOCKS.get(name) if isinstance(name, str) else None
+    if clock is None:
+        raise SalesmetricsError("invalid_option", path, f"unknown clock {name!r}; known: "
+                                f"{', '.join(sorted(CLOCKS))}")
+    return clock

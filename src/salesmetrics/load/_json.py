@@ -24,6 +24,9 @@ def load_case_data(
 
     Error paths name places inside ``data`` (``messages[3].at``), as docs/case-format.md says.
     """
+    if not isinstance(doc, Mapping):
+        raise SalesmetricsError("invalid_value", "",
+                                f"a case or a dataset is a JSON object, not {type(doc).__name__}")
     if "data" in doc and ("format" in doc or "checks" in doc):
         data = doc["data"]
         if data is None:

@@ -128,7 +128,15 @@ def parse_twitter_time(value: str) -> datetime:
     >>> parse_twitter_time("Tue Oct 31 22:10:47 +0000 2017").isoformat()
     '2017-10-31T22:10:47+00:00'
     """
-    return datetime.strptime(value.strip(), "%a %b %d %H:%M:%S %z %Y")
+    if not isinstance(value, str):
+        raise SalesmetricsError("invalid_instant", "created_at",
+                                f"a Twitter time is text, not {type(value).__name__}")
+    try:
+        return datetime.strptime(value.strip(), "%a %b %d %H:%M:%S %z %Y")
+    except ValueError:
+        raise SalesmetricsError("invalid_instant", "created_at",
+                                f"not a Twitter time ('Tue Oct 31 22:10:47 +0000 2017'): "
+                                f"{value[:60]!r}") from None
 
 
 def _tweet_id(value: str) -> str | None:

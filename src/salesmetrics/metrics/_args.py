@@ -154,11 +154,7 @@ def check_strings(value: object, param: str) -> tuple[str, ...] | None:
 def check_clock(clock: object, param: str = "clock") -> Clock:
     """A :class:`Clock`, or a clock's name (``wall``, ``business``, ``deferred_start``)."""
     if isinstance(clock, str):
-        try:
-            return clock_named(clock)
-        except KeyError:
-            raise _bad(param, f"unknown clock {clock!r}; known: business, deferred_start, "
-                       "wall") from None
+        return clock_named(clock, param)
     if isinstance(clock, Clock) and not isinstance(clock, type):
         return clock
     raise _bad(param, f"a Clock or a clock name is needed, not {clock!r}")

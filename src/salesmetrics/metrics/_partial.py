@@ -21,7 +21,7 @@ import attrs
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.results import csv_text, to_jsonable
 
-__all__ = ["Partial", "Result", "Row", "Tally", "check_partial_by", "merge", "rows_partial"]
+__all__ = ["Partial", "Result", "Row", "Tally", "check_partial", "check_partial_by", "merge", "rows_partial"]
 
 
 @attrs.frozen
@@ -191,6 +191,22 @@ def make_partial(metric: str, builder: _Builder, rows: Iterable[R],
     ungrouped = tallies.pop(None, Tally())
     return Partial(metric, {k: tallies[k] for k in sorted(k for k in tallies if k is not None)},
                    tuple(sorted(rows, key=lambda r: r.sort_key)), by, ungrouped)
+
+
+def check_partial(partial: object, metric: str) -> None:
+    """Refuse to finish what is not a partial of ``metric`` (``invalid_value`` at ``partial``).
+
+    >>> check_partial(Partial("conversations", {}, ()), "response_rate")
+    Traceback (most recent call last):
+    ...
+    salesmetrics.errors.SalesmetricsError: partial: a response_rate partial is needed, not a conversations partial
+    """
+    if not isinstance(partial, Partial):
+        raise SalesmetricsError("invalid_value", "partial", f"a {metric} partial is needed, not "
+                                f"{type(partial).__name__}")
+    if partial.metric != metric:
+        raise SalesmetricsError("invalid_value", "partial", f"a {metric} partial is needed, not "
+                                f"a {partial.metric} partial")
 
 
 def check_partial_by(partial: Partial[Any], by: str | None) -> None:

@@ -52,7 +52,7 @@ from salesmetrics.metrics._args import (
 )
 from salesmetrics.metrics._common import check_gap
 from salesmetrics.metrics._instants import Sorted
-from salesmetrics.metrics._partial import Partial, Result, Tally
+from salesmetrics.metrics._partial import Partial, Result, Tally, check_partial
 from salesmetrics.model import AccountType, Activity, ActivityKind, Direction, Message, Sender
 from salesmetrics.period import Period
 from salesmetrics.results import mean, rate
@@ -683,6 +683,8 @@ def finish_rep_activity(partial: Partial[RepFact], dataset: Dataset, /, *,
     same ones; the rows keep each shown user's latest ``last_activity`` fact
     over the parts.
     """
+    check_partial(partial, "rep_activity")
+    check_dataset(dataset)
     check_by(by, ("user",))
     known = dataset.users_by_id
     aggs = {u: RepAggregate(counts={c: t.count(c) for c in COLUMNS},
@@ -761,6 +763,7 @@ def finish_inactive_users(partial: Partial[LastActivity], /, *, at: datetime,
     Each user's last activity is the latest over the parts (from the tallies:
     a partial without rows gives the same users).
     """
+    check_partial(partial, "inactive_users")
     at = check_instant(at, "at")  # type: ignore[assignment]
     limit = check_seconds(days, "days") * _DAY
     users = []
@@ -998,6 +1001,8 @@ def finish_smart_list_progress(partial: Partial[Attempt], dataset: Dataset, /, *
     accounts attempted come from the tallies alone (a partial without rows
     gives the same summaries).
     """
+    check_partial(partial, "smart_list_progress")
+    check_dataset(dataset)
     check_by(by, ("smart_list", "user"))
     lists = {}
     per_user = {u.id: [0, 0] for u in dataset.users}

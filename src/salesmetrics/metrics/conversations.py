@@ -31,6 +31,7 @@ from salesmetrics.metrics._partial import (
     Result,
     Tally,
     _Builder,
+    check_partial,
     check_partial_by,
     make_partial,
 )
@@ -140,6 +141,7 @@ def conversation_partial(
 def finish_conversations(partial: Partial[ConversationRow], /, *, by: str | None = None
                          ) -> Result[ConversationCounts, ConversationRow]:
     """The final :func:`conversations` result of a (merged) partial aggregate."""
+    check_partial(partial, "conversations")
     check_by(by)
     groups = {k: ConversationCounts.of(t) for k, t in partial.tallies.items()} if by else {}
     return Result("conversations", by, groups, ConversationCounts.of(partial.overall()),
@@ -276,6 +278,7 @@ def outbound_reply_partial(
 def finish_outbound_reply(partial: Partial[OutboundRow], /, *, by: str | None = None
                           ) -> Result[OutboundReply, OutboundRow]:
     """The final :func:`outbound_reply` result of a (merged) partial aggregate."""
+    check_partial(partial, "outbound_reply")
     check_by(by, ("team", "user"))
     check_partial_by(partial, by)
     groups = {k: OutboundReply.of(t) for k, t in partial.tallies.items()} if by else {}

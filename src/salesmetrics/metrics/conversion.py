@@ -39,7 +39,14 @@ from salesmetrics._time import epoch_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.load._files import fast_loads
 from salesmetrics.metrics._args import check_by, check_dataset, check_window
-from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
+from salesmetrics.metrics._partial import (
+    Partial,
+    Result,
+    Tally,
+    _Builder,
+    check_partial,
+    make_partial,
+)
 from salesmetrics.metrics.leads import group_names, leads_received, visible
 from salesmetrics.model import ConversionKind, Lead, StatusGroup
 from salesmetrics.period import Period
@@ -292,6 +299,7 @@ def finish_lead_conversion(partial: Partial[ConversionRow], /, *, by: str | None
     The summaries come from the tallies, so a partial without its rows gives
     the same summaries.
     """
+    check_partial(partial, "lead_conversion")
     check_by(by, ("type", "assignee"))
     decoded: dict[str, _Decoded] = {}
     groups = ({k: _conversion_summary(t, decoded) for k, t in partial.tallies.items()}
@@ -393,6 +401,7 @@ def _lost_summary(tally: Tally) -> LostSummary:
 def finish_lost_leads(partial: Partial[ConversionRow], /, *, by: str | None = None
                       ) -> Result[LostSummary, ConversionRow]:
     """The final :func:`lost_leads` result of a (merged) partial aggregate (from its tallies)."""
+    check_partial(partial, "lost_leads")
     check_by(by, ("type",))
     groups = ({k: _lost_summary(t) for k, t in partial.tallies.items()}
               if by is not None else {})

@@ -25,7 +25,14 @@ import attrs
 from salesmetrics.dataset import Dataset
 from salesmetrics.metrics._args import check_dataset, check_window
 from salesmetrics.metrics._common import check_by, teams_of
-from salesmetrics.metrics._partial import Partial, Result, Tally, _Builder, make_partial
+from salesmetrics.metrics._partial import (
+    Partial,
+    Result,
+    Tally,
+    _Builder,
+    check_partial,
+    make_partial,
+)
 from salesmetrics.period import Period
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 from salesmetrics.timeline import item_ref, walk_index
@@ -125,6 +132,7 @@ def new_customers_partial(
 def finish_new_customers(partial: Partial[NewCustomerRow], /, *, by: str | None = None
                          ) -> Result[NewCustomers, NewCustomerRow]:
     """The final :func:`new_customers` result of a (merged) partial aggregate."""
+    check_partial(partial, "new_customers")
     check_by(by)
     groups = {k: NewCustomers.of(t) for k, t in partial.tallies.items()} if by else {}
     return Result("new_customers", by, groups, NewCustomers.of(partial.overall()), partial.rows)
@@ -210,6 +218,7 @@ def connected_customers_partial(
 def finish_connected_customers(partial: Partial[ConnectedRow], /, *, by: str | None = None
                                ) -> Result[ConnectedCustomers, ConnectedRow]:
     """The final :func:`connected_customers` result of a (merged) partial aggregate."""
+    check_partial(partial, "connected_customers")
     check_by(by)
     groups = {k: ConnectedCustomers.of(t) for k, t in partial.tallies.items()} if by else {}
     return Result("connected_customers", by, groups, ConnectedCustomers.of(partial.overall()),

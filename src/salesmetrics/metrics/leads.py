@@ -56,6 +56,7 @@ from salesmetrics.metrics._partial import (
     Result,
     Tally,
     _Builder,
+    check_partial,
     make_partial,
     rows_partial,
 )
@@ -482,6 +483,7 @@ def finish_lead_response_time(partial: Partial[LeadResponse], /, *, by: str | No
     partial without its rows (:meth:`~salesmetrics.metrics.Partial.without_rows`)
     gives the same summaries.
     """
+    check_partial(partial, "lead_response_time")
     check_by(by, LEAD_GROUPINGS)
     the_buckets = check_buckets(buckets)
     groups = ({k: _response_aggregate(t, the_buckets).summary()
@@ -560,6 +562,7 @@ def finish_lead_dashboard(partial: Partial[LeadResponse], /, *, at: datetime,
                           window_seconds: float = 43200.0
                           ) -> Result[DashboardSummary, LeadResponse]:
     """The final :func:`lead_dashboard` result of a (merged) partial aggregate."""
+    check_partial(partial, "lead_dashboard")
     window_seconds = check_seconds(window_seconds, "window_seconds", positive=True)
     at = check_instant(at, "at")  # type: ignore[assignment]
     rows = partial.rows

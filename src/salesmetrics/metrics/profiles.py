@@ -95,6 +95,9 @@ class ProfileRow:
 
 def differing(result: Result[Mapping[str, ResponseTime], ProfileRow]) -> tuple[ProfileRow, ...]:
     """The conversations of a :func:`compare_profiles` result some profile reads differently."""
+    if not isinstance(result, Result) or result.metric != "compare_profiles":
+        raise SalesmetricsError("invalid_value", "result", "a compare_profiles Result is "
+                                f"needed, not {type(result).__name__}")
     return tuple(r for r in result.rows if r.differs)
 
 

@@ -31,7 +31,14 @@ from salesmetrics.metrics._args import (
     check_timezone,
 )
 from salesmetrics.metrics._common import check_by, check_gap, teams_of
-from salesmetrics.metrics._partial import Partial, Result, _Builder, make_partial, rows_partial
+from salesmetrics.metrics._partial import (
+    Partial,
+    Result,
+    _Builder,
+    check_partial,
+    make_partial,
+    rows_partial,
+)
 from salesmetrics.rules import DEFAULT_MESSAGE_TEAM, MessageTeam
 from salesmetrics.timeline import DEFAULT_GAP_SECONDS, item_ref, timelines
 
@@ -141,6 +148,7 @@ def waiting_partial(dataset: Dataset, /, *, at: datetime,
 def finish_waiting(partial: Partial[WaitingRow], /, *, by: str | None = None
                    ) -> Result[Waiting, WaitingRow]:
     """The final :func:`waiting` result of a (merged) partial aggregate."""
+    check_partial(partial, "waiting")
     check_by(by)
     groups = ({k: _waiting_summary([r for r in partial.rows if r.team == k])
                for k in partial.tallies} if by else {})
@@ -290,6 +298,7 @@ def finish_colleagues(partial: Partial[ColleagueRow], /, *, by: str | None = Non
     union of their session intervals, online if any part says so, contacts
     processed added up.
     """
+    check_partial(partial, "colleagues")
     check_by(by, ("user",))
     per_user: dict[str, list[ColleagueRow]] = {}
     for r in partial.rows:
@@ -397,6 +406,7 @@ def open_too_long_partial(dataset: Dataset, /, *, at: datetime, threshold_second
 def finish_open_too_long(partial: Partial[OpenRow], /
                          ) -> Result[tuple[OpenThread, ...], OpenRow]:
     """The final :func:`open_too_long` result of a (merged) partial aggregate (oldest first)."""
+    check_partial(partial, "open_too_long")
     rows = partial.rows
     return Result("open_too_long", None, {},
                   tuple(OpenThread(r.thread, r.team, r.assignee, r.open_seconds) for r in rows),

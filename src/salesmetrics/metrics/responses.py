@@ -36,6 +36,7 @@ from salesmetrics.metrics._partial import (
     Result,
     Tally,
     _Builder,
+    check_partial,
     check_partial_by,
     make_partial,
 )
@@ -169,6 +170,7 @@ def response_rate_partial(
 def finish_response_rate(partial: Partial[ContactRow], /, *, by: str | None = None
                          ) -> Result[ResponseRate, ContactRow]:
     """The final :func:`response_rate` result of a (merged) partial aggregate."""
+    check_partial(partial, "response_rate")
     check_by(by)
     groups = {k: ResponseRate.of(t) for k, t in partial.tallies.items()} if by else {}
     return Result("response_rate", by, groups, ResponseRate.of(partial.overall()), partial.rows)
@@ -511,6 +513,7 @@ def finish_response_time(
     targets: Sequence[float] | None = None,
 ) -> Result[ResponseTime, ResponseTimeRow]:
     """The final :func:`response_time` result: the outlier policy and targets applied per group."""
+    check_partial(partial, "response_time")
     return _finish_times("response_time", partial, by, outliers, targets,
                          lambda r: r.responder if by == "user" else r.team)
 
@@ -654,6 +657,7 @@ def finish_reply_time(
     targets: Sequence[float] | None = None,
 ) -> Result[ResponseTime, ReplyTimeRow]:
     """The final :func:`reply_time` result: the outlier policy and targets applied per group."""
+    check_partial(partial, "reply_time")
     return _finish_times("reply_time", partial, by, outliers, targets,
                          lambda r: r.responder if by == "user" else r.team)
 

@@ -32,7 +32,7 @@ import attrs
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import load_case_data
-from salesmetrics.load._files import parse_json, read_input
+from salesmetrics.load._files import given_path, parse_json, read_input
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_depth
 from salesmetrics.results import to_jsonable
 from salesmetrics.spec import registry
@@ -109,17 +109,23 @@ def case_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     ``paths`` is kept.
 
     Raises:
-        FileNotFoundError: a path does not exist.
+        SalesmetricsError: ``invalid_value`` at ``paths[i]``: a path that does
+            not exist or is not a path (``paths`` itself: a single string, or
+            not a list of paths).
     """
+    if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
+        raise SalesmetricsError("invalid_value", "paths", "a list of files or folders, not "
+                                f"{type(paths).__name__}")
     out: list[Path] = []
-    for p in paths:
-        path = Path(p)
+    for i, p in enumerate(paths):
+        path = given_path(p, f"paths[{i}]")
         if path.is_dir():
             out.extend(sorted(path.rglob("*.json")))
         elif path.exists():
             out.append(path)
         else:
-            raise FileNotFoundError(f"no such file or folder: {os.fspath(p)}")
+            raise SalesmetricsError("invalid_value", f"paths[{i}]",
+                                    f"no such file or folder: {path}")
     return out
 
 
@@ -384,7 +390,12 @@ def read_case(path: str | os.PathLike[str]) -> Any:
 
 
 def run_case_file(path: str | os.PathLike[str]) -> CaseReport:
-    """Run one case file; a file that cannot be read or parsed is reported, never raised."""
+    """Run one case file; a file that cannot be read or parsed is reported, never raised.
+
+    Raises:
+        SalesmetricsError: ``invalid_value`` when ``path`` is not a path.
+    """
+    path = given_path(path, "path")
     try:
         doc = read_case(path)
     except SalesmetricsError as exc:
@@ -396,6 +407,6 @@ def run_paths(paths: Iterable[str | os.PathLike[str]]) -> list[CaseReport]:
     """Run every case file named by ``paths`` (see :func:`case_files`).
 
     Raises:
-        FileNotFoundError: a path does not exist.
+        SalesmetricsError: ``invalid_value`` at ``paths[i]``: a path does not exist.
     """
     return [run_case_file(p) for p in case_files(paths)]

@@ -1,0 +1,71 @@
+"""Every public function given a value of the wrong kind: a SalesmetricsError, never a bare one.
+
+Written once over the public modules' ``__all__``: each function whose first
+parameter is positional (and that needs no other argument) is called with
+values a clumsy or hostile caller passes. The outcome is a result, a
+``SalesmetricsError`` naming the parameter, or ``ModuleNotFoundError`` for
+an optional extra that is not installed: never ``TypeError``,
+``AttributeError``, ``KeyError`` or an assertion from inside the library.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from salesmetrics.errors import SalesmetricsError
+
+MODULES = ("salesmetrics", "salesmetrics.load", "salesmetrics.frames", "salesmetrics.report",
+           "salesmetrics.plot", "salesmetrics.calendars", "salesmetrics.load.realdata",
+           "salesmetrics.timeline", "salesmetrics.rules", "salesmetrics.metrics",
+           "salesmetrics.cli", "salesmetrics.spec")
+
+BAD: tuple[object, ...] = (5, None, "", "x", b"x", (), {}, object(), float("nan"), [5],
+                           {"teams": 5})
+
+
+def _functions() -> Iterator[tuple[str, Callable[..., Any]]]:
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", ()):
+            f = getattr(module, attr)
+            if not inspect.isfunction(f):
+                continue
+            params = list(inspect.signature(f).parameters.values())
+            if not params or params[0].kind not in (params[0].POSITIONAL_ONLY,
+                                                     params[0].POSITIONAL_OR_KEYWORD):
+                continue
+            if any(p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                   for p in params[1:]):
+                continue  # needs more than its data: covered by the metric sweeps
+            yield f"{name}.{attr}", f
+
+
+FUNCTIONS = sorted(dict(_functions()).items())
+
+
+def test_the_sweep_covers_the_public_functions() -> None:
+    names = {n for n, _ in FUNCTIONS}
+    assert {"salesmetrics.load.load", "salesmetrics.frames.to_frame",
+            "salesmetrics.report.report_json", "salesmetrics.timeline.timelines",
+            "salesmetrics.plot.ranking", "salesmetrics.calendars.clock_named"} <= names
+
+
+@pytest.mark.parametrize(("name", "function"), FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
+def test_a_wrong_kind_of_value_is_a_salesmetrics_error(name: str, function: Callable[..., Any],
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    for value in BAD:
+        try:
+            function(value)
+        except (SalesmetricsError, ModuleNotFoundError):
+            pass
+        except SystemExit as exc:  # a command line's main: a usage error, exit status 2
+            assert exc.code == 2, (name, value)
+        except Exception as exc:
+            pytest.fail(f"{name}({value!r}) raised {type(exc).__name__}: {exc}")
+    capsys.readouterr()
