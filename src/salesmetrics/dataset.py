@@ -28,6 +28,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from salesmetrics._history import History
+from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import (
     Activity,
     Customer,
@@ -53,6 +54,40 @@ _MISSING = object()
 
 #: How many derived values (:meth:`Dataset.derived`) a dataset keeps.
 _DERIVED_KEPT = 8
+
+
+def _records(records: object, cls: type[_R], section: str) -> tuple[_R, ...]:
+    """A section's records as a tuple, each a ``cls`` (``invalid_value`` at ``section[i]``).
+
+    One pass in C when they are (the loaders' case); the first other one is named.
+    """
+    if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
+        raise SalesmetricsError("invalid_value", section, f"an iterable of {cls.__name__} is "
+                                f"needed, not {type(records).__name__}")
+    out = tuple(records)
+    if not {cls}.issuperset(map(type, out)):
+        for i, r in enumerate(out):
+            if not isinstance(r, cls):
+                raise SalesmetricsError("invalid_value", f"{section}[{i}]",
+                                        f"a {cls.__name__} is needed, not {type(r).__name__}")
+    return out
+
+
+def _calendars(calendars: object) -> dict[str, Calendar]:
+    """The calendars by id, each a Calendar (``invalid_value`` at ``calendars.<id>``)."""
+    from salesmetrics.calendars import Calendar
+
+    if calendars is None:
+        return {}
+    if not isinstance(calendars, Mapping):
+        raise SalesmetricsError("invalid_value", "calendars", "a mapping of id to Calendar is "
+                                f"needed, not {type(calendars).__name__}")
+    for cid, cal in calendars.items():
+        if not isinstance(cid, str) or not isinstance(cal, Calendar):
+            raise SalesmetricsError("invalid_value", f"calendars.{cid}", "calendars map an id "
+                                    f"to a Calendar, not {type(cid).__name__} to "
+                                    f"{type(cal).__name__}")
+    return dict(calendars)
 
 
 def _by_id(records: tuple[_R, ...], key: Callable[[_R], str]) -> dict[str, _R]:
@@ -153,17 +188,17 @@ class Dataset:
         activities: Iterable[Activity] = (),
         smart_lists: Iterable[SmartList] = (),
     ) -> None:
-        self.calendars = dict(calendars or {})
-        self.teams = tuple(teams)
-        self.users = tuple(users)
-        self.customers = tuple(customers)
-        self.threads = tuple(threads)
-        self.messages = tuple(messages)
-        self.thread_events = tuple(thread_events)
-        self.sessions = tuple(sessions)
-        self.leads = tuple(leads)
-        self.activities = tuple(activities)
-        self.smart_lists = tuple(smart_lists)
+        self.calendars = _calendars(calendars)
+        self.teams = _records(teams, Team, "teams")
+        self.users = _records(users, User, "users")
+        self.customers = _records(customers, Customer, "customers")
+        self.threads = _records(threads, Thread, "threads")
+        self.messages = _records(messages, Message, "messages")
+        self.thread_events = _records(thread_events, ThreadEvent, "thread_events")
+        self.sessions = _records(sessions, Session, "sessions")
+        self.leads = _records(leads, Lead, "leads")
+        self.activities = _records(activities, Activity, "activities")
+        self.smart_lists = _records(smart_lists, SmartList, "smart_lists")
 
         self.teams_by_id = _by_id(self.teams, _ID)
         self.users_by_id = _by_id(self.users, _ID)

@@ -4,7 +4,11 @@ Every record is an immutable attrs class; instants are timezone-aware
 :class:`datetime.datetime` values (any offset), dates are :class:`datetime.date`
 values local to their calendar. Records are plain values: they do not check
 references between each other; :class:`salesmetrics.dataset.Dataset` and the
-loaders do.
+loaders do. A record made in Python checks its own fields: an id or a
+reference is a string, an instant an aware datetime in the supported range,
+and an enum field takes its member or the member's value (``"in"`` is read
+as ``Direction.IN``); anything else is a ``SalesmetricsError`` naming the
+field. (The loaders build records from values they checked already.)
 
 >>> from datetime import datetime, timezone
 >>> m = Message(thread="t1", at=datetime(2026, 3, 2, 20, 30, tzinfo=timezone.utc),
@@ -23,6 +27,9 @@ from itertools import repeat
 from typing import Any, TypeVar
 
 import attrs
+
+from salesmetrics._time import check_instant
+from salesmetrics.errors import SalesmetricsError
 
 __all__ = [
     "AccountType",
@@ -126,6 +133,82 @@ class AccountType(StrEnum):
     PROSPECT = "prospect"
 
 
+# -- the checks of a record made in Python ------------------------------------------
+# (the loaders build their records without calling __init__, from values they checked)
+
+def _text(_: Any, attribute: Any, value: Any) -> None:
+    """A required id or reference: a string."""
+    if not isinstance(value, str):
+        raise SalesmetricsError("invalid_value", attribute.name,
+                                f"must be a string, not {type(value).__name__}")
+
+
+def _text_or_none(_: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _text(_, attribute, value)
+
+
+def _instant(_: Any, attribute: Any, value: Any) -> None:
+    """An aware datetime in the supported range (``invalid_instant``)."""
+    check_instant(value, attribute.name)
+
+
+def _instant_or_none(_: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        check_instant(value, attribute.name)
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _to_member(cls: type[_E], name: str, value: Any) -> _E:
+    """A member of ``cls`` from it or its value (``invalid_value`` at ``name``).
+
+    A string is read as its member (``"in"`` → ``Direction.IN``): the walks
+    compare members by identity, so a string kept as given would be silently
+    read as no member.
+    """
+    if type(value) is cls:
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        raise SalesmetricsError("invalid_value", name, f"{value!r} is not one of: "
+                                f"{', '.join(m.value for m in cls)}") from None
+
+
+def _direction(value: Any) -> Direction:
+    return _to_member(Direction, "direction", value)
+
+
+def _sender(value: Any) -> Sender:
+    return _to_member(Sender, "sender", value)
+
+
+def _event_type(value: Any) -> EventType:
+    return _to_member(EventType, "type", value)
+
+
+def _status(value: Any) -> Status | None:
+    return None if value is None else _to_member(Status, "status", value)
+
+
+def _conversion_kind(value: Any) -> ConversionKind:
+    return _to_member(ConversionKind, "kind", value)
+
+
+def _status_group(value: Any) -> StatusGroup | None:
+    return None if value is None else _to_member(StatusGroup, "status_group", value)
+
+
+def _activity_kind(value: Any) -> ActivityKind:
+    return _to_member(ActivityKind, "kind", value)
+
+
+def _account_type(value: Any) -> AccountType | None:
+    return None if value is None else _to_member(AccountType, "account_type", value)
+
+
 def _default_sender(direction: Direction) -> Sender:
     return Sender.CUSTOMER if direction is Direction.IN else Sender.USER
 
@@ -138,10 +221,10 @@ class Team:
     strictly increasing; before the first one ``calendar`` is in force.
     """
 
-    id: str
+    id: str = attrs.field(validator=_text)
     name: str | None = None
-    calendar: str | None = None
-    parent: str | None = None
+    calendar: str | None = attrs.field(default=None, validator=_text_or_none)
+    parent: str | None = attrs.field(default=None, validator=_text_or_none)
     calendar_history: tuple[CalendarChange, ...] = attrs.field(default=(), converter=tuple)
 
 
@@ -149,27 +232,27 @@ class Team:
 class CalendarChange:
     """From ``since`` on, a team's hours are those of the calendar ``calendar`` (an id)."""
 
-    since: datetime
-    calendar: str
+    since: datetime = attrs.field(validator=_instant)
+    calendar: str = attrs.field(validator=_text)
 
 
 @attrs.frozen(kw_only=True)
 class User:
     """A sales rep, agent or colleague; belongs to one team."""
 
-    id: str
+    id: str = attrs.field(validator=_text)
     first_name: str | None = None
     last_name: str | None = None
     code: str | None = None
-    team: str | None = None
+    team: str | None = attrs.field(default=None, validator=_text_or_none)
 
 
 @attrs.frozen(kw_only=True)
 class Customer:
     """A person or account."""
 
-    id: str
-    account_type: AccountType | None = None
+    id: str = attrs.field(validator=_text)
+    account_type: AccountType | None = attrs.field(default=None, converter=_account_type)
     brand: str | None = None
 
 
@@ -177,10 +260,10 @@ class Customer:
 class Thread:
     """Every message with one customer; ``team`` is the initial holder."""
 
-    id: str
-    team: str
-    customer: str | None = None
-    assignee: str | None = None
+    id: str = attrs.field(validator=_text)
+    team: str = attrs.field(validator=_text)
+    customer: str | None = attrs.field(default=None, validator=_text_or_none)
+    assignee: str | None = attrs.field(default=None, validator=_text_or_none)
 
 
 @attrs.frozen(kw_only=True)
@@ -192,15 +275,16 @@ class Message:
     breaks ties between equal instants ("ties keep input order").
     """
 
-    thread: str
-    at: datetime
-    direction: Direction
+    thread: str = attrs.field(validator=_text)
+    at: datetime = attrs.field(validator=_instant)
+    direction: Direction = attrs.field(converter=_direction)
     sender: Sender = attrs.field(
-        default=attrs.Factory(lambda self: _default_sender(self.direction), takes_self=True)
+        default=attrs.Factory(lambda self: _default_sender(self.direction), takes_self=True),
+        converter=_sender,
     )
-    id: str | None = None
-    user: str | None = None
-    team: str | None = None
+    id: str | None = attrs.field(default=None, validator=_text_or_none)
+    user: str | None = attrs.field(default=None, validator=_text_or_none)
+    team: str | None = attrs.field(default=None, validator=_text_or_none)
     channel: str | None = None
     index: int = 0
 
@@ -224,14 +308,14 @@ class Message:
 class ThreadEvent:
     """A transfer, escalation, assignment, status change, note or mention."""
 
-    thread: str
-    at: datetime
-    type: EventType
-    id: str | None = None
-    to_team: str | None = None
-    to_user: str | None = None
-    status: Status | None = None
-    user: str | None = None
+    thread: str = attrs.field(validator=_text)
+    at: datetime = attrs.field(validator=_instant)
+    type: EventType = attrs.field(converter=_event_type)
+    id: str | None = attrs.field(default=None, validator=_text_or_none)
+    to_team: str | None = attrs.field(default=None, validator=_text_or_none)
+    to_user: str | None = attrs.field(default=None, validator=_text_or_none)
+    status: Status | None = attrs.field(default=None, converter=_status)
+    user: str | None = attrs.field(default=None, validator=_text_or_none)
     index: int = 0
 
     @property
@@ -244,9 +328,9 @@ class ThreadEvent:
 class Session:
     """A user's connection, from login to logout (``end`` None: still open)."""
 
-    user: str
-    start: datetime
-    end: datetime | None = None
+    user: str = attrs.field(validator=_text)
+    start: datetime = attrs.field(validator=_instant)
+    end: datetime | None = attrs.field(default=None, validator=_instant_or_none)
     index: int = 0
 
 
@@ -254,26 +338,26 @@ class Session:
 class Conversion:
     """A lead's conversion into an order or a sale, at an instant."""
 
-    kind: ConversionKind
-    at: datetime
+    kind: ConversionKind = attrs.field(converter=_conversion_kind)
+    at: datetime = attrs.field(validator=_instant)
 
 
 @attrs.frozen(kw_only=True)
 class Lead:
     """An inbound opportunity (piste, обращение)."""
 
-    id: str
-    received_at: datetime
-    customer: str | None = None
+    id: str = attrs.field(validator=_text)
+    received_at: datetime = attrs.field(validator=_instant)
+    customer: str | None = attrs.field(default=None, validator=_text_or_none)
     type: str | None = None
     source: str | None = None
     source_group: str | None = None
     category: str | None = None
-    team: str | None = None
+    team: str | None = attrs.field(default=None, validator=_text_or_none)
     store: str | None = None
-    assignee: str | None = None
+    assignee: str | None = attrs.field(default=None, validator=_text_or_none)
     status: str | None = None
-    status_group: StatusGroup | None = None
+    status_group: StatusGroup | None = attrs.field(default=None, converter=_status_group)
     conversions: tuple[Conversion, ...] = ()
 
 
@@ -284,18 +368,18 @@ class Activity:
     ``at`` is when it was done (completed) or set (appointments).
     """
 
-    user: str
-    kind: ActivityKind
-    at: datetime
-    id: str | None = None
-    customer: str | None = None
-    lead: str | None = None
-    smart_list: str | None = None
+    user: str = attrs.field(validator=_text)
+    kind: ActivityKind = attrs.field(converter=_activity_kind)
+    at: datetime = attrs.field(validator=_instant)
+    id: str | None = attrs.field(default=None, validator=_text_or_none)
+    customer: str | None = attrs.field(default=None, validator=_text_or_none)
+    lead: str | None = attrs.field(default=None, validator=_text_or_none)
+    smart_list: str | None = attrs.field(default=None, validator=_text_or_none)
     completed: bool = True
     automated: bool = False
     answered: bool | None = None
     duration_seconds: float | None = None
-    due_at: datetime | None = None
+    due_at: datetime | None = attrs.field(default=None, validator=_instant_or_none)
     index: int = 0
 
 
@@ -303,7 +387,7 @@ class Activity:
 class SmartList:
     """A named list of customer accounts that its users work through."""
 
-    id: str
+    id: str = attrs.field(validator=_text)
     customers: tuple[str, ...]
     name: str | None = None
     users: tuple[str, ...] = ()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Iterator
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -69,3 +70,48 @@ def test_a_wrong_kind_of_value_is_a_salesmetrics_error(name: str, function: Call
         except Exception as exc:
             pytest.fail(f"{name}({value!r}) raised {type(exc).__name__}: {exc}")
     capsys.readouterr()
+
+
+def test_records_made_in_python_are_checked_and_read_strings_as_members() -> None:
+    from datetime import datetime, timedelta
+
+    from salesmetrics import Dataset, Period, metrics
+    from salesmetrics.model import (
+        Activity,
+        ActivityKind,
+        Direction,
+        Lead,
+        Message,
+        Sender,
+        StatusGroup,
+        Team,
+        Thread,
+    )
+
+    t = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    # a string where an enum goes is read as its member: the walks compare members by
+    # identity, so "in" kept as a string used to count every message as outbound
+    m = Message(thread="t", at=t, direction="in")  # type: ignore[arg-type]
+    assert m.direction is Direction.IN and m.sender is Sender.CUSTOMER
+    assert Activity(user="u", kind="call", at=t).kind is ActivityKind.CALL  # type: ignore[arg-type]
+    assert Lead(id="L", received_at=t,
+                status_group="won").status_group is StatusGroup.WON  # type: ignore[arg-type]
+    ds = Dataset(teams=[Team(id="A")], threads=[Thread(id="t", team="A")],
+                 messages=[m, Message(thread="t", at=t + timedelta(minutes=5),
+                                      direction="out")])  # type: ignore[arg-type]
+    rate = metrics.response_rate(ds, period=Period(t, t + timedelta(days=1)), by="team")
+    assert rate.groups["A"].answered == 1
+    for make, code, path in [
+        (lambda: Message(thread="t", at=datetime(2026, 3, 1), direction=Direction.IN),
+         "invalid_instant", "at"),
+        (lambda: Message(thread="t", at=t, direction="sideways"), "invalid_value", "direction"),
+        (lambda: Team(id=5), "invalid_value", "id"),
+        (lambda: Thread(id="t", team=None), "invalid_value", "team"),
+        (lambda: Dataset(teams=5), "invalid_value", "teams"),
+        (lambda: Dataset(teams=[Team(id="A"), 5]), "invalid_value", "teams[1]"),
+        (lambda: Dataset(messages=[Team(id="A")]), "invalid_value", "messages[0]"),
+        (lambda: Dataset(calendars={"c": 5}), "invalid_value", "calendars.c"),
+    ]:
+        with pytest.raises(SalesmetricsError) as info:
+            make()  # type: ignore[no-untyped-call]
+        assert (info.value.code, info.value.path) == (code, path)
