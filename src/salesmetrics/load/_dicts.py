@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesmetrics._gc import paused_gc
 from salesmetrics._time import parse_instant
-from salesmetrics._values import check_text, finite_number, whole_number
+from salesmetrics._values import check_text, finite_number, instance_of, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load._columns import Shared, fast_section
@@ -215,7 +215,12 @@ def from_dict(
     Raises:
         DatasetError: every error found (up to ``max_errors``), the first one's
             code and path as its own.
+        SalesmetricsError: ``invalid_option`` at ``max_errors``, ``path`` or
+            ``limits`` (not a whole number, a string, a :class:`Limits`).
     """
+    whole_number(max_errors, "max_errors", minimum=None)
+    instance_of(path, str, "path", "a string", "invalid_option")
+    instance_of(limits, Limits, "limits", "a Limits", "invalid_option")
     return build(data, max_errors=max_errors, path=path, limits=limits)
 
 

@@ -111,6 +111,9 @@ def input_folder(path: str | os.PathLike[str], where: str = "") -> Path:
 def read_input(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS,
                where: str = "") -> bytes:
     """The bytes of a regular file of at most ``limits.max_bytes``."""
+    if not isinstance(limits, Limits):
+        raise SalesmetricsError("invalid_option", "limits",
+                                f"a Limits is needed, not {type(limits).__name__}")
     p = input_file(path, where)
     check_size(p.stat().st_size, limits, where)
     try:
