@@ -40,10 +40,11 @@ import attrs
 
 from salesmetrics._gc import paused_gc
 from salesmetrics._time import parse_instant
-from salesmetrics._values import instance_of
+from salesmetrics._values import instance_of, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics import Partial, Result, compare_profiles, differing
+from salesmetrics.metrics._args import check_dataset
 from salesmetrics.metrics.table import TABLE, Metric
 from salesmetrics.period import Period
 from salesmetrics.results import (
@@ -675,7 +676,11 @@ def build_report(
     >>> rate.rows[0].values["rate"], rate.rows[0].previous["rate"]
     (0.7105263157894737, 0.6363636363636364)
     """
+    check_dataset(dataset)
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
+    if progress is not None and not callable(progress):
+        raise SalesmetricsError("invalid_option", "progress", "a function progress(done, "
+                                f"total, title), not {type(progress).__name__}")
     if profiles:
         check_profiles(profiles)
     # the one pipeline of every engine, here over a single part: the whole dataset
@@ -861,6 +866,8 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
     for rates).
     """
     instance_of(report, Report, "report", "a Report (build_report's)")
+    instance_of(source, str, "source", "a string", "invalid_option")
+    whole_number(width, "width", minimum=1)
     source = _terminal_text(source, width - len("salesmetrics report: "))
     head = [f"salesmetrics report{': ' + source if source else ''}",
             f"Period:   {_when(report.period.start)} to {_when(report.period.end)}"]
@@ -888,6 +895,7 @@ def render_table(report: Report, *, source: str = "", width: int = DEFAULT_WIDTH
 def report_json(report: Report) -> dict[str, Any]:
     """The report as JSON-able data: periods as ISO 8601, raw numbers, rows, totals, previous values."""
     instance_of(report, Report, "report", "a Report (build_report's)")
+
     def period(p: Period | None) -> dict[str, str] | None:
         return None if p is None else {"start": p.start.isoformat(), "end": p.end.isoformat()}
 
