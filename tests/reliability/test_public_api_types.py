@@ -115,3 +115,27 @@ def test_records_made_in_python_are_checked_and_read_strings_as_members() -> Non
         with pytest.raises(SalesmetricsError) as info:
             make()  # type: ignore[no-untyped-call]
         assert (info.value.code, info.value.path) == (code, path)
+
+
+def test_the_report_s_parameters_of_the_wrong_kind_are_named() -> None:
+    from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    from salesmetrics.load import from_dict, load
+    from salesmetrics.report import build_report, render_table
+
+    ds = load(example_path())
+    report = build_report(ds, period=EXAMPLE_PERIOD)
+    calls: list[tuple[Callable[[object], object], str]] = [
+        (lambda v: build_report(v, period=EXAMPLE_PERIOD), "dataset"),  # type: ignore[arg-type]
+        (lambda v: build_report(ds, period=EXAMPLE_PERIOD, progress=v), "progress"),  # type: ignore[arg-type]
+        (lambda v: render_table(report, source=v), "source"),  # type: ignore[arg-type]
+        (lambda v: render_table(report, width=v), "width"),  # type: ignore[arg-type]
+        (lambda v: from_dict({}, limits=v), "limits"),  # type: ignore[arg-type]
+        (lambda v: from_dict({}, max_errors=v), "max_errors"),  # type: ignore[arg-type]
+    ]
+    for call, name in calls:
+        for value in (5.5, "x", [], object()):
+            if name == "source" and value == "x":
+                continue  # a source may be any text
+            with pytest.raises(SalesmetricsError) as info:
+                call(value)
+            assert info.value.path == name, (name, value)
