@@ -186,27 +186,11 @@ class _Group:
             self.spans.append((index, items))
             self.records.extend(records)
         added = self.records[first:]
-        height: int | None
-        if all(type(rec) is str for rec in added):
-            data, errors, height = read_lines(added)
-            self.errors.extend(e if not (line := _LINE.match(e.path)) else SalesmetricsError(
-                e.code, line_path(int(line.group(1)) + first), e.message) for e in errors)
-        else:
-            data, height = self._dicts(added), None
+        data, errors, height = read_lines(added, parsed=True)
+        self.errors.extend(e if not (line := _LINE.match(e.path)) else SalesmetricsError(
+            e.code, line_path(int(line.group(1)) + first), e.message) for e in errors)
         self.data.update(data)
-        self.height = None if height is None or self.height is None else max(height,
-                                                                            self.height)
-
-    def _dicts(self, records: Iterable[Any]) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        for rec in records:
-            body = dict(self._fields(rec))
-            section = body.pop("section")
-            if section == "calendars":
-                data.setdefault("calendars", {})[str(body.pop("id", ""))] = body
-            else:
-                data.setdefault(section, []).append(body)
-        return data
+        self.height = None if self.height is None else max(height, self.height)
 
     @staticmethod
     def _fields(rec: Any) -> Mapping[str, Any]:
@@ -361,6 +345,12 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     require("dask", "dask")
     dask, db = _dask()
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
+    if not isinstance(records, db.Bag):
+        raise SalesmetricsError("invalid_value", "records", "a dask.bag.Bag of records "
+                                "(records_bag, frames_bag or your own), not "
+                                f"{type(records).__name__}")
+    whole_number(max_errors, "max_errors", minimum=None)
+    whole_number(split_every, "split_every", minimum=2)
     n = whole_number(records.npartitions if partitions is None else partitions, "partitions",
                      minimum=1)
     # one graph: each input partition is parsed once and cut into n pieces; group b

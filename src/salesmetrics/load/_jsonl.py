@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from salesmetrics._gc import paused_gc
 from salesmetrics._values import is_text, whole_number
@@ -80,12 +80,15 @@ def read_jsonl(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError]]
     return data, errors
 
 
-def read_lines(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError], int]:
+def read_lines(source: Source, *, parsed: bool = False
+               ) -> tuple[dict[str, Any], list[SalesmetricsError], int]:
     """:func:`read_jsonl`, and how deep the dict nests at most (see ``build``'s ``height``).
 
     A flat record (the usual line, see :func:`flat_record`) nests one level;
     another line's record is measured. The dict nests two levels more than
-    its deepest record (the dict, then the section).
+    its deepest record (the dict, then the section). With ``parsed``, an
+    item that is a mapping is a record already parsed (a copy is placed, by
+    the same rules as a line's record: the Dask engine's bags of dicts).
     """
     data: dict[str, Any] = {}
     errors: list[SalesmetricsError] = []
@@ -105,23 +108,28 @@ def read_lines(source: Source) -> tuple[dict[str, Any], list[SalesmetricsError],
                             records.append(rec)
                             continue
             text = line.strip()
+        elif parsed and isinstance(line, Mapping):
+            text = None
         elif not isinstance(line, str):
             errors.append(SalesmetricsError("invalid_value", line_path(number),
                                             f"a line is text, not {type(line).__name__}"))
             continue
         else:
             text = line.strip()
-        if not text:
-            continue
         where = line_path(number)
-        if not is_text(text):
-            errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
-            continue
-        try:
-            rec = parse_record(text, where)
-        except SalesmetricsError as exc:
-            errors.append(exc)
-            continue
+        if text is None:
+            rec = dict(cast(Mapping[str, Any], line))
+        else:
+            if not text:
+                continue
+            if not is_text(text):
+                errors.append(SalesmetricsError("invalid_value", where, "not UTF-8 text"))
+                continue
+            try:
+                rec = parse_record(text, where)
+            except SalesmetricsError as exc:
+                errors.append(exc)
+                continue
         if not isinstance(rec, dict):
             errors.append(SalesmetricsError("invalid_value", where,
                                             "a line holds one JSON object (a record)"))
