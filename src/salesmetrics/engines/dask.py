@@ -559,9 +559,10 @@ def check_report_options(options: Mapping[str, Any]) -> None:
 def _client(client_type: Any, address: object, timeout: float) -> Iterator[Any]:
     """A client of the scheduler at ``address``, or a clean error within ``timeout`` seconds.
 
-    A TCP address is first reached with a plain socket: when nobody
-    listens, no client is made (a client that cannot connect waits, then
-    warns again when it is collected).
+    A TCP address is first reached with a plain socket, which waits for the
+    scheduler's first bytes: when nobody listens, or something listens but
+    says nothing, no client is made (a client that cannot connect waits,
+    past its timeout for a silent listener, then warns again when collected).
     """
     def refused(why: str) -> SalesmetricsError:
         return SalesmetricsError("invalid_option", "scheduler",
@@ -574,12 +575,18 @@ def _client(client_type: Any, address: object, timeout: float) -> Iterator[Any]:
 
     try:
         scheme = parse_address(address)[0]
-        host, port = get_address_host_port(address)
+        host, port = get_address_host_port(address) if scheme == "tcp" else ("", 0)
     except (ValueError, TypeError) as exc:
         raise refused(f"not an address ({exc})") from None
     if scheme == "tcp":
         try:
-            socket.create_connection((host, port), timeout=timeout).close()
+            with socket.create_connection((host, port), timeout=timeout) as probe:
+                # a scheduler speaks first (its handshake): a listener that says
+                # nothing would keep the client waiting past its own timeout
+                if not probe.recv(1):
+                    raise ConnectionResetError(0, "the connection was closed at once")
+        except TimeoutError:
+            raise refused(f"nothing answered within {timeout:g} s") from None
         except (OSError, OverflowError, ValueError) as exc:
             raise refused(f"{exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}"
                           f" (waited up to {timeout:g} s)") from None
