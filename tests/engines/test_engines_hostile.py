@@ -520,3 +520,75 @@ def test_a_scheduler_that_answers_is_used_after_the_probe(inputs: dict[str, Path
         report = run_on_cluster(records_bag(inputs["good.jsonl"]), period=EXAMPLE_PERIOD,
                                 scheduler=cluster.scheduler_address)
     assert report_json(report) == memory
+
+
+# -- the first pass's fast parser ------------------------------------------------------------
+
+TRICKY_LINES = [
+    '{"section": "messages", "thread": "t1", "id": "m1", "at": "2026-03-02T09:00:00Z"}',
+    '{"section": "threads", "id": 123456789012345678901234567890, "team": "A"}',
+    '{"section": "messages", "thread": 18446744073709551617, "id": 1e400}',
+    '{"section": "threads", "id": "\\ud800", "customer": "\\udfff"}',
+    '{"section": "leads", "id": "L\\ud83d\\ude00", "customer": "k"}',
+    '{"section": "threads", "id": "a", "id": "b", "team": "A"}',
+    '{"section": "teams", "section": "threads", "id": "t"}',
+    '{"section": "activities", "user": "Ünïcødé 😀", "lead": "", "id": "é"}',
+    '{"section": "sessions", "user": null, "id": null}',
+    '{"section": "messages", "thread": "t", "x": NaN}',
+    '{"section": "threads", "id": "t", "nested": ' + "[" * 2000 + "]" * 2000 + "}",
+    '{"section": "customers", "id": ["k"]}',
+    '["section", "threads"]',
+    '{"section": "threads", "id": "t\\u0000"}',
+]
+
+
+@pytest.mark.parametrize("line", TRICKY_LINES)
+def test_the_first_pass_reads_what_the_exact_parser_reads(line: str) -> None:
+    from salesmetrics.engines._split import KEYS, key_of
+    from salesmetrics.load._files import fast_loads
+
+    fast = stream_module._record(line, fast_loads())
+    exact = stream_module._record(line)
+    if exact is None:
+        assert fast is None
+        return
+    assert fast is not None
+    fields = stream_module._READ_FIELDS
+    assert {k: fast.get(k) for k in fields} == {k: exact.get(k) for k in fields}
+    section = exact.get("section")
+    if section in KEYS:
+        assert key_of(section, fast) == key_of(section, exact)
+
+
+def test_a_plain_line_takes_the_fast_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("orjson")
+    from salesmetrics.load._files import fast_loads
+
+    def refused_parser(text: str) -> Any:
+        raise AssertionError("the standard library's parser was used")
+
+    monkeypatch.setattr(stream_module.json, "loads", refused_parser)
+    assert stream_module._record(TRICKY_LINES[0], fast_loads()) == json.JSONDecoder().decode(
+        TRICKY_LINES[0])
+
+
+def test_the_record_limit_holds_per_part_and_a_part_over_it_is_refused_located(
+        inputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesmetrics.load import _dicts
+    from salesmetrics.load._limits import Limits
+
+    # the limit guards memory, and a part (with the customers it needs) is what is in memory
+    assert _dicts.build.__kwdefaults__ is not None
+    monkeypatch.setitem(_dicts.build.__kwdefaults__, "limits", Limits(max_records=2_000))
+    memory = refused(lambda: load(inputs["good.jsonl"]))
+    assert (memory.code, memory.path) == ("invalid_value", "")
+    assert "is over the limit of 2000" in memory.message
+    exc = refused(lambda: stream_report(inputs["good.jsonl"], period=EXAMPLE_PERIOD, partitions=1))
+    assert (exc.code, exc.path) == ("invalid_value", "")
+    assert str(exc).startswith("good.jsonl: ") and "is over the limit of 2000" in str(exc)
+    monkeypatch.undo()
+    expected = report_json(build_report(load(inputs["good.jsonl"]), period=EXAMPLE_PERIOD))
+    monkeypatch.setitem(_dicts.build.__kwdefaults__, "limits", Limits(max_records=2_000))
+    # cut in 8, no part holds 2,000 records: the whole input (3,600) is not limited
+    assert report_json(stream_report(inputs["good.jsonl"], period=EXAMPLE_PERIOD,
+                                     partitions=8)) == expected

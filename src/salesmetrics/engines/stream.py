@@ -85,7 +85,7 @@ from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, prin
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, LoadReport, load_jsonl
 from salesmetrics.load._csv import check_header, read_csv_dir, row_record, unescape_cell
 from salesmetrics.load._dicts import _SINGULAR, build
-from salesmetrics.load._files import input_file, input_folder
+from salesmetrics.load._files import fast_loads, input_file, input_folder
 from salesmetrics.load._jsonl import finish, line_path, read_jsonl, read_lines, record_line
 from salesmetrics.load._lenient import _RANK, _UNLIMITED, JSONL_SUFFIXES, Skipped, _Work
 from salesmetrics.load._limits import DEFAULT_LIMITS, check_size
@@ -769,12 +769,13 @@ def _split_jsonl(path: Path, s: Split) -> None:
         parts = [w.open(f"part{i}.jsonl") for i in range(s.n)]
         customers = s.customers
         assert customers is not None
+        loads = fast_loads()
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
             for number, raw in enumerate(fh, start=1):
                 text = raw.strip()
                 if not text:
                     continue
-                rec = _record(text)
+                rec = _record(text, loads)
                 section = rec.get("section") if rec is not None else None
                 if rec is None or section not in SECTIONS or (
                         section == "calendars" and not _calendar_ok(rec, s, number, errors)):
@@ -812,8 +813,28 @@ def _split_jsonl(path: Path, s: Split) -> None:
     s.load_reference()
 
 
-def _record(text: str) -> dict[str, Any] | None:
-    """A line's record when it is one (else None: the loader's own reading names the fault)."""
+#: The fields the first pass reads of a record: its section, partition keys, id and customer.
+_READ_FIELDS = tuple(dict.fromkeys(("section", *(k for keys in KEYS.values() for k in keys),
+                                    "id", "customer")))
+
+
+def _record(text: str, loads: Any = None) -> dict[str, Any] | None:
+    """A line's record when it is one (else None: the loader's own reading names the fault).
+
+    Parsed by ``loads`` (the fastest parser installed, :func:`fast_loads`) when
+    it takes the line and every field the first pass reads (:data:`_READ_FIELDS`)
+    is a string or absent: then they are the exact parser's (the part file keeps
+    the text, parsed again exactly when the part is loaded). Otherwise (orjson
+    refuses lone-surrogate escapes, reads integers beyond 64 bits as floats)
+    the standard library's parser reads it.
+    """
+    if loads is not None:
+        try:
+            fast = loads(text)
+        except (ValueError, RecursionError):
+            fast = None
+        if type(fast) is dict and all(type(fast.get(k, "")) is str for k in _READ_FIELDS):
+            return fast
     if not text.isascii():
         try:
             text.encode("utf-8")
