@@ -44,7 +44,7 @@ from salesmetrics._values import instance_of, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics import Partial, Result, compare_profiles, differing
-from salesmetrics.metrics._args import check_dataset
+from salesmetrics.metrics._args import check_dataset, check_window
 from salesmetrics.metrics.table import TABLE, Metric
 from salesmetrics.period import Period
 from salesmetrics.results import (
@@ -467,7 +467,19 @@ class ReportPlan:
     @classmethod
     def of(cls, *, period: Period, as_of: datetime | None = None, by: str = "team",
            compare: bool = True) -> ReportPlan:
-        """The plan of a report (``invalid_option`` at ``by`` unless team or user)."""
+        """The plan of a report, its arguments checked (the same checks for every engine).
+
+        Raises:
+            SalesmetricsError: ``invalid_period`` at ``period`` (not a
+                :class:`~salesmetrics.period.Period`), ``invalid_instant`` at
+                ``as_of`` (naive, out of range, not a datetime),
+                ``invalid_option`` at ``by`` (not team or user) or at
+                ``compare`` (not a bool).
+        """
+        check_window(period, as_of)
+        if not isinstance(compare, bool):
+            raise SalesmetricsError("invalid_option", "compare",
+                                    f"must be True or False, not {compare!r}")
         if by not in ("team", "user"):
             raise SalesmetricsError("invalid_option", "by",
                                     f"by must be 'team' or 'user', not {by!r}")

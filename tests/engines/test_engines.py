@@ -240,7 +240,7 @@ def test_a_line_the_loader_refuses_in_a_part_is_named_by_its_line_in_the_input(
     path = tmp_path / "odd.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     real = stream_module._record
-    monkeypatch.setattr(stream_module, "_record", lambda text: real(text) or {
+    monkeypatch.setattr(stream_module, "_record", lambda text, loads=None: real(text, loads) or {
         "section": "messages", "thread": "t"})
     with pytest.raises(SalesmetricsError) as e:
         stream_report(path, period=EXAMPLE_PERIOD, partitions=3)

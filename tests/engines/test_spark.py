@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from engine_reports import by_instant
 
+from salesmetrics import SalesmetricsError
 from salesmetrics.examples import EXAMPLE_PERIOD, example_path
 from salesmetrics.examples import main as make_example
 from salesmetrics.load import load
@@ -128,3 +129,34 @@ def test_spark_frames_are_checked(spark: Any) -> None:
     tagged = spark.createDataFrame([("A", "teams")], ["id", "section"])
     with pytest.raises(SalesmetricsError, match="a column is named 'section'"):
         records_of_frames({"teams": tagged})
+
+
+@pytest.mark.parametrize(("items", "options", "code", "path"), [
+    (['{"section": '], {}, "invalid_value", ""),
+    ([5], {}, "invalid_value", ""),
+    (['{"section": "teams", "id": "A", "id": "B"}'], {}, "invalid_value", ""),
+    (['{"section": "threads", "id": "t", "team": "X"}'], {}, "unknown_reference", "threads.team"),
+    ([], {"depth": 0}, "invalid_option", "depth"),
+    ([], {"depth": 2.5}, "invalid_option", "depth"),
+    ([], {"max_errors": "x"}, "invalid_option", "max_errors"),
+    ([], {"period": "x"}, "invalid_period", "period"),
+    ([], {"compare": "no"}, "invalid_option", "compare"),
+])
+def test_spark_raises_a_records_error_on_the_driver_not_sparks_exception(
+        spark: Any, items: list[Any], options: dict[str, Any], code: str, path: str) -> None:
+    from salesmetrics.engines.spark import spark_report
+
+    rdd = spark.sparkContext.parallelize(items, 2)
+    with pytest.raises(SalesmetricsError) as e:
+        spark_report(rdd, **{"period": EXAMPLE_PERIOD, **options})
+    assert (e.value.code, e.value.path) == (code, path)
+    if items:
+        assert str(e.value).startswith("records (bag partition ")
+
+
+def test_spark_refuses_records_that_are_not_an_rdd() -> None:
+    from salesmetrics.engines.spark import spark_report
+
+    with pytest.raises(SalesmetricsError) as e:
+        spark_report([{"section": "teams", "id": "A"}], period=EXAMPLE_PERIOD)
+    assert (e.value.code, e.value.path) == ("invalid_value", "records")

@@ -26,9 +26,11 @@ line, check the file with the stream engine). Needs the ``dask`` extra
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import json
+import logging
 import os
+import socket
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, tzinfo
 from functools import reduce
@@ -36,20 +38,23 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from salesmetrics._gc import paused_gc
-from salesmetrics._values import is_text, whole_number
+from salesmetrics._values import finite_number, is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
 from salesmetrics.engines._split import KEYS, REFERENCE, bucket, key_of
 from salesmetrics.engines.stream import _LINE, INDEXED, LocatedError, errors_of, raise_located
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS
-from salesmetrics.load._files import fast_loads, parse_record
+from salesmetrics.load._dicts import from_dict
+from salesmetrics.load._files import fast_loads, input_file, parse_record
 from salesmetrics.load._jsonl import finish, line_path, read_lines
+from salesmetrics.load._lenient import JSONL_SUFFIXES, _json_data
 from salesmetrics.period import Period
 from salesmetrics.report import Report
 from salesmetrics.results import require
 
-__all__ = ["BLOCK_BYTES", "dask_report", "frames_bag", "records_bag", "run_on_cluster"]
+__all__ = ["BLOCK_BYTES", "CONNECT_SECONDS", "check_report_options", "dask_report", "frames_bag",
+           "records_bag", "run_on_cluster"]
 
 #: Bytes of JSON Lines per bag partition when :func:`records_bag` is not told ``partitions``.
 BLOCK_BYTES = 32 << 20
@@ -344,13 +349,14 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     """
     require("dask", "dask")
     dask, db = _dask()
+    check_report_options({"period": period, "as_of": as_of, "by": by, "compare": compare,
+                          "partitions": partitions, "max_errors": max_errors,
+                          "split_every": split_every})
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
     if not isinstance(records, db.Bag):
         raise SalesmetricsError("invalid_value", "records", "a dask.bag.Bag of records "
                                 "(records_bag, frames_bag or your own), not "
                                 f"{type(records).__name__}")
-    whole_number(max_errors, "max_errors", minimum=None)
-    whole_number(split_every, "split_every", minimum=2)
     n = whole_number(records.npartitions if partitions is None else partitions, "partitions",
                      minimum=1)
     # one graph: each input partition is parsed once and cut into n pieces; group b
@@ -390,28 +396,57 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
     group, so only the text crosses between workers (a line that is not JSON
     is an ``invalid_value`` naming its place in the bag, not its line: check
     the file with the stream engine); a JSON file or a CSV folder is read on
-    the client.
+    the client, as :func:`~salesmetrics.load.load` reads it (the same parser:
+    a key given twice, nesting past the limit, a file that is not UTF-8 are
+    its errors), in ``partitions`` partitions (default: one per 50,000
+    records, at most 64).
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``partitions`` (not an
+            integer at least 1); ``invalid_value`` at ``""`` for a path that
+            is missing, not a regular file nor a folder (a FIFO is never
+            opened), or not of a known type; a JSON file's or CSV folder's
+            reading errors, and its shape errors (a section that is not a
+            list of records, an unknown section), as ``load`` gives them.
+        ModuleNotFoundError: dask is not installed.
     """
     require("dask", "dask")
     db = _dask()[1]
+    if partitions is not None:
+        whole_number(partitions, "partitions", minimum=1)
+    if not isinstance(source, (str, os.PathLike)):
+        raise SalesmetricsError("invalid_value", "source", "a path to a JSON Lines file, a JSON "
+                                f"file or a folder of CSV files, not {type(source).__name__}")
     src = Path(source)
-    if src.is_file() and src.suffix in (".jsonl", ".ndjson"):
-        size = src.stat().st_size
-        block = max(1 << 20, -(-size // partitions)) if partitions else BLOCK_BYTES
-        delayed = _dask()[0].delayed
-        return db.from_delayed([delayed(_block, pure=True)(str(src), start, start + block)
-                                for start in range(0, max(size, 1), block)])
-    if src.is_dir():
+    if _is_folder(src):
         from salesmetrics.load._csv import read_csv_dir
 
         data, errors = read_csv_dir(src)
-        if errors:
-            raise DatasetError(errors)
+        if errors:  # the loader's refusal, with every error it finds
+            finish(data, errors, max_errors=DEFAULT_MAX_ERRORS)
     else:
-        data = json.loads(src.read_text(encoding="utf-8-sig"))
+        src = input_file(src)  # missing, a FIFO, a device: refused before it is opened
+        suffix = src.suffix.lower()
+        if suffix in JSONL_SUFFIXES:
+            size = src.stat().st_size
+            block = max(1 << 20, -(-size // partitions)) if partitions else BLOCK_BYTES
+            delayed = _dask()[0].delayed
+            return db.from_delayed([delayed(_block, pure=True)(str(src), start, start + block)
+                                    for start in range(0, max(size, 1), block)])
+        if suffix != ".json":
+            raise SalesmetricsError("invalid_value", "", f"{src}: unknown dataset type; use "
+                                    ".json, .jsonl/.ndjson or a folder of CSV files")
+        data = dict(_json_data(src))
     records = list(_records(data))
-    return db.from_sequence(records, npartitions=partitions or max(1, min(64, len(records) //
-                                                                         50_000 + 1)))
+    n = partitions or max(1, min(64, len(records) // 50_000 + 1))
+    return db.from_sequence(records, npartitions=max(1, min(n, len(records))))
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a NUL in the path: input_file names it
+        return False
 
 
 def _block(path: str, start: int, end: int) -> list[str]:
@@ -440,33 +475,154 @@ def _block(path: str, start: int, end: int) -> list[str]:
 
 
 def _records(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """The records of a dataset dict, each with its section (a calendar with its id).
+
+    A dict of another shape (an unknown section, a section that is not a
+    list of objects, calendars not an object of objects) is refused as the
+    loader refuses it: nothing is left out unsaid.
+    """
+    if not _plain(data):
+        from_dict(data)  # raises the loader's own errors
     for section in SECTIONS:
         body = data.get(section) or ()
         if section == "calendars" and isinstance(body, Mapping):
             for cid, cal in body.items():
-                yield {"section": section, "id": cid, **cal}
+                yield {**cal, "section": section, "id": cid}
         else:
             for rec in body:
-                yield {"section": section, **rec}
+                yield {**rec, "section": section}
+
+
+def _plain(data: Mapping[str, Any]) -> bool:
+    """Whether a dataset dict has only sections, each a list of objects (calendars: an object of objects)."""
+    for section, body in data.items():
+        if section not in SECTIONS:
+            return False
+        if section == "calendars":
+            if body is not None and not (isinstance(body, Mapping) and all(
+                    isinstance(cal, Mapping) and "id" not in cal and "section" not in cal
+                    for cal in body.values())):
+                return False
+        elif body is not None and not (isinstance(body, list) and all(
+                isinstance(rec, Mapping) and "section" not in rec for rec in body)):
+            return False
+    return True
+
+
+#: Seconds :func:`run_on_cluster` waits for a scheduler to answer.
+CONNECT_SECONDS = 10.0
 
 
 def run_on_cluster(records: Any, /, *, workers: int | None = None,
-                   scheduler: str | None = None, **options: Any) -> Report:
+                   scheduler: str | None = None, timeout: float = CONNECT_SECONDS,
+                   **options: Any) -> Report:
     """:func:`dask_report` on an existing cluster (``scheduler``) or a LocalCluster of ``workers``.
 
-    A LocalCluster runs one process per worker, one thread each; it is
-    closed when the report is done (or fails).
+    A LocalCluster runs one process per worker, one thread each (at most
+    four a core); it is closed when the report is done (or fails). The
+    report's options are checked before a cluster is started or reached.
+
+    Args:
+        records: a ``dask.bag.Bag`` of records (:func:`records_bag`).
+        workers: the LocalCluster's workers (default: one a core).
+        scheduler: an existing cluster's scheduler address (``tcp://host:8786``).
+        timeout: the seconds to wait for ``scheduler`` to answer.
+        **options: :func:`dask_report`'s keyword arguments.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at ``workers``, ``timeout``,
+            an option :func:`dask_report` does not take, or ``scheduler``
+            (not an address, or no scheduler answers there within
+            ``timeout`` seconds); the errors of :func:`dask_report`.
+        ModuleNotFoundError: distributed is not installed.
     """
     require("distributed", "dask")
+    check_report_options(options)
+    wait = finite_number(timeout, "timeout", "invalid_option", positive=True)
+    cpus = os.cpu_count() or 1
+    if workers is not None:
+        whole_number(workers, "workers", minimum=1)
+        if workers > 4 * cpus:
+            raise SalesmetricsError("invalid_option", "workers", f"must be at most {4 * cpus} "
+                                    f"(four processes a core on this machine), not {workers}")
     distributed: Any = importlib.import_module("distributed")
     Client, LocalCluster = distributed.Client, distributed.LocalCluster
     if scheduler is not None:
-        with Client(scheduler):
+        with _client(Client, scheduler, wait):
             return dask_report(records, **options)
-    with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                      processes=True, dashboard_address=":0") as cluster, Client(cluster):
+    # the workers' own logs silenced: a record's error is raised here, once, not also
+    # logged with a traceback by the worker that found it
+    with LocalCluster(n_workers=workers or cpus, threads_per_worker=1, processes=True,
+                      dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
+            Client(cluster):
         return dask_report(records, **options)
 
+
+def check_report_options(options: Mapping[str, Any]) -> None:
+    """:func:`dask_report`'s keyword arguments, checked before any task runs.
+
+    Raises:
+        SalesmetricsError: ``invalid_option`` at an option it does not take,
+            at ``partitions``, ``max_errors`` or ``split_every`` (not an
+            integer, or under 1, 0 and 2); the plan's errors
+            (:meth:`~salesmetrics.report.ReportPlan.of`: ``period``, ``as_of``,
+            ``by``, ``compare``).
+    """
+    taken = ("period", "as_of", "by", "compare", "partitions", "max_errors", "split_every")
+    for name in options:
+        if name not in taken:
+            raise SalesmetricsError("invalid_option", str(name), "not an option of the report; "
+                                    f"options: {', '.join(taken)}")
+    if "period" not in options:
+        raise SalesmetricsError("invalid_period", "period", "give the reported period")
+    ReportPlan.of(**{k: v for k, v in options.items() if k in taken[:4]})
+    if options.get("partitions") is not None:
+        whole_number(options["partitions"], "partitions", minimum=1)
+    whole_number(options.get("max_errors", DEFAULT_MAX_ERRORS), "max_errors", minimum=None)
+    whole_number(options.get("split_every", 8), "split_every", minimum=2)
+
+
+@contextlib.contextmanager
+def _client(client_type: Any, address: object, timeout: float) -> Iterator[Any]:
+    """A client of the scheduler at ``address``, or a clean error within ``timeout`` seconds.
+
+    A TCP address is first reached with a plain socket, which waits for the
+    scheduler's first bytes: when nobody listens, or something listens but
+    says nothing, no client is made (a client that cannot connect waits,
+    past its timeout for a silent listener, then warns again when collected).
+    """
+    def refused(why: str) -> SalesmetricsError:
+        return SalesmetricsError("invalid_option", "scheduler",
+                                 f"no Dask scheduler answers at {address!r}: {why}")
+
+    if not isinstance(address, str):
+        raise SalesmetricsError("invalid_option", "scheduler",
+                                f"a scheduler address (tcp://host:8786), not {address!r}")
+    from distributed.comm.addressing import get_address_host_port, parse_address
+
+    try:
+        scheme = parse_address(address)[0]
+        host, port = get_address_host_port(address) if scheme == "tcp" else ("", 0)
+    except (ValueError, TypeError) as exc:
+        raise refused(f"not an address ({exc})") from None
+    if scheme == "tcp":
+        try:
+            with socket.create_connection((host, port), timeout=timeout) as probe:
+                # a scheduler speaks first (its handshake): a listener that says
+                # nothing would keep the client waiting past its own timeout
+                if not probe.recv(1):
+                    raise ConnectionResetError(0, "the connection was closed at once")
+        except TimeoutError:
+            raise refused(f"nothing answered within {timeout:g} s") from None
+        except (OSError, OverflowError, ValueError) as exc:
+            raise refused(f"{exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}"
+                          f" (waited up to {timeout:g} s)") from None
+    try:
+        client = client_type(address, timeout=timeout)
+    except Exception as exc:  # a listener that is not a scheduler: any failure at all
+        raise refused(f"{type(exc).__name__}: {exc}"[:300]) from None
+    with client:
+        yield client
 
 
 def frames_bag(frames: Mapping[str, Any], /, *, calendars: Mapping[str, Any] | None = None,

@@ -15,23 +15,24 @@ steps are those of :mod:`salesmetrics.engines.dask`, with the same functions:
 4. the driver finishes the report.
 
 So the numbers are those of :func:`~salesmetrics.report.build_report` on the
-same records, whatever the partitioning. An error in a group's records
-surfaces as Spark's own exception, whose text carries the located error
-(``records (bag partition 3, item 17): messages.at: …``); check a file with
-the stream engine to have its line. Needs pyspark (the ``spark`` extra) and
+same records, whatever the partitioning. An error in the records is
+returned by the executor that finds it, not raised there, and raised on the
+driver as the :class:`~salesmetrics.errors.SalesmetricsError` it is
+(``records (bag partition 3, item 17): messages.at: …``), not as Spark's
+exception; check a file with the stream engine to have its line. Needs pyspark (the ``spark`` extra) and
 a Java runtime; tested on a local Spark session (``local[2]``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
 from salesmetrics._values import whole_number
 from salesmetrics.engines._pipeline import PartialSet, ReportPlan, finish_report, part_partials
-from salesmetrics.engines.dask import _cut, _group_partials, _merge, _reference
+from salesmetrics.engines.dask import Cut, _cut, _group_partials, _merge, _reference
 from salesmetrics.engines.stream import raise_located
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS
@@ -63,17 +64,34 @@ def spark_report(records: Any, /, *, period: Period, as_of: datetime | None = No
         :func:`~salesmetrics.report.build_report` gives (without profiles).
 
     Raises:
-        DatasetError: the errors of the reference records, located in the RDD.
-        SalesmetricsError: ``invalid_option`` at ``by`` or ``partitions``.
+        DatasetError: the errors of the records, located in the RDD.
+        SalesmetricsError: ``invalid_value`` at ``records`` (not an RDD), or
+            naming the record a partition could not cut (not JSON, not an
+            object, an unknown section); ``invalid_option`` at ``by``,
+            ``partitions``, ``max_errors`` or ``depth``; the plan's errors
+            (``period``, ``as_of``, ``compare``).
     """
     plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
+    if not all(hasattr(records, name) for name in ("getNumPartitions", "mapPartitionsWithIndex",
+                                                   "context")):
+        raise SalesmetricsError("invalid_value", "records",
+                                f"a Spark RDD of records, not {type(records).__name__}")
+    whole_number(max_errors, "max_errors", minimum=None)
+    whole_number(depth, "depth", minimum=1)
     n = whole_number(records.getNumPartitions() if partitions is None else partitions, "partitions",
                      minimum=1)
-    cuts = records.mapPartitionsWithIndex(lambda i, it: [_cut(it, i, n)]).cache()
+    cuts = records.mapPartitionsWithIndex(lambda i, it: [_cut_or_error(it, i, n)]).cache()
     try:
-        kept = cuts.map(lambda c: (c.reference, c.customers)).collect()
+        kept = cuts.map(lambda c: c if isinstance(c, SalesmetricsError)
+                        else (c.reference, c.customers)).collect()
+        refused = [c for c in kept if isinstance(c, SalesmetricsError)]
+        if refused:  # the first partition's, whichever executor failed first
+            raise_located(refused[:1])
         reference = ([r for r, _ in kept], [c for _, c in kept])
-        dataset = _reference(*reference, max_errors)
+        try:
+            dataset = _reference(*reference, max_errors)
+        except DatasetError as exc:
+            raise_located(exc.errors)
         shared = records.context.broadcast(reference)
         groups = (cuts.flatMap(lambda c: list(enumerate(c.pieces)))
                       .partitionBy(n, lambda b: b)
@@ -87,6 +105,15 @@ def spark_report(records: Any, /, *, period: Period, as_of: datetime | None = No
     if isinstance(merged, DatasetError):
         raise_located(merged.errors)
     return finish_report(dataset, merged or part_partials(dataset, plan), plan)
+
+
+def _cut_or_error(records: Iterable[Any], index: int, n: int) -> Cut | SalesmetricsError:
+    """A partition's cut, or the error that refused one of its records (returned, not raised:
+    raised in an executor, it would reach the driver as Spark's exception, its text buried)."""
+    try:
+        return _cut(records, index, n)
+    except SalesmetricsError as exc:
+        return exc
 
 
 def records_of_frames(frames: Mapping[str, Any], /) -> Any:

@@ -85,13 +85,15 @@ from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, prin
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, LoadReport, load_jsonl
 from salesmetrics.load._csv import check_header, read_csv_dir, row_record, unescape_cell
 from salesmetrics.load._dicts import _SINGULAR, build
+from salesmetrics.load._files import fast_loads, input_file, input_folder
 from salesmetrics.load._jsonl import finish, line_path, read_jsonl, read_lines, record_line
-from salesmetrics.load._lenient import _RANK, _UNLIMITED, Skipped, _Work
+from salesmetrics.load._lenient import _RANK, _UNLIMITED, JSONL_SUFFIXES, Skipped, _Work
+from salesmetrics.load._limits import DEFAULT_LIMITS, check_size
 from salesmetrics.period import Period
 from salesmetrics.report import Report
 
-__all__ = ["INDEXED", "LocatedError", "Split", "errors_of", "raise_located", "split",
-           "stream_report"]
+__all__ = ["INDEXED", "LocatedError", "Split", "errors_of", "max_partitions", "raise_located",
+           "split", "stream_report"]
 
 #: Bytes of input per part when ``partitions`` is not given.
 PART_BYTES = 4 * 2**20
@@ -181,6 +183,8 @@ class Split:
         self.csv_folder = csv_folder
         self.max_errors = max_errors
         self.strict = strict
+        #: the input file or folder
+        self.source: Path | None = None
         #: records per section in the whole input
         self.counts: dict[str, int] = dict.fromkeys((*SECTIONS, "conversions"), 0)
         self.reference_lines: list[str] = []
@@ -224,7 +228,10 @@ class Split:
         """The error with its file and line, its index made the record's in the whole input."""
         path, line = self._place(exc.path, part)
         head = re.split(r"[.\[]", path, maxsplit=1)[0]
-        return LocatedError(exc.code, path, exc.message, file=self._file_of(head), line=line)
+        message = exc.message
+        if self.csv_folder and self.source is not None:  # the folder's files, not their links
+            message = message.replace(str(self.root / "reference"), str(self.source))
+        return LocatedError(exc.code, path, message, file=self._file_of(head), line=line)
 
     def _place(self, path: str, part: int | None) -> tuple[str, int | None]:
         """A loader's path made the input's (index in the whole input), and its line."""
@@ -762,12 +769,13 @@ def _split_jsonl(path: Path, s: Split) -> None:
         parts = [w.open(f"part{i}.jsonl") for i in range(s.n)]
         customers = s.customers
         assert customers is not None
+        loads = fast_loads()
         with open(path, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
             for number, raw in enumerate(fh, start=1):
                 text = raw.strip()
                 if not text:
                     continue
-                rec = _record(text)
+                rec = _record(text, loads)
                 section = rec.get("section") if rec is not None else None
                 if rec is None or section not in SECTIONS or (
                         section == "calendars" and not _calendar_ok(rec, s, number, errors)):
@@ -805,8 +813,28 @@ def _split_jsonl(path: Path, s: Split) -> None:
     s.load_reference()
 
 
-def _record(text: str) -> dict[str, Any] | None:
-    """A line's record when it is one (else None: the loader's own reading names the fault)."""
+#: The fields the first pass reads of a record: its section, partition keys, id and customer.
+_READ_FIELDS = tuple(dict.fromkeys(("section", *(k for keys in KEYS.values() for k in keys),
+                                    "id", "customer")))
+
+
+def _record(text: str, loads: Any = None) -> dict[str, Any] | None:
+    """A line's record when it is one (else None: the loader's own reading names the fault).
+
+    Parsed by ``loads`` (the fastest parser installed, :func:`fast_loads`) when
+    it takes the line and every field the first pass reads (:data:`_READ_FIELDS`)
+    is a string or absent: then they are the exact parser's (the part file keeps
+    the text, parsed again exactly when the part is loaded). Otherwise (orjson
+    refuses lone-surrogate escapes, reads integers beyond 64 bits as floats)
+    the standard library's parser reads it.
+    """
+    if loads is not None:
+        try:
+            fast = loads(text)
+        except (ValueError, RecursionError):
+            fast = None
+        if type(fast) is dict and all(type(fast.get(k, "")) is str for k in _READ_FIELDS):
+            return fast
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -843,6 +871,12 @@ def _split_csv(folder: Path, s: Split) -> None:
         d.mkdir()
     # what the loader reads (.csv files, calendars.json; suffixes in any case)
     files = [p for p in sorted(folder.iterdir()) if p.suffix.lower() in (".csv", ".json")]
+    same: dict[str, Path] = {}
+    for p in files:  # threads.csv and threads.CSV: refused as the loader refuses them
+        first = same.setdefault(p.stem + p.suffix.lower(), p)
+        if first is not p:
+            raise_located([LocatedError("invalid_value", p.stem, f"{first.name} and {p.name} "
+                                        "are the same file of the folder", file=p.name)])
     s.file_rank = {p.stem: i for i, p in enumerate(files)}
     s.file_rank["calendars"] = -1  # read first
     cut = [p for p in files if p.stem in KEYS and p.suffix.lower() == ".csv"]
@@ -862,8 +896,9 @@ def _split_csv(folder: Path, s: Split) -> None:
                     raise_located([e])
                 s.skip(s._read_key(e.path, None), e.path, e.code, e.message, file=p.name,
                        line=None)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                what = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "not CSV"
+            except (UnicodeDecodeError, csv.Error, OSError) as exc:
+                what = ("not UTF-8 text" if isinstance(exc, UnicodeDecodeError)
+                        else "not CSV" if isinstance(exc, csv.Error) else "cannot read")
                 raise_located([LocatedError("invalid_value", p.stem, f"{p.name}: {what}: {exc}",
                                      file=p.name)])
         for p in customers[1:]:  # customers.csv and customers.CSV: the loader refuses both
@@ -884,7 +919,9 @@ def _split_table(path: Path, s: Split, w: _Writers, errors: list[LocatedError]) 
         writers = [] if into_store else [csv.writer(stack.enter_context(open(
             s.root / f"part{i}" / path.name, "w", encoding="utf-8", newline="")))
             for i in range(s.n)]
-        fh = stack.enter_context(open(path, encoding="utf-8-sig", newline=""))
+        checked = input_file(path, section)  # a FIFO would block: refused, as by the loader
+        check_size(checked.stat().st_size, DEFAULT_LIMITS, section)
+        fh = stack.enter_context(open(checked, encoding="utf-8-sig", newline=""))
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:
@@ -923,6 +960,68 @@ def _split_table(path: Path, s: Split, w: _Writers, errors: list[LocatedError]) 
             w.note(part, section, g, line, rec)
 
 
+def _source(source: object) -> tuple[Path, bool]:
+    """The stream engine's input checked as :func:`~salesmetrics.load.load` checks a path.
+
+    A folder (of CSV files), or a regular file named ``*.jsonl`` / ``*.ndjson``:
+    a FIFO, a device or a socket is refused before it is opened (it would
+    block), a ``.json`` file is read whole by the memory engine.
+    """
+    if not isinstance(source, (str, os.PathLike)):
+        raise SalesmetricsError("invalid_value", "source", "a path to a JSON Lines file or a "
+                                f"folder of CSV files, not {type(source).__name__}")
+    src = Path(source)
+    with contextlib.suppress(OSError, ValueError):  # the checks below name the fault
+        if src.is_dir():
+            return input_folder(src), True
+    src = input_file(src)
+    if src.suffix.lower() == ".json":
+        raise SalesmetricsError("invalid_value", "", f"{src}: a JSON file is one document, read "
+                                "whole: load it with the memory engine (or the Dask engine's "
+                                "records_bag); the stream engine reads JSON Lines "
+                                "(.jsonl/.ndjson) or a folder of CSV files")
+    if src.suffix.lower() not in JSONL_SUFFIXES:
+        raise SalesmetricsError("invalid_value", "", f"{src}: unknown dataset type; the stream "
+                                "engine reads JSON Lines (.jsonl/.ndjson) or a folder of CSV "
+                                "files")
+    return src, False
+
+
+#: Files the first pass keeps open per part (its records, its index, its id
+#: bucket, the customers it names), and files a process needs besides.
+_FILES_PER_PART = 4
+_OTHER_FILES = 64
+
+
+def max_partitions() -> int:
+    """The most parts the first pass can write at once: this process's open-file limit allows it."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):  # pragma: no cover - not POSIX
+        soft = 512
+    if soft < 0 or soft > 2**20:  # pragma: no cover - RLIM_INFINITY
+        soft = 2**20
+    return max(1, (soft - _OTHER_FILES) // _FILES_PER_PART)
+
+
+@contextlib.contextmanager
+def _temporary_folder(tmp_dir: object) -> Iterator[Path]:
+    """A new temporary folder under ``tmp_dir`` (the system's when None), removed however the block ends."""
+    if tmp_dir is not None and not isinstance(tmp_dir, (str, os.PathLike)):
+        raise SalesmetricsError("invalid_option", "tmp_dir",
+                                f"a folder's path, not {type(tmp_dir).__name__}")
+    try:
+        made = tempfile.TemporaryDirectory(prefix="salesmetrics-stream-", dir=tmp_dir)
+    except (OSError, ValueError) as exc:  # missing, a file, not writable, a NUL in the path
+        raise SalesmetricsError("invalid_option", "tmp_dir",
+                                f"cannot make a temporary folder in {tmp_dir!s}: "
+                                f"{getattr(exc, 'strerror', None) or exc}") from None
+    with made as tmp:
+        yield Path(tmp)
+
+
 @contextlib.contextmanager
 def split(source: str | os.PathLike[str], /, *, partitions: int | None = None,
           max_errors: int = DEFAULT_MAX_ERRORS,
@@ -934,29 +1033,40 @@ def split(source: str | os.PathLike[str], /, *, partitions: int | None = None,
 
     Args:
         source: a ``.jsonl`` file or a folder of CSV files.
-        partitions: how many parts (default: one per 4 MiB of input).
+        partitions: how many parts (default: one per 4 MiB of input, at most
+            :func:`max_partitions`).
         max_errors: strict loading: stop collecting errors after this many.
         tmp_dir: where the temporary folder goes (default: the system's).
         strict: False: lenient loading (see :func:`stream_report`).
 
     Raises:
         DatasetError: the located errors of the first pass.
-        SalesmetricsError: ``invalid_option`` at ``partitions`` or ``strict``;
-            ``invalid_value`` when ``source`` is neither a file nor a folder.
+        SalesmetricsError: ``invalid_option`` at ``partitions`` (not an
+            integer from 1 to :func:`max_partitions`), ``max_errors``,
+            ``tmp_dir`` (not a folder one can write in) or ``strict``;
+            ``invalid_value`` at ``""`` when ``source`` is missing, neither
+            a regular file nor a folder, or not a ``.jsonl`` / ``.ndjson``
+            file (a ``.json`` file is read whole: use the memory engine).
     """
     if not isinstance(strict, bool):
         raise SalesmetricsError("invalid_option", "strict", f"must be True or False, not {strict!r}")
-    src = Path(source)
-    if not src.exists():
-        raise SalesmetricsError("invalid_value", "", f"{src}: no such file or folder")
-    is_dir = src.is_dir()
+    whole_number(max_errors, "max_errors", minimum=None)
+    src, is_dir = _source(source)
+    most = max_partitions()
     if partitions is None:
-        size = sum(p.stat().st_size for p in src.glob("*")) if is_dir else src.stat().st_size
-        partitions = max(1, -(-size // PART_BYTES))
+        size = (sum(p.stat().st_size for p in src.iterdir() if p.is_file()) if is_dir
+                else src.stat().st_size)
+        partitions = min(most, max(1, -(-size // PART_BYTES)))
     partitions = whole_number(partitions, "partitions", minimum=1)
-    with tempfile.TemporaryDirectory(prefix="salesmetrics-stream-", dir=tmp_dir) as tmp:
-        s = Split(Path(tmp), src.name, partitions, csv_folder=is_dir, max_errors=max_errors,
+    if partitions > most:
+        raise SalesmetricsError("invalid_option", "partitions",
+                                f"must be at most {most}, not {partitions}: the first pass "
+                                f"keeps {_FILES_PER_PART} files open per part, and this "
+                                "process may open only so many (ulimit -n)")
+    with _temporary_folder(tmp_dir) as tmp:
+        s = Split(tmp, src.name, partitions, csv_folder=is_dir, max_errors=max_errors,
                   strict=strict)
+        s.source = src
         with contextlib.closing(_Customers(s, s.root / "customers.db")) as s.customers:
             (_split_csv if is_dir else _split_jsonl)(src, s)
             yield s
