@@ -28,6 +28,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from salesmetrics._history import History
+from salesmetrics._values import each_instance
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import (
     Activity,
@@ -59,17 +60,13 @@ _DERIVED_KEPT = 8
 def _records(records: object, cls: type[_R], section: str) -> tuple[_R, ...]:
     """A section's records as a tuple, each a ``cls`` (``invalid_value`` at ``section[i]``).
 
-    One pass in C when they are (the loaders' case); the first other one is named.
+    One pass in C when they are (the loaders' case): :func:`each_instance`.
     """
     if isinstance(records, str | bytes | Mapping) or not isinstance(records, Iterable):
         raise SalesmetricsError("invalid_value", section, f"an iterable of {cls.__name__} is "
                                 f"needed, not {type(records).__name__}")
     out = tuple(records)
-    if not {cls}.issuperset(map(type, out)):
-        for i, r in enumerate(out):
-            if not isinstance(r, cls):
-                raise SalesmetricsError("invalid_value", f"{section}[{i}]",
-                                        f"a {cls.__name__} is needed, not {type(r).__name__}")
+    each_instance(out, cls, section)
     return out
 
 

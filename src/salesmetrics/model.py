@@ -143,19 +143,9 @@ def _text(_: Any, attribute: Any, value: Any) -> None:
                                 f"must be a string, not {type(value).__name__}")
 
 
-def _text_or_none(_: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        _text(_, attribute, value)
-
-
 def _instant(_: Any, attribute: Any, value: Any) -> None:
     """An aware datetime in the supported range (``invalid_instant``)."""
     check_instant(value, attribute.name)
-
-
-def _instant_or_none(_: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        check_instant(value, attribute.name)
 
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -223,8 +213,8 @@ class Team:
 
     id: str = attrs.field(validator=_text)
     name: str | None = None
-    calendar: str | None = attrs.field(default=None, validator=_text_or_none)
-    parent: str | None = attrs.field(default=None, validator=_text_or_none)
+    calendar: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    parent: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     calendar_history: tuple[CalendarChange, ...] = attrs.field(default=(), converter=tuple)
 
 
@@ -244,7 +234,7 @@ class User:
     first_name: str | None = None
     last_name: str | None = None
     code: str | None = None
-    team: str | None = attrs.field(default=None, validator=_text_or_none)
+    team: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
 
 
 @attrs.frozen(kw_only=True)
@@ -262,8 +252,8 @@ class Thread:
 
     id: str = attrs.field(validator=_text)
     team: str = attrs.field(validator=_text)
-    customer: str | None = attrs.field(default=None, validator=_text_or_none)
-    assignee: str | None = attrs.field(default=None, validator=_text_or_none)
+    customer: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    assignee: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
 
 
 @attrs.frozen(kw_only=True)
@@ -282,9 +272,9 @@ class Message:
         default=attrs.Factory(lambda self: _default_sender(self.direction), takes_self=True),
         converter=_sender,
     )
-    id: str | None = attrs.field(default=None, validator=_text_or_none)
-    user: str | None = attrs.field(default=None, validator=_text_or_none)
-    team: str | None = attrs.field(default=None, validator=_text_or_none)
+    id: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    user: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    team: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     channel: str | None = None
     index: int = 0
 
@@ -311,11 +301,11 @@ class ThreadEvent:
     thread: str = attrs.field(validator=_text)
     at: datetime = attrs.field(validator=_instant)
     type: EventType = attrs.field(converter=_event_type)
-    id: str | None = attrs.field(default=None, validator=_text_or_none)
-    to_team: str | None = attrs.field(default=None, validator=_text_or_none)
-    to_user: str | None = attrs.field(default=None, validator=_text_or_none)
+    id: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    to_team: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    to_user: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     status: Status | None = attrs.field(default=None, converter=_status)
-    user: str | None = attrs.field(default=None, validator=_text_or_none)
+    user: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     index: int = 0
 
     @property
@@ -330,7 +320,7 @@ class Session:
 
     user: str = attrs.field(validator=_text)
     start: datetime = attrs.field(validator=_instant)
-    end: datetime | None = attrs.field(default=None, validator=_instant_or_none)
+    end: datetime | None = attrs.field(default=None, validator=attrs.validators.optional(_instant))
     index: int = 0
 
 
@@ -348,14 +338,14 @@ class Lead:
 
     id: str = attrs.field(validator=_text)
     received_at: datetime = attrs.field(validator=_instant)
-    customer: str | None = attrs.field(default=None, validator=_text_or_none)
+    customer: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     type: str | None = None
     source: str | None = None
     source_group: str | None = None
     category: str | None = None
-    team: str | None = attrs.field(default=None, validator=_text_or_none)
+    team: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     store: str | None = None
-    assignee: str | None = attrs.field(default=None, validator=_text_or_none)
+    assignee: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     status: str | None = None
     status_group: StatusGroup | None = attrs.field(default=None, converter=_status_group)
     conversions: tuple[Conversion, ...] = ()
@@ -371,15 +361,15 @@ class Activity:
     user: str = attrs.field(validator=_text)
     kind: ActivityKind = attrs.field(converter=_activity_kind)
     at: datetime = attrs.field(validator=_instant)
-    id: str | None = attrs.field(default=None, validator=_text_or_none)
-    customer: str | None = attrs.field(default=None, validator=_text_or_none)
-    lead: str | None = attrs.field(default=None, validator=_text_or_none)
-    smart_list: str | None = attrs.field(default=None, validator=_text_or_none)
+    id: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    customer: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    lead: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    smart_list: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     completed: bool = True
     automated: bool = False
     answered: bool | None = None
     duration_seconds: float | None = None
-    due_at: datetime | None = attrs.field(default=None, validator=_instant_or_none)
+    due_at: datetime | None = attrs.field(default=None, validator=attrs.validators.optional(_instant))
     index: int = 0
 
 

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from salesmetrics._values import instance_of
+from salesmetrics._values import each_instance, instance_of
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics.responses import EXCLUDED
@@ -303,8 +303,7 @@ def _ranking_data(rows: Sequence[Any]) -> list[tuple[str, float | None, int | No
     from salesmetrics.metrics.compare import RankRow
 
     instance_of(rows, (list, tuple), "rows", "a ranking (a list of RankRow)")
-    for i, r in enumerate(rows):
-        instance_of(r, RankRow, f"rows[{i}]", "a RankRow")
+    each_instance(rows, RankRow, "rows")
     return [(r.team, r.value, r.rank, r.move) for r in rows]
 
 

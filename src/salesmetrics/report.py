@@ -567,9 +567,7 @@ def merge_partials(first: PartialSet, /, *others: PartialSet) -> PartialSet:
 
     They are merged as a balanced tree (see :func:`merge_stream`).
     """
-    for i, one in enumerate((first, *others)):
-        instance_of(one, PartialSet, f"sets[{i}]", "a PartialSet (part_partials')")
-    merged = merge_stream((first, *others))
+    merged = merge_stream((first, *others))  # (which checks each set)
     assert merged is not None
     return merged
 
@@ -738,13 +736,13 @@ def check_profiles(profiles: Sequence[str]) -> tuple[str, ...]:
 
 def has_data(dataset: Dataset) -> bool:
     """Whether the dataset holds anything a metric counts (messages, leads, activities, sessions)."""
-    instance_of(dataset, Dataset, "dataset", "a Dataset")
+    check_dataset(dataset)
     return bool(dataset.messages or dataset.leads or dataset.activities or dataset.sessions)
 
 
 def period_has_data(dataset: Dataset, period: Period) -> bool:
     """Whether anything happened in the period: a message, event, lead, activity or session."""
-    instance_of(dataset, Dataset, "dataset", "a Dataset")
+    check_dataset(dataset)
     instance_of(period, Period, "period", "a Period", "invalid_period")
     if any(period.contains(m.at) for m in dataset.messages):
         return True

@@ -38,6 +38,7 @@ import attrs
 from salesmetrics._gc import paused_gc
 from salesmetrics._history import History
 from salesmetrics._time import epoch_us, epochs_us
+from salesmetrics._values import each_instance
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import Direction, EventType, Message, Sender, Status, ThreadEvent, User
@@ -88,10 +89,7 @@ def split_conversations(
     if not isinstance(messages, list | tuple):
         raise SalesmetricsError("invalid_value", "messages",
                                 f"a list of Message is needed, not {type(messages).__name__}")
-    for i, m in enumerate(messages):
-        if not isinstance(m, Message):
-            raise SalesmetricsError("invalid_value", f"messages[{i}]",
-                                    f"a Message is needed, not {type(m).__name__}")
+    each_instance(messages, Message, "messages")
     out: list[list[Message]] = []
     prev = None
     for m in messages:

@@ -34,7 +34,6 @@ import socket
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime, tzinfo
 from functools import reduce
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from salesmetrics._gc import paused_gc
@@ -46,7 +45,7 @@ from salesmetrics.engines.stream import _LINE, INDEXED, LocatedError, errors_of,
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS
 from salesmetrics.load._dicts import from_dict
-from salesmetrics.load._files import fast_loads, input_file, parse_record
+from salesmetrics.load._files import fast_loads, input_path, parse_record
 from salesmetrics.load._jsonl import finish, line_path, read_lines
 from salesmetrics.load._lenient import JSONL_SUFFIXES, _json_data
 from salesmetrics.period import Period
@@ -349,10 +348,9 @@ def dask_report(records: Any, /, *, period: Period, as_of: datetime | None = Non
     """
     require("dask", "dask")
     dask, db = _dask()
-    check_report_options({"period": period, "as_of": as_of, "by": by, "compare": compare,
-                          "partitions": partitions, "max_errors": max_errors,
-                          "split_every": split_every})
-    plan = ReportPlan.of(period=period, as_of=as_of, by=by, compare=compare)
+    plan = check_report_options({"period": period, "as_of": as_of, "by": by,
+                                 "compare": compare, "partitions": partitions,
+                                 "max_errors": max_errors, "split_every": split_every})
     if not isinstance(records, db.Bag):
         raise SalesmetricsError("invalid_value", "records", "a dask.bag.Bag of records "
                                 "(records_bag, frames_bag or your own), not "
@@ -414,18 +412,14 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
     db = _dask()[1]
     if partitions is not None:
         whole_number(partitions, "partitions", minimum=1)
-    if not isinstance(source, (str, os.PathLike)):
-        raise SalesmetricsError("invalid_value", "source", "a path to a JSON Lines file, a JSON "
-                                f"file or a folder of CSV files, not {type(source).__name__}")
-    src = Path(source)
-    if _is_folder(src):
+    src, folder = input_path(source, "source")
+    if folder:
         from salesmetrics.load._csv import read_csv_dir
 
         data, errors = read_csv_dir(src)
         if errors:  # the loader's refusal, with every error it finds
             finish(data, errors, max_errors=DEFAULT_MAX_ERRORS)
-    else:
-        src = input_file(src)  # missing, a FIFO, a device: refused before it is opened
+    else:  # (missing, a FIFO, a device: refused before it is opened)
         suffix = src.suffix.lower()
         if suffix in JSONL_SUFFIXES:
             size = src.stat().st_size
@@ -440,13 +434,6 @@ def records_bag(source: str | os.PathLike[str], /, *, partitions: int | None = N
     records = list(_records(data))
     n = partitions or max(1, min(64, len(records) // 50_000 + 1))
     return db.from_sequence(records, npartitions=max(1, min(n, len(records))))
-
-
-def _is_folder(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):  # a NUL in the path: input_file names it
-        return False
 
 
 def _block(path: str, start: int, end: int) -> list[str]:
@@ -558,8 +545,8 @@ def run_on_cluster(records: Any, /, *, workers: int | None = None,
         return dask_report(records, **options)
 
 
-def check_report_options(options: Mapping[str, Any]) -> None:
-    """:func:`dask_report`'s keyword arguments, checked before any task runs.
+def check_report_options(options: Mapping[str, Any]) -> ReportPlan:
+    """:func:`dask_report`'s keyword arguments, checked before any task runs; the report's plan.
 
     Raises:
         SalesmetricsError: ``invalid_option`` at an option it does not take,
@@ -575,11 +562,12 @@ def check_report_options(options: Mapping[str, Any]) -> None:
                                     f"options: {', '.join(taken)}")
     if "period" not in options:
         raise SalesmetricsError("invalid_period", "period", "give the reported period")
-    ReportPlan.of(**{k: v for k, v in options.items() if k in taken[:4]})
+    plan = ReportPlan.of(**{k: v for k, v in options.items() if k in taken[:4]})
     if options.get("partitions") is not None:
         whole_number(options["partitions"], "partitions", minimum=1)
     whole_number(options.get("max_errors", DEFAULT_MAX_ERRORS), "max_errors", minimum=None)
     whole_number(options.get("split_every", 8), "split_every", minimum=2)
+    return plan
 
 
 @contextlib.contextmanager

@@ -85,7 +85,7 @@ from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, prin
 from salesmetrics.load import DEFAULT_MAX_ERRORS, SECTIONS, LoadReport, load_jsonl
 from salesmetrics.load._csv import check_header, read_csv_dir, row_record, unescape_cell
 from salesmetrics.load._dicts import _SINGULAR, build
-from salesmetrics.load._files import fast_loads, input_file, input_folder
+from salesmetrics.load._files import fast_loads, input_file, input_path
 from salesmetrics.load._jsonl import finish, line_path, read_jsonl, read_lines, record_line
 from salesmetrics.load._lenient import _RANK, _UNLIMITED, JSONL_SUFFIXES, Skipped, _Work
 from salesmetrics.load._limits import DEFAULT_LIMITS, check_size
@@ -967,14 +967,9 @@ def _source(source: object) -> tuple[Path, bool]:
     a FIFO, a device or a socket is refused before it is opened (it would
     block), a ``.json`` file is read whole by the memory engine.
     """
-    if not isinstance(source, (str, os.PathLike)):
-        raise SalesmetricsError("invalid_value", "source", "a path to a JSON Lines file or a "
-                                f"folder of CSV files, not {type(source).__name__}")
-    src = Path(source)
-    with contextlib.suppress(OSError, ValueError):  # the checks below name the fault
-        if src.is_dir():
-            return input_folder(src), True
-    src = input_file(src)
+    src, folder = input_path(source, "source")
+    if folder:
+        return src, True
     if src.suffix.lower() == ".json":
         raise SalesmetricsError("invalid_value", "", f"{src}: a JSON file is one document, read "
                                 "whole: load it with the memory engine (or the Dask engine's "

@@ -27,6 +27,7 @@ salesmetrics.errors.SalesmetricsError: line 3: not JSON: the key 'teams' is give
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -37,10 +38,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+from salesmetrics._values import instance_of
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
-__all__ = ["fast_loads", "flat_record", "given_path", "input_file", "input_folder", "parse_document",
+__all__ = ["fast_loads", "flat_record", "given_path", "input_file", "input_folder", "input_path", "parse_document",
            "parse_json", "parse_record", "read_input"]
 
 
@@ -108,12 +110,24 @@ def input_folder(path: str | os.PathLike[str], where: str = "") -> Path:
     return p
 
 
+def input_path(path: object, where: str = "") -> tuple[Path, bool]:
+    """A dataset's path: ``(an existing folder, True)`` or ``(an existing regular file, False)``.
+
+    ``where`` names the parameter when ``path`` is not a path at all
+    (:func:`given_path`); what the path names is refused as
+    :func:`input_file` refuses it, at ``""`` (a FIFO is never opened).
+    """
+    p = given_path(path, where)
+    with contextlib.suppress(OSError, ValueError):  # a NUL in the path: input_file names it
+        if p.is_dir():
+            return input_folder(p), True
+    return input_file(p), False
+
+
 def read_input(path: str | os.PathLike[str], *, limits: Limits = DEFAULT_LIMITS,
                where: str = "") -> bytes:
     """The bytes of a regular file of at most ``limits.max_bytes``."""
-    if not isinstance(limits, Limits):
-        raise SalesmetricsError("invalid_option", "limits",
-                                f"a Limits is needed, not {type(limits).__name__}")
+    instance_of(limits, Limits, "limits", "a Limits", "invalid_option")
     p = input_file(path, where)
     check_size(p.stat().st_size, limits, where)
     try:

@@ -37,7 +37,7 @@ from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, printable
 from salesmetrics.load._csv import read_csv_dir
 from salesmetrics.load._dicts import _FIELDS, _SINGULAR, DEFAULT_MAX_ERRORS, from_dict
-from salesmetrics.load._files import given_path, input_file, read_input
+from salesmetrics.load._files import input_path, read_input
 from salesmetrics.load._json import load_json, parse_json_text
 from salesmetrics.load._jsonl import finish, read_jsonl
 
@@ -386,10 +386,10 @@ def load(
     if not isinstance(strict, bool):
         raise SalesmetricsError("invalid_option", "strict", f"must be True or False, not {strict!r}")
     whole_number(max_errors, "max_errors", minimum=None)
-    p = given_path(path, "")
-    if p.is_dir():
+    p, folder = input_path(path)
+    if folder:
         data, pre = read_csv_dir(p)
-    elif (p := input_file(p)).suffix.lower() == ".json":
+    elif p.suffix.lower() == ".json":
         if strict:
             return load_json(p, max_errors=max_errors)
         data, pre = dict(_json_data(p)), []
