@@ -46,6 +46,7 @@ def exact_only() -> Iterator[None]:
             ("salesmetrics.load._dicts._height", lambda *a: 10**9),
             ("salesmetrics.load._limits._flat_records", lambda items: False),  # the full walk
             ("salesmetrics.load._jsonl.flat_record", lambda text: None),
+            ("salesmetrics.load._jsonl.flat_records", lambda lines: None),
             ("salesmetrics.load._files.flat_record", lambda text: None),
             ("salesmetrics.load._jsonl.nesting", lambda value: 10**9),
             ("salesmetrics.load._json.parse_document", parse_json),
