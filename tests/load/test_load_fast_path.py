@@ -28,7 +28,7 @@ from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.examples import generate
 from salesmetrics.load import from_dict, from_dict_lenient, load_json, load_jsonl
 from salesmetrics.load._dicts import _FIELDS
-from salesmetrics.load._files import flat_record, parse_document, parse_json
+from salesmetrics.load._files import flat_record, flat_records, parse_document, parse_json
 from salesmetrics.load._jsonl import iter_jsonl_lines
 
 SECTIONS = tuple(_FIELDS)
@@ -46,6 +46,7 @@ def exact_only() -> Iterator[None]:
             ("salesmetrics.load._dicts._height", lambda *a: 10**9),
             ("salesmetrics.load._limits._flat_records", lambda items: False),  # the full walk
             ("salesmetrics.load._jsonl.flat_record", lambda text: None),
+            ("salesmetrics.load._jsonl.flat_records", lambda lines: None),
             ("salesmetrics.load._files.flat_record", lambda text: None),
             ("salesmetrics.load._jsonl.nesting", lambda value: 10**9),
             ("salesmetrics.load._json.parse_document", parse_json),
@@ -351,3 +352,27 @@ def test_a_document_of_one_scalar_is_read_as_the_standard_library_reads_it(
     # orjson reads an integer beyond 64 bits as a float: a bare one too
     with parser(name):
         assert repr(parse_document(text, "", "f")) == repr(parse_json(text, "", "f"))
+
+
+@pytest.mark.parametrize("name", ["orjson", "stdlib"])
+@settings(max_examples=100, deadline=None)
+@given(objs=st.lists(st.dictionaries(
+    st.text(max_size=3), st.one_of(st.none(), st.booleans(), st.integers(),
+                                   st.floats(allow_nan=False), st.text(max_size=4)),
+    max_size=4), min_size=1, max_size=6), dup=st.integers(0, 6), spaced=st.booleans())
+def test_a_block_of_flat_records_is_vouched_for_only_when_every_line_is(
+        name: str, objs: list[dict[str, Any]], dup: int, spaced: bool) -> None:
+    texts = [json.dumps(o, ensure_ascii=False, separators=(", ", " : " if spaced else ": "))
+             for o in objs]
+    if dup < len(objs) and objs[dup]:  # one line given a key twice
+        key = next(iter(objs[dup]))
+        texts[dup] = "{" + json.dumps(key) + ": 0, " + texts[dup][1:]
+    with parser(name):
+        block = flat_records(texts)
+        each = [flat_record(t) if t.count("{") == 1 and "[" not in t else None for t in texts]
+    if block is not None:
+        assert block == each and None not in each
+        assert [[type(v) for v in r.values()] for r in block] == \
+            [[type(v) for v in r.values()] for r in each]  # type: ignore[union-attr]
+    if dup < len(objs) and objs[dup]:
+        assert block is None

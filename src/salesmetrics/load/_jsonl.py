@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from itertools import groupby, islice, repeat
 from typing import IO, Any, cast
 
 from salesmetrics._gc import paused_gc
@@ -38,15 +40,24 @@ from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, build
-from salesmetrics.load._files import flat_record, input_file, parse_record
+from salesmetrics.load._files import flat_record, flat_records, input_file, parse_record
 from salesmetrics.load._limits import nesting
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
 
+_STRS = frozenset((str,))
+
 Source = str | os.PathLike[str] | Iterable[str]
 
 
-def _lines(source: Source) -> Iterator[str]:
+#: About how many characters of a file one block of lines holds (see :func:`_blocks`).
+_BLOCK_CHARS = 1 << 16
+#: How many items of an iterable source one block holds.
+_BLOCK_ITEMS = 512
+
+
+def _blocks(source: Source) -> Iterator[list[Any]]:
+    """The lines of ``source`` in blocks (lists), in order: a file's, or the items given."""
     if isinstance(source, bytes) or not isinstance(source, str | os.PathLike | Iterable):
         raise SalesmetricsError("invalid_value", "",
                                 f"give a path or the lines (text), not {type(source).__name__}")
@@ -55,11 +66,14 @@ def _lines(source: Source) -> Iterator[str]:
         try:
             # undecodable bytes become lone surrogates, refused line by line below
             with open(path, encoding="utf-8-sig", errors="surrogateescape", newline=None) as fh:
-                yield from fh
+                while block := fh.readlines(_BLOCK_CHARS):
+                    yield block
         except OSError as exc:
             raise SalesmetricsError("invalid_value", "", f"{path}: cannot read: {exc}") from None
     else:
-        yield from source
+        items = iter(source)
+        while block := list(islice(items, _BLOCK_ITEMS)):
+            yield block
 
 
 def line_path(number: int) -> str:
@@ -94,8 +108,52 @@ def read_lines(source: Source, *, parsed: bool = False
     errors: list[SalesmetricsError] = []
     deepest = 1
     lists: dict[str, list[Any]] = {}  # the sections' lists, once they exist
+    number = 0
+    for block in _blocks(source):
+        start, number = number, number + len(block)
+        if not _STRS.issuperset(map(type, block)):
+            deepest = max(deepest, _read_block(block, start, data, errors, lists, parsed=parsed))
+            continue
+        if _place(flat_records(block), lists):
+            continue
+        # some line is not the usual one: the runs of lines that may be, each at once
+        at = start
+        for usual, run in groupby(block, _may_be_flat):
+            part = list(run)
+            if not (usual and _place(flat_records(part), lists)):
+                deepest = max(deepest, _read_block(part, at, data, errors, lists, parsed=parsed))
+            at += len(part)
+    return data, errors, deepest + 2
+
+
+def _may_be_flat(line: str) -> bool:
+    """Whether a line may hold a flat record: one ``{``, no ``[``."""
+    return line.count("{") == 1 and "[" not in line
+
+
+def _place(recs: list[dict[str, Any]] | None, lists: dict[str, list[Any]]) -> bool:
+    """Append parsed flat records to their sections' lists, when every one's list exists."""
+    if recs is None:
+        return False
+    sections = [rec.get("section") for rec in recs]
+    if not all(map(lists.__contains__, sections)):
+        return False
+    deque(map(dict.pop, recs, repeat("section")), 0)
+    if len(set(sections)) == 1:
+        lists[cast(str, sections[0])].extend(recs)
+    else:
+        for section, rec in zip(sections, recs, strict=True):
+            lists[cast(str, section)].append(rec)
+    return True
+
+
+def _read_block(block: list[Any], start: int, data: dict[str, Any],
+                errors: list[SalesmetricsError], lists: dict[str, list[Any]], *,
+                parsed: bool) -> int:
+    """Place a block's lines one by one (its first is line ``start + 1``); how deep they nest."""
+    deepest = 1
     flat = flat_record
-    for number, line in enumerate(_lines(source), start=1):
+    for number, line in enumerate(block, start=start + 1):
         if type(line) is str:
             # the usual line, as it is (the parsers take its newline); any doubt: below
             if line.isascii() and line.count("{") == 1 and "[" not in line:
@@ -161,7 +219,7 @@ def read_lines(source: Source, *, parsed: bool = False
             lists[section] = records
             records.append(rec)
         deepest = max(deepest, nesting(rec))
-    return data, errors, deepest + 2
+    return deepest
 
 
 def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Dataset:
