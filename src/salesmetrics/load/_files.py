@@ -42,8 +42,20 @@ from salesmetrics._values import instance_of, is_text
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, check_size
 
-__all__ = ["fast_loads", "flat_record", "flat_records", "given_path", "input_file", "input_folder", "input_path", "parse_document",
-           "parse_json", "parse_record", "read_input"]
+__all__ = [
+    "fast_loads",
+    "flat_record",
+    "flat_records",
+    "given_path",
+    "input_file",
+    "input_folder",
+    "input_path",
+    "may_be_flat",
+    "parse_document",
+    "parse_json",
+    "parse_record",
+    "read_input",
+]
 
 
 def _kind(mode: int) -> str:
@@ -195,6 +207,15 @@ def fast_loads() -> Callable[[bytes | str], Any]:
     return _orjson_loads() or json.loads
 
 
+def may_be_flat(text: str) -> bool:
+    """Whether a line may hold a flat record: exactly one ``{`` and no ``[``.
+
+    >>> may_be_flat('{"id": "A"}'), may_be_flat('{"ids": ["A"]}')
+    (True, False)
+    """
+    return text.count("{") == 1 and "[" not in text
+
+
 def flat_record(text: str) -> dict[str, Any] | None:
     """The object a line holding one flat JSON object spells, when that can be vouched for; else None.
 
@@ -294,7 +315,7 @@ def parse_record(text: str, path: str = "") -> Any:
     ...
     salesmetrics.errors.SalesmetricsError: line 2: not JSON: the key 'id' is given twice in one object
     """
-    if text.count("{") == 1 and "[" not in text:
+    if may_be_flat(text):
         rec = flat_record(text)
         if rec is not None:
             return rec

@@ -40,7 +40,13 @@ from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
 from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, build
-from salesmetrics.load._files import flat_record, flat_records, input_file, parse_record
+from salesmetrics.load._files import (
+    flat_record,
+    flat_records,
+    input_file,
+    may_be_flat,
+    parse_record,
+)
 from salesmetrics.load._limits import nesting
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
@@ -114,36 +120,46 @@ def read_lines(source: Source, *, parsed: bool = False
         if not _STRS.issuperset(map(type, block)):
             deepest = max(deepest, _read_block(block, start, data, errors, lists, parsed=parsed))
             continue
-        if _place(flat_records(block), lists):
+        if _place(flat_records(block), data, lists):
             continue
         # some line is not the usual one: the runs of lines that may be, each at once
         at = start
-        for usual, run in groupby(block, _may_be_flat):
+        for usual, run in groupby(block, may_be_flat):
             part = list(run)
-            if not (usual and _place(flat_records(part), lists)):
+            if not (usual and _place(flat_records(part), data, lists)):
                 deepest = max(deepest, _read_block(part, at, data, errors, lists, parsed=parsed))
             at += len(part)
     return data, errors, deepest + 2
 
 
-def _may_be_flat(line: str) -> bool:
-    """Whether a line may hold a flat record: one ``{``, no ``[``."""
-    return line.count("{") == 1 and "[" not in line
+#: The sections whose records a line places in a list (a calendar line is placed by its id).
+_LISTED = frozenset(SECTIONS) - {"calendars"}
 
 
-def _place(recs: list[dict[str, Any]] | None, lists: dict[str, list[Any]]) -> bool:
-    """Append parsed flat records to their sections' lists, when every one's list exists."""
+def _place(recs: list[dict[str, Any]] | None, data: dict[str, Any],
+           lists: dict[str, list[Any]]) -> bool:
+    """Append parsed flat records to their sections' lists, when every one names such a section.
+
+    A section met for the first time gets its list in ``data`` as the line
+    by line path would give it (in the order sections are first met); a
+    record of any other section (calendars, unknown, none) leaves the whole
+    block to that path.
+    """
     if recs is None:
         return False
-    sections = [rec.get("section") for rec in recs]
-    if not all(map(lists.__contains__, sections)):
+    sections: list[Any] = [rec.get("section") for rec in recs]  # names, once checked
+    met = dict.fromkeys(sections)
+    if not _LISTED.issuperset(met):
         return False
+    for section in met:
+        if section not in lists:
+            lists[section] = data.setdefault(section, [])
     deque(map(dict.pop, recs, repeat("section")), 0)
-    if len(set(sections)) == 1:
-        lists[cast(str, sections[0])].extend(recs)
+    if len(met) == 1:
+        lists[sections[0]].extend(recs)
     else:
         for section, rec in zip(sections, recs, strict=True):
-            lists[cast(str, section)].append(rec)
+            lists[section].append(rec)
     return True
 
 
@@ -156,7 +172,7 @@ def _read_block(block: list[Any], start: int, data: dict[str, Any],
     for number, line in enumerate(block, start=start + 1):
         if type(line) is str:
             # the usual line, as it is (the parsers take its newline); any doubt: below
-            if line.isascii() and line.count("{") == 1 and "[" not in line:
+            if line.isascii() and may_be_flat(line):
                 rec = flat(line)
                 if rec is not None:
                     section = rec.pop("section", None)
