@@ -28,7 +28,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from itertools import repeat
@@ -91,12 +91,28 @@ class Shared:
         self._positions: list[int] = []
         self._canon: dict[tuple[str, bool], dict[str | None, str | None]] = {}
 
-    def positions(self, n: int) -> list[int]:
-        """0 .. n-1, the same int objects for every section (the records' ``index``)."""
+    def positions(self, n: int, start: int = 0) -> list[int]:
+        """start .. start+n-1, the same int objects for every section (the records' ``index``)."""
         known = self._positions
-        if len(known) < n:
-            known.extend(range(len(known), n))
-        return known[:n]
+        if len(known) < start + n:
+            known.extend(range(len(known), start + n))
+        return known[start:start + n]
+
+    def add_ids(self, section: str, found: Iterable[Any]) -> None:
+        """More ids ``section`` defines (its string values), found after lookups began.
+
+        For a file checked in chunks while it is read: the ids of the records
+        read so far, the lookups (:meth:`canonical`) kept in step.
+        """
+        ids = self.ids[section]
+        if not isinstance(ids, set):
+            raise TypeError("add_ids needs the section's ids as a set")
+        fresh = [k for k in dict.fromkeys(found) if type(k) is str and k not in ids]
+        ids.update(fresh)
+        for optional in (False, True):
+            got = self._canon.get((section, optional))
+            if got is not None:
+                got.update({k: k for k in fresh})
 
     def canonical(self, section: str, optional: bool) -> dict[str | None, str | None]:
         """id -> the id's own string (and None -> None when ``optional``): one lookup checks and shares."""
@@ -227,7 +243,8 @@ def _cross_checks(section: str, cols: dict[str, Any], n: int) -> None:
 
 
 def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
-                 fields: list[tuple[str, tuple[Any, ...], bool]]) -> list[Any] | None:
+                 fields: list[tuple[str, tuple[Any, ...], bool]], start: int = 0
+                 ) -> list[Any] | None:
     """The records of a section, checked per column; None when the exact path must decide.
 
     On success, ``memo.nesting[section]`` is how deep the records nest (1:
@@ -240,6 +257,7 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
         convert: the exact path's conversion of one value (numbers, nested
             values), called without a path.
         fields: the section's ``(name, kind, required)`` fields.
+        start: the position of ``raw[0]`` in its section (a chunk of it).
     """
     if not _DICTS.issuperset(map(type, raw)):
         return None
@@ -268,6 +286,6 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
     except _Unusual:
         return None
     if section in _INDEXED:
-        cols["index"] = memo.positions(n)
+        cols["index"] = memo.positions(n, start)
     memo.nesting[section] = deepest
     return model._from_columns(_CLASSES[section], n, cols)  # a None column: every default

@@ -39,7 +39,17 @@ from salesmetrics._gc import paused_gc
 from salesmetrics._values import is_text, whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError
-from salesmetrics.load._dicts import DEFAULT_MAX_ERRORS, SECTIONS, build
+from salesmetrics.load._columns import Shared, fast_section
+from salesmetrics.load._dicts import (
+    _FIELDS,
+    _TARGETS,
+    DEFAULT_MAX_ERRORS,
+    SECTIONS,
+    _Collector,
+    _convert,
+    _load_calendars,
+    build,
+)
 from salesmetrics.load._files import (
     flat_record,
     flat_records,
@@ -47,7 +57,7 @@ from salesmetrics.load._files import (
     may_be_flat,
     parse_record,
 )
-from salesmetrics.load._limits import nesting
+from salesmetrics.load._limits import DEFAULT_LIMITS, nesting
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
 
@@ -114,22 +124,40 @@ def read_lines(source: Source, *, parsed: bool = False
     errors: list[SalesmetricsError] = []
     deepest = 1
     lists: dict[str, list[Any]] = {}  # the sections' lists, once they exist
+    for block, start in _blocks_at(source):
+        deepest = max(deepest, _read_lines_of(block, start, data, errors, lists, parsed))
+    return data, errors, deepest + 2
+
+
+def _blocks_at(source: Source) -> Iterator[tuple[list[Any], int]]:
+    """:func:`_blocks`, each with how many lines came before it."""
     number = 0
     for block in _blocks(source):
-        start, number = number, number + len(block)
-        if not _STRS.issuperset(map(type, block)):
-            deepest = max(deepest, _read_block(block, start, data, errors, lists, parsed=parsed))
-            continue
-        if _place(flat_records(block), data, lists):
-            continue
-        # some line is not the usual one: the runs of lines that may be, each at once
-        at = start
-        for usual, run in groupby(block, may_be_flat):
-            part = list(run)
-            if not (usual and _place(flat_records(part), data, lists)):
-                deepest = max(deepest, _read_block(part, at, data, errors, lists, parsed=parsed))
-            at += len(part)
-    return data, errors, deepest + 2
+        yield block, number
+        number += len(block)
+
+
+def _read_lines_of(block: list[Any], start: int, data: dict[str, Any],
+                   errors: list[SalesmetricsError], lists: dict[str, list[Any]],
+                   parsed: bool) -> int:
+    """Place one block's records (its first line is line ``start + 1``); how deep they nest.
+
+    The usual lines (flat records, see :func:`flat_records`) at once, the
+    others one by one (:func:`_read_block`).
+    """
+    if not _STRS.issuperset(map(type, block)):
+        return _read_block(block, start, data, errors, lists, parsed=parsed)
+    if _place(flat_records(block), data, lists):
+        return 1
+    # some line is not the usual one: the runs of lines that may be, each at once
+    deepest = 1
+    at = start
+    for usual, run in groupby(block, may_be_flat):
+        part = list(run)
+        if not (usual and _place(flat_records(part), data, lists)):
+            deepest = max(deepest, _read_block(part, at, data, errors, lists, parsed=parsed))
+        at += len(part)
+    return deepest
 
 
 #: The sections whose records a line places in a list (a calendar line is placed by its id).
@@ -241,6 +269,12 @@ def _read_block(block: list[Any], start: int, data: dict[str, Any],
 def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Dataset:
     """Load a dataset from JSON Lines: a file path, or an iterable of lines.
 
+    A file is checked and built chunk by chunk while it is read, each chunk's
+    parsed lines dropped once built (the load's peak memory is about the
+    records', not every line's object beside them); a file with any error is
+    read again the whole way, whose checks name every error. The dataset and
+    the errors are the same either way.
+
     Args:
         source: a path (``str`` or path-like) or the lines themselves.
         max_errors: stop collecting after this many errors.
@@ -250,8 +284,139 @@ def load_jsonl(source: Source, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Datas
             (``messages[3].at``), up to ``max_errors``.
     """
     with paused_gc():
+        if isinstance(source, str | os.PathLike):
+            streamed = _streamed(source)
+            if streamed is not None:
+                whole_number(max_errors, "max_errors", minimum=None)  # as finish() checks it
+                return streamed
         data, errors, height = read_lines(source)
         return finish(data, errors, max_errors=max_errors, height=height)
+
+
+#: How many records of a section a file read in chunks checks and builds at once.
+_CHUNK = 8192
+
+
+class _Chunks:
+    """A JSON Lines file's dataset built while the file is read (:func:`_streamed`).
+
+    Each section's records are checked and built by the fast path
+    (:func:`~salesmetrics.load._columns.fast_section`) ``_CHUNK`` at a time,
+    and their parsed dicts dropped: what the load keeps at its peak is the
+    records built, not every line's dict beside them. The ids every section
+    defines are collected from the dicts as they are read, so a reference to
+    a record read earlier is checked at once; a chunk the fast path cannot
+    vouch for yet (a reference to a record further down the file, or an
+    error) waits, with the rest of its section, for the end of the file.
+    """
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}  # the records placed, not built yet (and calendars)
+        self.lists: dict[str, list[Any]] = {}
+        self.errors: list[SalesmetricsError] = []
+        self.memo = Shared({section: set() for section in _TARGETS})
+        self.built: dict[str, list[Any]] = {section: [] for section in _FIELDS}
+        self.scanned = dict.fromkeys(_FIELDS, 0)  # records of the list whose ids are counted
+        self.ids: dict[str, set[Any]] = {section: set() for section in _FIELDS}
+        self.counted = dict.fromkeys(_FIELDS, 0)  # ids seen (strings), repeats included
+        self.nesting = dict.fromkeys(_FIELDS, 1)
+        self.waiting: set[str] = set()
+        self.calendars = 0
+
+    def placed(self) -> int:
+        """How many records the file gave so far (calendars included)."""
+        return (sum(map(len, self.built.values())) + sum(map(len, self.lists.values()))
+                + len(self.data.get("calendars") or ()))
+
+    def scan(self) -> None:
+        """Collect the ids of the records placed since the last scan, for the references.
+
+        Only the sections references name (threads, users, ...): the others'
+        ids are counted as their chunks are built (:meth:`build_chunk`).
+        """
+        for section, records in self.lists.items():
+            done = self.scanned[section]
+            if done == len(records) or section not in self.memo.ids:
+                continue
+            strings = [v for v in map(dict.get, records[done:], repeat("id")) if type(v) is str]
+            self.scanned[section] = len(records)
+            self.counted[section] += len(strings)
+            self.ids[section].update(strings)
+            self.memo.add_ids(section, strings)
+        cals = self.data.get("calendars")
+        if cals is not None and len(cals) != self.calendars:
+            self.calendars = len(cals)
+            self.memo.add_ids("calendars", cals)
+
+    def build_chunk(self, section: str) -> bool:
+        """Check and build the records of ``section`` placed so far; False: they wait."""
+        records = self.lists[section]
+        got = fast_section(records, section, self.memo, _convert, _FIELDS[section],
+                           len(self.built[section]))
+        if got is None:
+            self.waiting.add(section)
+            return False
+        self.nesting[section] = max(self.nesting[section], self.memo.nesting[section])
+        if section not in self.memo.ids:  # ids used twice across chunks: counted here
+            found = list(map(dict.get, records, repeat("id")))  # strings or None, once built
+            self.counted[section] += len(found) - found.count(None)
+            seen = self.ids[section]
+            seen.update(found)
+            seen.discard(None)
+        self.built[section].extend(got)
+        records.clear()  # the dicts go; self.data holds the same (now empty) list
+        self.scanned[section] = 0
+        return True
+
+    def height(self, lines: int) -> int:
+        """How deep the dataset dict would nest (``build``'s ``height``)."""
+        if lines + 2 <= DEFAULT_LIMITS.max_depth:  # the lines' own bound (read_lines)
+            return lines + 2
+        deepest = 0  # else as ``_height`` measures it: a section by its records' nesting
+        for key, value in self.data.items():
+            if key in self.built:
+                deepest = max(deepest, 1 + self.nesting[key] if self.built[key] else 1)
+            else:
+                deepest = max(deepest, nesting(value))
+        return 1 + deepest
+
+
+def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
+    """The dataset of a JSON Lines file, built chunk by chunk as it is read; None: anything else.
+
+    None when the file gives any error, breaks a limit or needs the exact
+    path for any chunk at the end: the caller then reads it again the whole
+    way (:func:`read_lines`, then ``build``), which finds and names every
+    error as it always has. A dataset given is the one that way builds.
+    """
+    state = _Chunks()
+    lines = 1
+    for block, start in _blocks_at(source):
+        lines = max(lines, _read_lines_of(block, start, state.data, state.errors, state.lists,
+                                          False))
+        if state.errors or state.placed() > DEFAULT_LIMITS.max_records:
+            return None
+        full = [section for section, records in state.lists.items()
+                if len(records) >= _CHUNK and section not in state.waiting]
+        if full:
+            state.scan()
+            for section in full:
+                state.build_chunk(section)
+    state.scan()
+    for section, records in state.lists.items():
+        if records and not state.build_chunk(section):
+            return None
+    if (any(len(state.ids[s]) != state.counted[s] for s in _FIELDS)  # an id used twice
+            or state.height(lines) > DEFAULT_LIMITS.max_depth):
+        return None
+    errors = _Collector(DEFAULT_MAX_ERRORS)
+    try:
+        calendars = _load_calendars(state.data.get("calendars"), "calendars", errors)
+    except SalesmetricsError:
+        return None
+    if errors.errors:
+        return None
+    return Dataset(calendars=calendars, **state.built)
 
 
 def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,
