@@ -416,7 +416,9 @@ def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
         return None
     if errors.errors:
         return None
-    return Dataset(calendars=calendars, **state.built)
+    built = state.built
+    del state  # the ids and lookups go before the indexes are built
+    return Dataset(calendars=calendars, **built)
 
 
 def finish(data: Mapping[str, Any], errors: list[SalesmetricsError], *,

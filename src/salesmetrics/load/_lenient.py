@@ -39,7 +39,7 @@ from salesmetrics.load._csv import read_csv_dir
 from salesmetrics.load._dicts import _FIELDS, _SINGULAR, DEFAULT_MAX_ERRORS, from_dict
 from salesmetrics.load._files import input_path, read_input
 from salesmetrics.load._json import load_json, parse_json_text
-from salesmetrics.load._jsonl import finish, read_jsonl
+from salesmetrics.load._jsonl import finish, load_jsonl, read_jsonl
 
 __all__ = ["LoadReport", "Skipped", "from_dict_lenient", "load"]
 
@@ -394,6 +394,8 @@ def load(
             return load_json(p, max_errors=max_errors)
         data, pre = dict(_json_data(p)), []
     elif p.suffix.lower() in JSONL_SUFFIXES:
+        if strict:  # built chunk by chunk while read, the collector paused (load_jsonl)
+            return load_jsonl(p, max_errors=max_errors)
         data, pre = read_jsonl(p)
     else:
         raise SalesmetricsError(
