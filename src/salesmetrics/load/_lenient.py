@@ -32,6 +32,7 @@ from typing import Any, Literal, NamedTuple, overload
 
 import attrs
 
+from salesmetrics._gc import paused_gc
 from salesmetrics._values import whole_number
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import DatasetError, SalesmetricsError, join_path, printable
@@ -386,6 +387,13 @@ def load(
     if not isinstance(strict, bool):
         raise SalesmetricsError("invalid_option", "strict", f"must be True or False, not {strict!r}")
     whole_number(max_errors, "max_errors", minimum=None)
+    with paused_gc():  # the parsed records and the records made: many acyclic objects
+        return _load_path(path, strict=strict, max_errors=max_errors)
+
+
+def _load_path(path: str | os.PathLike[str], *, strict: bool, max_errors: int
+               ) -> Dataset | tuple[Dataset, LoadReport]:
+    """:func:`load` of a path, its options checked."""
     p, folder = input_path(path)
     if folder:
         data, pre = read_csv_dir(p)
@@ -394,7 +402,7 @@ def load(
             return load_json(p, max_errors=max_errors)
         data, pre = dict(_json_data(p)), []
     elif p.suffix.lower() in JSONL_SUFFIXES:
-        if strict:  # built chunk by chunk while read, the collector paused (load_jsonl)
+        if strict:  # built chunk by chunk while read (load_jsonl)
             return load_jsonl(p, max_errors=max_errors)
         data, pre = read_jsonl(p)
     else:
