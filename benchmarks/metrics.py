@@ -230,6 +230,34 @@ def end_to_end(n: int, path: Path, week: Period, rep: int,
           f"{t_metrics / n * 1e6:.2f} µs/message (the walk included)")
 
 
+_ALONE = """
+import resource, sys
+from datetime import datetime
+from salesmetrics.load import load_jsonl
+from salesmetrics.period import Period
+from salesmetrics.report import build_report
+ds = load_jsonl(sys.argv[1])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+build_report(ds, period=Period(datetime.fromisoformat(sys.argv[2]),
+                               datetime.fromisoformat(sys.argv[3])), by="team")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss_alone(path: Path) -> tuple[float, float]:
+    """Peak resident memory (MB, as :func:`peak_rss_mb`) of ``load_jsonl``, then with the report.
+
+    This process holds the limits' parsed records and earlier sizes' data; a
+    process of its own measures only the load and the report.
+    """
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", _ALONE, str(path), *WEEK], check=True,
+                         capture_output=True, text=True).stdout.split()
+    scale = 1024 if sys.platform != "darwin" else 1024 * 1024  # ru_maxrss: KiB (macOS: bytes)
+    return int(out[0]) / scale, int(out[1]) / scale
+
+
 def peak_rss_mb() -> float:
     """The process's peak resident memory so far (MB)."""
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -384,7 +412,11 @@ def run_end_to_end(n: int, args: argparse.Namespace) -> None:
     limits = loading_limits(n, jsonl_path, args.repeat)
     week = Period(datetime.fromisoformat(WEEK[0]), datetime.fromisoformat(WEEK[1]))
     end_to_end(n, jsonl_path, week, args.repeat, limits)
-    print(f"  peak RSS: {peak_rss_mb():,.0f} MB")
+    print(f"  peak RSS of this process: {peak_rss_mb():,.0f} MB")
+    loaded, reported = peak_rss_alone(jsonl_path)
+    print(f"  peak RSS of a process of its own: load_jsonl {loaded:,.0f} MB "
+          f"({loaded * 2**20 / n:,.0f} B/message), then the report {reported:,.0f} MB "
+          f"({reported * 2**20 / n:,.0f} B/message)")
 
 
 def run_size(n: int, args: argparse.Namespace, outputs: dict[str, Any]) -> None:
