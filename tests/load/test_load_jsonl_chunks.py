@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_load_fast_path import FAULTS, SECTIONS, dataset, faulty, lines, outcome
 
-from salesmetrics.load import _jsonl, load_jsonl
+from salesmetrics.load import _dicts, _jsonl, load_jsonl
 from salesmetrics.load._limits import Limits
 
 
@@ -123,12 +123,15 @@ def test_a_file_over_a_limit_is_left_to_the_whole_file_path(tmp_path: Path,
                                                             limits: Limits) -> None:
     text = lines(dataset(5))
     spy = Spy()
-    with mock.patch.object(_jsonl, "DEFAULT_LIMITS", limits), \
+    assert _dicts.build.__kwdefaults__ is not None
+    with mock.patch.dict(_dicts.build.__kwdefaults__, {"limits": limits}), \
             mock.patch.object(_jsonl, "_streamed", spy), mock.patch.object(_jsonl, "_CHUNK", 2), \
             mock.patch.object(_jsonl, "_BLOCK_CHARS", 300):
         got = outcome(load_jsonl, write(tmp_path, text))
+        assert got == outcome(load_jsonl, text)  # the whole file's error
     assert spy.gave == [False]
-    assert got == outcome(load_jsonl, text)
+    code, _, message = got[0]
+    assert code == "invalid_value" and ("over the limit" in message or "deeper" in message)
 
 
 def test_records_keep_their_place_across_chunks(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ from salesmetrics.load._files import (
     may_be_flat,
     parse_record,
 )
-from salesmetrics.load._limits import DEFAULT_LIMITS, nesting
+from salesmetrics.load._limits import DEFAULT_LIMITS, Limits, nesting
 
 __all__ = ["dump_jsonl", "iter_jsonl_lines", "load_jsonl", "read_jsonl"]
 
@@ -368,9 +368,9 @@ class _Chunks:
         self.scanned[section] = 0
         return True
 
-    def height(self, lines: int) -> int:
+    def height(self, lines: int, limits: Limits) -> int:
         """How deep the dataset dict would nest (``build``'s ``height``)."""
-        if lines + 2 <= DEFAULT_LIMITS.max_depth:  # the lines' own bound (read_lines)
+        if lines + 2 <= limits.max_depth:  # the lines' own bound (read_lines)
             return lines + 2
         deepest = 0  # else as ``_height`` measures it: a section by its records' nesting
         for key, value in self.data.items():
@@ -379,6 +379,12 @@ class _Chunks:
             else:
                 deepest = max(deepest, nesting(value))
         return 1 + deepest
+
+
+def _build_limits() -> Limits:
+    """The limits ``build`` applies when given none: the ones a file read whole would meet."""
+    got = (build.__kwdefaults__ or {}).get("limits", DEFAULT_LIMITS)
+    return got if isinstance(got, Limits) else DEFAULT_LIMITS
 
 
 def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
@@ -391,10 +397,11 @@ def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
     """
     state = _Chunks()
     lines = 1
+    limits = _build_limits()
     for block, start in _blocks_at(source):
         lines = max(lines, _read_lines_of(block, start, state.data, state.errors, state.lists,
                                           False))
-        if state.errors or state.placed() > DEFAULT_LIMITS.max_records:
+        if state.errors or state.placed() > limits.max_records:
             return None
         full = [section for section, records in state.lists.items()
                 if len(records) >= _CHUNK and section not in state.waiting]
@@ -407,7 +414,7 @@ def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
         if records and not state.build_chunk(section):
             return None
     if (any(len(state.ids[s]) != state.counted[s] for s in _FIELDS)  # an id used twice
-            or state.height(lines) > DEFAULT_LIMITS.max_depth):
+            or state.height(lines, limits) > limits.max_depth):
         return None
     errors = _Collector(DEFAULT_MAX_ERRORS)
     try:
