@@ -145,3 +145,22 @@ def test_records_keep_their_place_across_chunks(tmp_path: Path) -> None:
     for section in ("messages", "thread_events", "activities"):
         assert len(getattr(ds, section)) > 3
         assert [r.index for r in getattr(ds, section)] == list(range(len(getattr(whole, section))))
+
+
+@pytest.mark.parametrize("where", ["every", "last"])
+def test_a_section_the_fast_path_never_vouches_for_goes_the_exact_way(
+        tmp_path: Path, where: str) -> None:
+    """``x-`` fields (ignored by the case format) leave the fast path: in every message, the
+    section is checked record by record without a second reading; in the last one only,
+    its chunks built before are gone and the file is read again."""
+    text = []
+    messages = [line for line in lines(dataset(3)) if '"section": "messages"' in line]
+    assert len(messages) > 4
+    for line in lines(dataset(3)):
+        if '"section": "messages"' in line and (where == "every" or line == messages[-1]):
+            line = line[:-1] + ', "x-note": "kept out"}'
+        text.append(line)
+    got, gave = chunked(write(tmp_path, text), 2)
+    assert got == outcome(load_jsonl, text)
+    assert isinstance(got, dict) and len(got["messages"]) == len(messages)
+    assert gave == [where == "every"]

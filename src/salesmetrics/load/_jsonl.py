@@ -48,6 +48,7 @@ from salesmetrics.load._dicts import (
     _Collector,
     _convert,
     _load_calendars,
+    _load_section,
     build,
 )
 from salesmetrics.load._files import (
@@ -306,8 +307,11 @@ class _Chunks:
     records built, not every line's dict beside them. The ids every section
     defines are collected from the dicts as they are read, so a reference to
     a record read earlier is checked at once; a chunk the fast path cannot
-    vouch for yet (a reference to a record further down the file, or an
-    error) waits, with the rest of its section, for the end of the file.
+    vouch for yet (a reference to a record further down the file, an ``x-``
+    field, an error) waits, with the rest of its section, for the end of the
+    file: then the fast path tries it again with every id, and a section it
+    never vouched for goes the exact way, record by record, as ``build``
+    sends it.
     """
 
     def __init__(self) -> None:
@@ -390,10 +394,11 @@ def _build_limits() -> Limits:
 def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
     """The dataset of a JSON Lines file, built chunk by chunk as it is read; None: anything else.
 
-    None when the file gives any error, breaks a limit or needs the exact
-    path for any chunk at the end: the caller then reads it again the whole
-    way (:func:`read_lines`, then ``build``), which finds and names every
-    error as it always has. A dataset given is the one that way builds.
+    None when the file gives any error, breaks a limit, or has a section the
+    fast path vouched for in part only (the lines of its chunks built are
+    gone): the caller then reads it again the whole way (:func:`read_lines`,
+    then ``build``), which finds and names every error as it always has. A
+    dataset given is the one that way builds.
     """
     state = _Chunks()
     lines = 1
@@ -410,18 +415,26 @@ def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
             for section in full:
                 state.build_chunk(section)
     state.scan()
-    for section, records in state.lists.items():
+    exact = []  # sections the fast path never vouched for: every line of theirs is here
+    for section in _FIELDS:
+        records = state.lists.get(section)
         if records and not state.build_chunk(section):
-            return None
+            if state.built[section]:  # chunks built before: their lines are gone
+                return None
+            exact.append(section)
     if (any(len(state.ids[s]) != state.counted[s] for s in _FIELDS)  # an id used twice
-            or state.height(lines, limits) > limits.max_depth):
+            or state.height(lines, limits) > limits.max_depth
+            or (exact and lines + 2 > limits.max_depth)):  # (height() measures built ones)
         return None
     errors = _Collector(DEFAULT_MAX_ERRORS)
     try:
         calendars = _load_calendars(state.data.get("calendars"), "calendars", errors)
+        for section in exact:  # as build does: the exact path, record by record
+            state.built[section] = _load_section(state.lists[section], section, "",
+                                                 state.memo, errors)
     except SalesmetricsError:
         return None
-    if errors.errors:
+    if errors.errors:  # the whole-file path names them, in its order
         return None
     built = state.built
     del state  # the ids and lookups go before the indexes are built
