@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
-from itertools import repeat
+from itertools import chain, islice, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -187,6 +187,48 @@ def _instant(value: Any) -> datetime:
         raise _Unusual from None
 
 
+_KINDS: dict[Any, model.ConversionKind] = dict(model.ConversionKind._value2member_map_)
+_CONVERSION_KEYS = frozenset(("kind", "at"))
+_LISTS = frozenset((list,))
+_TWO = frozenset((2,))
+
+
+def _conversions(column: list[Any], offsets: dict[tzinfo, tzinfo]
+                 ) -> tuple[list[Any], int] | None:
+    """Leads' ``conversions`` (None: absent) built at once, with how deep they nest.
+
+    Vouched for only when every value is a list of dicts of exactly ``kind``
+    and ``at``, every kind ``order`` or ``sale`` and every ``at`` an instant
+    :func:`_instants` reads: then each conversion is the one the exact path
+    builds (its instant's offset shared) and each list nests 2 deep (1 when
+    empty). Anything else (an ``x-`` key, a spaced instant, a year at the
+    edge of the range): None, and each value goes through the exact path's
+    conversion.
+
+    >>> got, depth = _conversions(
+    ...     [None, [], [{"kind": "sale", "at": "2026-03-02T09:00:00+01:00"}]], {})
+    >>> got[:2], got[2][0].kind, got[2][0].at.isoformat(), depth
+    ([None, ()], <ConversionKind.SALE: 'sale'>, '2026-03-02T09:00:00+01:00', 2)
+    >>> _conversions([[{"kind": "sale", "at": "2026-03-02", "x-note": ""}]], {}) is None
+    True
+    """
+    values = [v for v in column if v is not None]
+    if not _LISTS.issuperset(map(type, values)):
+        return None
+    items = list(chain.from_iterable(values))
+    if (not _DICTS.issuperset(map(type, items)) or not _TWO.issuperset(map(len, items))
+            or not _CONVERSION_KEYS.issuperset(set().union(*items))):
+        return None  # (two keys, both kind or at: exactly kind and at)
+    try:
+        kinds = list(map(_KINDS.__getitem__, map(itemgetter("kind"), items)))
+        ats = _instants(list(map(itemgetter("at"), items)), True, offsets)
+    except (KeyError, TypeError, _Unusual):  # an unknown or unhashable kind, an odd instant
+        return None
+    made = iter(model._from_columns(model.Conversion, len(items), {"kind": kinds, "at": ats}))
+    built = [None if v is None else tuple(islice(made, len(v))) for v in column]
+    return built, (2 if items else 1 if values else 0)
+
+
 def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shared,
             convert: Convert) -> list[Any]:
     """The values of one field for every record (None: absent), or :class:`_Unusual`."""
@@ -312,6 +354,11 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
             column = columns.get(name)
             if column is None:  # absent from every record
                 cols[name] = None
+                continue
+            built = _conversions(column, memo.offsets) if kind[0] == "conversions" else None
+            if built is not None:  # vouched for at once, and its nesting known
+                cols[name], depth = built
+                deepest = max(deepest, 1 + depth)
                 continue
             if kind[0] in _NESTED:
                 deepest = max(deepest, 1 + max(map(nesting, column)))
