@@ -29,7 +29,6 @@ True
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
@@ -229,23 +228,33 @@ def _conversions(column: list[Any], offsets: dict[tzinfo, tzinfo]
     return built, (2 if items else 1 if values else 0)
 
 
+def _lookup(kind: tuple[Any, ...], required: bool, memo: Shared
+            ) -> Callable[[Any], Any] | None:
+    """A reference's or an enum's value by one dict lookup (None for other kinds).
+
+    The lookup raises :class:`KeyError` for an unknown id or value (None too
+    when the field is required), :class:`TypeError` for an unhashable value.
+    """
+    if kind[0] == "ref":
+        return memo.canonical(kind[1], not required).__getitem__
+    if kind[0] == "enum":
+        cls: type[StrEnum] = kind[1]
+        lookup: dict[Any, Any] = dict(cls._value2member_map_)
+        if not required:
+            lookup[None] = None
+        return lookup.__getitem__
+    return None
+
+
 def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shared,
             convert: Convert) -> list[Any]:
-    """The values of one field for every record (None: absent), or :class:`_Unusual`."""
+    """The values of one field for every record (None: absent), or :class:`_Unusual`.
+
+    References and enums are looked up as they are pulled (:func:`_lookup`).
+    """
     tag = kind[0]
     if required and None in column:
         raise _Unusual
-    try:
-        if tag == "ref":
-            return list(map(memo.canonical(kind[1], not required).__getitem__, column))
-        if tag == "enum":
-            cls: type[StrEnum] = kind[1]
-            lookup: dict[Any, Any] = dict(cls._value2member_map_)
-            if not required:
-                lookup[None] = None
-            return list(map(lookup.__getitem__, column))
-    except (KeyError, TypeError):  # an unknown id or value, an unhashable value
-        raise _Unusual from None
     if tag == "instant":
         return _instants(column, required, memo.offsets)
     if tag == "id":  # kept as they are: each is its record's own
@@ -295,26 +304,37 @@ def _cross_checks(section: str, cols: dict[str, Any], n: int) -> None:
 _BLOCK = 2048
 
 
-def _pull(raw: list[Any], pulled: list[tuple[str, bool]]) -> list[list[Any]]:
-    """The columns of the fields ``(name, required)``, in one pass over the dicts.
+def _pull(raw: list[Any], pulled: list[tuple[str, bool, Callable[[Any], Any] | None]]
+          ) -> list[list[Any]]:
+    """The columns of the fields ``(name, required, lookup)``, in one pass over the dicts.
 
     Each block of records is read row by row (each dict visited once for all
-    its fields, not once per field), then turned into columns: at a million
-    records, a pass per field misses the caches on every dict. A required
-    field is read with ``itemgetter`` (a :class:`KeyError` when a record
-    lacks it: the caller's fallback), an optional one with ``dict.get``
-    (None where absent).
+    its fields, not once per field), then turned into columns, each value
+    through its field's ``lookup`` when it has one (the block's strings still
+    in the caches): at a million records, a pass per field misses the caches
+    on every dict. A required field is read with ``itemgetter``, an optional
+    one with ``dict.get`` (None where absent). A record without a required
+    field, an unknown or unhashable value raise :class:`KeyError` or
+    :class:`TypeError`: the caller's fallback.
 
-    >>> _pull([{"a": 1, "b": 2}, {"a": 3}], [("a", True), ("b", False)])
-    [[1, 3], [2, None]]
+    >>> b = {"x": "X", None: None}.__getitem__
+    >>> _pull([{"a": 1, "b": "x"}, {"a": 3}], [("a", True, None), ("b", False, b)])
+    [[1, 3], ['X', None]]
+    >>> _pull([{"a": 1, "b": "y"}], [("a", True, None), ("b", False, b)])
+    Traceback (most recent call last):
+    ...
+    KeyError: 'y'
     """
     columns: list[list[Any]] = [[] for _ in pulled]
+    getters = [(name, required) for name, required, _ in pulled]
+    plain = [(column, lookup) for column, (_, _, lookup) in zip(columns, pulled, strict=True)]
     for start in range(0, len(raw), _BLOCK):
         block = raw[start:start + _BLOCK]
         rows = zip(*[map(itemgetter(name), block) if required
-                     else map(dict.get, block, repeat(name)) for name, required in pulled],
+                     else map(dict.get, block, repeat(name)) for name, required in getters],
                    strict=True)
-        deque(map(list.extend, columns, zip(*rows, strict=True)), 0)
+        for (column, lookup), values in zip(plain, zip(*rows, strict=True), strict=True):
+            column.extend(values if lookup is None else map(lookup, values))
     return columns
 
 
@@ -340,20 +360,22 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
     if not present.issubset([name for name, _, _ in fields]):
         return None
     n = len(raw)
-    pulled = [(name, required) for name, _, required in fields if name in present]
     if any(required and name not in present for name, _, required in fields):
         return None  # a required field absent from every record
+    pulled = [(name, required, _lookup(kind, required, memo))
+              for name, kind, required in fields if name in present]
     try:
-        columns = dict(zip([name for name, _ in pulled], _pull(raw, pulled), strict=True))
-    except KeyError:  # a required field absent from some record
+        columns = dict(zip([name for name, _, _ in pulled], _pull(raw, pulled), strict=True))
+    except (KeyError, TypeError):  # a required field absent, an unknown or unhashable value
         return None
+    looked_up = {name for name, _, lookup in pulled if lookup is not None}
     cols: dict[str, Any] = {}
     deepest = 1
     try:
         for name, kind, required in fields:
             column = columns.get(name)
-            if column is None:  # absent from every record
-                cols[name] = None
+            if column is None or name in looked_up:  # absent from every record, or done
+                cols[name] = column
                 continue
             built = _conversions(column, memo.offsets) if kind[0] == "conversions" else None
             if built is not None:  # vouched for at once, and its nesting known
