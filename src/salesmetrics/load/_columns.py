@@ -77,6 +77,20 @@ class _Unusual(Exception):
     """The fast path cannot vouch for the section: the exact path decides."""
 
 
+class _Interned(dict[Any, Any]):
+    """value -> the first equal value met: one object per equal value (None -> None).
+
+    >>> first = _Interned({None: None})
+    >>> a, b = "".join(["x", "y"]), "".join(["x", "y"])
+    >>> first[a] is a, first[b] is a, first[None]
+    (True, True, None)
+    """
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = key
+        return key
+
+
 class Shared:
     """What the sections of one load share: the ids, and one object per equal value.
 
@@ -228,13 +242,22 @@ def _conversions(column: list[Any], offsets: dict[tzinfo, tzinfo]
     return built, (2 if items else 1 if values else 0)
 
 
+#: The kinds whose values are checked by their lookup alone (:func:`_lookup`).
+_LOOKED_UP = frozenset(("ref", "enum"))
+
+
 def _lookup(kind: tuple[Any, ...], required: bool, memo: Shared
             ) -> Callable[[Any], Any] | None:
-    """A reference's or an enum's value by one dict lookup (None for other kinds).
+    """A value of the kind by one dict lookup (None: none for the kind).
 
-    The lookup raises :class:`KeyError` for an unknown id or value (None too
-    when the field is required), :class:`TypeError` for an unhashable value.
+    A reference's or an enum's lookup checks it: :class:`KeyError` for an
+    unknown id or value (None too when the field is required),
+    :class:`TypeError` for an unhashable value. A text value's gives the
+    first equal value of its column (:func:`_column` checks and shares
+    them).
     """
+    if kind[0] == "str":
+        return _Interned({None: None}).__getitem__
     if kind[0] == "ref":
         return memo.canonical(kind[1], not required).__getitem__
     if kind[0] == "enum":
@@ -250,7 +273,8 @@ def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shar
             convert: Convert) -> list[Any]:
     """The values of one field for every record (None: absent), or :class:`_Unusual`.
 
-    References and enums are looked up as they are pulled (:func:`_lookup`).
+    References and enums are looked up as they are pulled, text values
+    replaced by the first equal value of their column (:func:`_lookup`).
     """
     tag = kind[0]
     if required and None in column:
@@ -260,9 +284,11 @@ def _column(column: list[Any], kind: tuple[Any, ...], required: bool, memo: Shar
     if tag == "id":  # kept as they are: each is its record's own
         _check_ids(column)
         return column
-    if tag == "str":  # one string per distinct value (shared by every section)
+    if tag == "str":  # one string per distinct value as pulled, shared by every section
         share = memo.strings.setdefault
         canonical = {v: share(v, v) for v in _distinct_strings(column)}
+        if all(k is v for k, v in canonical.items()):  # no value met in a section before
+            return column
         canonical[None] = None
         return list(map(canonical.__getitem__, column))
     if tag == "bool":
@@ -368,7 +394,7 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
         columns = dict(zip([name for name, _, _ in pulled], _pull(raw, pulled), strict=True))
     except (KeyError, TypeError):  # a required field absent, an unknown or unhashable value
         return None
-    looked_up = {name for name, _, lookup in pulled if lookup is not None}
+    looked_up = {name for name, kind, _ in fields if kind[0] in _LOOKED_UP}
     cols: dict[str, Any] = {}
     deepest = 1
     try:
