@@ -535,3 +535,18 @@ def test_conversions_give_the_same_leads_both_ways(values: list[Any], usual: boo
         each = [None if v is None else _convert(v, ("conversions",), "", {}) for v in column]
         assert repr(got[0]) == repr(each)
         assert got[1] == max(map(nesting, column))  # the depth walk it spares
+
+
+@pytest.mark.parametrize("block", [2, 2048])
+def test_equal_text_values_are_one_string_across_sections(block: int) -> None:
+    data = json.loads(json.dumps(generate(seed=6, messages=30, weeks=1)))  # fresh strings
+    for rec in data["messages"]:
+        rec["channel"] = "".join(["we", "b"])
+    for rec in data["leads"]:
+        rec["source"] = "".join(["we", "b"])
+    with blocks_of(block):
+        ds = from_dict(data)
+        assert {"messages", "leads"} <= vouched(data)
+    first = ds.messages[0].channel
+    assert all(m.channel is first for m in ds.messages)
+    assert all(lead.source is first for lead in ds.leads)
