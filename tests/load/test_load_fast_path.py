@@ -444,6 +444,9 @@ LATE_FAULTS: dict[str, tuple[str, str, Any]] = {
     "unhashable enum value": ("activities", "kind", {"call": 1}),
     "reference not a string": ("leads", "team", 7),
     "optional enum null": ("messages", "sender", None),
+    "unknown field": ("activities", "colour", "blue"),
+    "x- field": ("thread_events", "x-note", "kept out"),
+    "not a record": ("messages", "", ["a", "list"]),
 }
 
 
@@ -456,6 +459,8 @@ def test_a_fault_in_a_late_block_gives_the_same_outcome_both_ways(fault: str,
     rec = data[section][-1]
     if value == "<absent>":
         del rec[field]
+    elif field == "":
+        data[section][-1] = value
     else:
         rec[field] = value
     with blocks_of(block):

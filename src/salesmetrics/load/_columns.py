@@ -331,37 +331,44 @@ _BLOCK = 2048
 
 
 def _pull(raw: list[Any], pulled: list[tuple[str, bool, Callable[[Any], Any] | None]]
-          ) -> list[list[Any]]:
-    """The columns of the fields ``(name, required, lookup)``, in one pass over the dicts.
+          ) -> tuple[list[list[Any]], set[Any]] | None:
+    """The columns of the fields ``(name, required, lookup)`` and the keys met, in one pass.
 
-    Each block of records is read row by row (each dict visited once for all
-    its fields, not once per field), then turned into columns, each value
-    through its field's ``lookup`` when it has one (the block's strings still
-    in the caches): at a million records, a pass per field misses the caches
-    on every dict. A required field is read with ``itemgetter``, an optional
-    one with ``dict.get`` (None where absent). A record without a required
-    field, an unknown or unhashable value raise :class:`KeyError` or
-    :class:`TypeError`: the caller's fallback.
+    Each block of records is checked (dicts only: else None), its keys
+    gathered, then read row by row (each dict visited once for all its
+    fields, not once per field) and turned into columns, each value through
+    its field's ``lookup`` when it has one, while the block's dicts and
+    strings are in the CPU's caches: at a million records, a pass per field
+    misses them on every dict. A required field is read with ``itemgetter``,
+    an optional one with ``dict.get`` (None where absent). A record without
+    a required field, an unknown or unhashable value raise :class:`KeyError`
+    or :class:`TypeError`: the caller's fallback.
 
     >>> b = {"x": "X", None: None}.__getitem__
     >>> _pull([{"a": 1, "b": "x"}, {"a": 3}], [("a", True, None), ("b", False, b)])
-    [[1, 3], ['X', None]]
+    ([[1, 3], ['X', None]], {'a', 'b'})
     >>> _pull([{"a": 1, "b": "y"}], [("a", True, None), ("b", False, b)])
     Traceback (most recent call last):
     ...
     KeyError: 'y'
+    >>> _pull([{"a": 1}, ["a"]], [("a", True, None)]) is None
+    True
     """
     columns: list[list[Any]] = [[] for _ in pulled]
+    present: set[Any] = set()
     getters = [(name, required) for name, required, _ in pulled]
     plain = [(column, lookup) for column, (_, _, lookup) in zip(columns, pulled, strict=True)]
     for start in range(0, len(raw), _BLOCK):
         block = raw[start:start + _BLOCK]
+        if not _DICTS.issuperset(map(type, block)):
+            return None
+        present.update(*block)  # (dicts give their keys with their hashes)
         rows = zip(*[map(itemgetter(name), block) if required
                      else map(dict.get, block, repeat(name)) for name, required in getters],
                    strict=True)
         for (column, lookup), values in zip(plain, zip(*rows, strict=True), strict=True):
             column.extend(values if lookup is None else map(lookup, values))
-    return columns
+    return columns, present
 
 
 def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
@@ -379,21 +386,22 @@ def fast_section(raw: list[Any], section: str, memo: Shared, convert: Convert,
             values), called without a path.
         fields: the section's ``(name, kind, required)`` fields.
     """
-    if not _DICTS.issuperset(map(type, raw)):
-        return None
-    # unknown fields (and x- fields, which the exact path ignores) leave the fast path
-    present = set().union(*raw)  # (dicts give their keys with their hashes)
-    if not present.issubset([name for name, _, _ in fields]):
-        return None
     n = len(raw)
-    if any(required and name not in present for name, _, required in fields):
-        return None  # a required field absent from every record
-    pulled = [(name, required, _lookup(kind, required, memo))
-              for name, kind, required in fields if name in present]
+    if not n:  # (a required field absent from every record)
+        return None
+    pulled = [(name, required, _lookup(kind, required, memo)) for name, kind, required in fields]
     try:
-        columns = dict(zip([name for name, _, _ in pulled], _pull(raw, pulled), strict=True))
+        got = _pull(raw, pulled)
     except (KeyError, TypeError):  # a required field absent, an unknown or unhashable value
         return None
+    if got is None:  # a record not a dict
+        return None
+    pulls, present = got
+    # unknown fields (and x- fields, which the exact path ignores) leave the fast path
+    if not present.issubset([name for name, _, _ in fields]):
+        return None
+    columns = {name: column for (name, _, _), column in zip(fields, pulls, strict=True)
+               if name in present}  # a field absent from every record: no column
     looked_up = {name for name, kind, _ in fields if kind[0] in _LOOKED_UP}
     cols: dict[str, Any] = {}
     deepest = 1
