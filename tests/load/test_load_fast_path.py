@@ -376,3 +376,182 @@ def test_a_block_of_flat_records_is_vouched_for_only_when_every_line_is(
             [[type(v) for v in r.values()] for r in each]  # type: ignore[union-attr]
     if dup < len(objs) and objs[dup]:
         assert block is None
+
+
+# -- the column path's pieces: block pull, lookups, conversions at once -----------------
+
+def reprs(load: Any, *args: Any) -> Any:
+    """Every section's records by repr (offsets and enum members shown), or the errors."""
+    try:
+        ds = load(*args)
+    except SalesmetricsError as exc:
+        errors = exc.errors if isinstance(exc, DatasetError) else [exc]
+        return [(e.code, e.path, e.message) for e in errors]
+    return {name: repr(getattr(ds, name)) for name in SECTIONS}
+
+
+def vouched(data: Mapping[str, Any]) -> set[str]:
+    """The sections the fast path builds (the others go record by record)."""
+    from salesmetrics.load._columns import Shared
+    from salesmetrics.load._dicts import _collect_ids, _fast_sections
+
+    return set(_fast_sections(data, Shared(_collect_ids(data))))
+
+
+def blocks_of(size: int) -> Any:
+    """Records pulled ``size`` at a time: several blocks in a small section."""
+    return mock.patch("salesmetrics.load._columns._BLOCK", size)
+
+
+#: optional fields left out of some records: each is a rule of its record's own
+_KEPT = {"to_team", "to_user", "status"}  # an event's target: its type needs it
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), block=st.sampled_from([1, 3, 7, 2048]),
+       drop=st.integers(0, 2**32))
+def test_fields_absent_from_some_records_give_the_same_dataset_both_ways(
+        seed: int, block: int, drop: int) -> None:
+    data = generate(seed=seed, messages=30, weeks=1)
+    rnd = random.Random(drop)
+    for section, fields in _FIELDS.items():
+        optional = {name for name, _, required in fields if not required} - _KEPT
+        for rec in data.get(section) or []:
+            for name in sorted(optional & rec.keys()):
+                draw = rnd.random()
+                if draw < 0.25:
+                    del rec[name]
+                elif draw < 0.35:
+                    rec[name] = None
+    with blocks_of(block):
+        fast, exact = both_ways(from_dict, data)
+        fast_repr = reprs(from_dict, data)
+        with exact_only():
+            exact_repr = reprs(from_dict, data)
+        built = vouched(data)
+    assert fast == exact and not isinstance(fast, list)
+    assert fast_repr == exact_repr
+    assert {"messages", "activities", "leads"} <= built
+
+
+#: fault -> (section, field, value) put into the last record: the last block of several
+LATE_FAULTS: dict[str, tuple[str, str, Any]] = {
+    "required field absent": ("messages", "direction", "<absent>"),
+    "required field null": ("messages", "thread", None),
+    "unknown reference": ("activities", "user", "nobody"),
+    "unknown enum value": ("thread_events", "type", "poke"),
+    "unhashable reference": ("messages", "thread", ["t"]),
+    "unhashable enum value": ("activities", "kind", {"call": 1}),
+    "reference not a string": ("leads", "team", 7),
+    "optional enum null": ("messages", "sender", None),
+    "unknown field": ("activities", "colour", "blue"),
+    "x- field": ("thread_events", "x-note", "kept out"),
+    "not a record": ("messages", "", ["a", "list"]),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(LATE_FAULTS))
+@pytest.mark.parametrize("block", [1, 4, 2048])
+def test_a_fault_in_a_late_block_gives_the_same_outcome_both_ways(fault: str,
+                                                                  block: int) -> None:
+    data = generate(seed=11, messages=40, weeks=1)
+    section, field, value = LATE_FAULTS[fault]
+    rec = data[section][-1]
+    if value == "<absent>":
+        del rec[field]
+    elif field == "":
+        data[section][-1] = value
+    else:
+        rec[field] = value
+    with blocks_of(block):
+        fast, exact = both_ways(from_dict, data)
+        built = vouched(data)
+    assert fast == exact
+    assert (section in built) == (fault == "optional enum null")
+
+
+def test_equal_instant_strings_give_equal_records_both_ways() -> None:
+    data = generate(seed=4, messages=40, weeks=1)
+    spellings = ["2026-03-02T09:00:00+01:00", "2026-03-02T08:00:00Z", "2026-03-02T08:00:00+00:00"]
+    for i, rec in enumerate(data["messages"]):
+        rec["at"] = spellings[i % 3]
+    for rec in data["activities"]:
+        rec["at"] = spellings[0]
+    fast, exact = both_ways(from_dict, data)
+    assert fast == exact and not isinstance(fast, list)
+    ds = from_dict(data)
+    assert {m.at.isoformat() for m in ds.messages} == {
+        "2026-03-02T09:00:00+01:00", "2026-03-02T08:00:00+00:00"}
+    zones = {m.at.utcoffset(): m.at.tzinfo for m in ds.messages}
+    assert all(m.at.tzinfo is zones[m.at.utcoffset()] for m in ds.messages)
+
+
+_CONVERSION_AT = st.sampled_from([
+    "2026-03-02T09:00:00+01:00", "2026-03-02T08:00:00Z", "2026-03-03T10:30:00.5-04:00",
+    " 2026-03-02T09:00:00+01:00", "2026-03-02T09:00:00", "2026-02-30T09:00:00Z", "soon",
+    "0002-01-02T12:00:00Z", "9998-12-30T00:00:00Z", "9998-12-31T00:00:00Z", 5, None, [],
+])
+_CONVERSION = st.fixed_dictionaries(
+    {"kind": st.sampled_from(["order", "sale", "sale", "Sale", "", 1, None, ["order"]]),
+     "at": _CONVERSION_AT},
+    optional={"x-note": st.just("n"), "amount": st.just(3)})
+_USUAL_AT = ("2026-03-02T09:00:00+01:00", "2026-03-02T08:00:00Z", "2026-03-03T10:30:00.5-04:00",
+             "2026-03-02T09:00:00-09:30")
+_USUAL_CONVERSION = st.fixed_dictionaries(
+    {"kind": st.sampled_from(["order", "sale"]), "at": st.sampled_from(_USUAL_AT)})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(st.none() | st.just("<null>") | st.lists(_USUAL_CONVERSION, max_size=3)
+                       | st.lists(_CONVERSION, max_size=2) | st.sampled_from(["x", {}, 3]),
+                       min_size=1, max_size=6),
+       usual=st.booleans())
+def test_conversions_give_the_same_leads_both_ways(values: list[Any], usual: bool) -> None:
+    if usual:  # every value one the column check vouches for
+        values = [v for v in values if v in (None, "<null>") or (
+            isinstance(v, list) and all(item.keys() == {"kind", "at"}
+                                        and item["kind"] in ("order", "sale")
+                                        and item["at"] in _USUAL_AT for item in v))]
+    data = generate(seed=2, messages=20, weeks=1)
+    leads = data["leads"]
+    for rec in leads:  # only the values drawn
+        rec.pop("conversions", None)
+    for i, value in enumerate(values):
+        if value is None:  # absent, or given as null
+            leads[i].pop("conversions", None)
+        elif value == "<null>":
+            leads[i]["conversions"] = None
+        else:
+            leads[i]["conversions"] = value
+    fast_repr = reprs(from_dict, data)
+    with exact_only():
+        exact_repr = reprs(from_dict, data)
+    assert fast_repr == exact_repr
+    with blocks_of(3):
+        assert reprs(from_dict, data) == exact_repr
+    if usual:
+        from salesmetrics.load._columns import _conversions
+        from salesmetrics.load._dicts import _convert
+        from salesmetrics.load._limits import nesting
+
+        column = [rec.get("conversions") for rec in leads]
+        got = _conversions(column, {})
+        assert got is not None and "leads" in vouched(data)
+        each = [None if v is None else _convert(v, ("conversions",), "", {}) for v in column]
+        assert repr(got[0]) == repr(each)
+        assert got[1] == max(map(nesting, column))  # the depth walk it spares
+
+
+@pytest.mark.parametrize("block", [2, 2048])
+def test_equal_text_values_are_one_string_across_sections(block: int) -> None:
+    data = json.loads(json.dumps(generate(seed=6, messages=30, weeks=1)))  # fresh strings
+    for rec in data["messages"]:
+        rec["channel"] = "".join(["we", "b"])
+    for rec in data["leads"]:
+        rec["source"] = "".join(["we", "b"])
+    with blocks_of(block):
+        ds = from_dict(data)
+        assert {"messages", "leads"} <= vouched(data)
+    first = ds.messages[0].channel
+    assert all(m.channel is first for m in ds.messages)
+    assert all(lead.source is first for lead in ds.leads)
