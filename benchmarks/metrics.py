@@ -236,11 +236,19 @@ from datetime import datetime
 from salesmetrics.load import load_jsonl
 from salesmetrics.period import Period
 from salesmetrics.report import build_report
+
+def peak():  # KiB; a child's ru_maxrss starts at its parent's at the fork, VmHWM at exec
+    try:
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+
 ds = load_jsonl(sys.argv[1])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak())
 build_report(ds, period=Period(datetime.fromisoformat(sys.argv[2]),
                                datetime.fromisoformat(sys.argv[3])), by="team")
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(peak())
 """
 
 
@@ -254,8 +262,7 @@ def peak_rss_alone(path: Path) -> tuple[float, float]:
 
     out = subprocess.run([sys.executable, "-c", _ALONE, str(path), *WEEK], check=True,
                          capture_output=True, text=True).stdout.split()
-    scale = 1024 if sys.platform != "darwin" else 1024 * 1024  # ru_maxrss: KiB (macOS: bytes)
-    return int(out[0]) / scale, int(out[1]) / scale
+    return int(out[0]) / 1024, int(out[1]) / 1024  # KiB
 
 
 def peak_rss_mb() -> float:
