@@ -363,8 +363,9 @@ def _pull(raw: list[Any], pulled: list[tuple[str, bool, Callable[[Any], Any] | N
     or :class:`TypeError`: the caller's fallback.
 
     >>> b = {"x": "X", None: None}.__getitem__
-    >>> _pull([{"a": 1, "b": "x"}, {"a": 3}], [("a", True, None), ("b", False, b)])
-    ([[1, 3], ['X', None]], {'a', 'b'})
+    >>> columns, keys = _pull([{"a": 1, "b": "x"}, {"a": 3}], [("a", True, None), ("b", False, b)])
+    >>> columns, sorted(keys)
+    ([[1, 3], ['X', None]], ['a', 'b'])
     >>> _pull([{"a": 1, "b": "y"}], [("a", True, None), ("b", False, b)])
     Traceback (most recent call last):
     ...
