@@ -66,8 +66,9 @@ def parser(name: str) -> Iterator[None]:
             yield
 
 
-def outcome(load: Any, *args: Any) -> Any:
-    """The dataset's full content, or the errors (code, path, message) in order."""
+def outcome(load: Any, *args: Any, view: Any = None) -> Any:
+    """The dataset's full content (or ``view(dataset)``), or the errors (code, path, message)."""
+    show = content if view is None else view
     try:
         ds = load(*args)
     except SalesmetricsError as exc:
@@ -75,8 +76,8 @@ def outcome(load: Any, *args: Any) -> Any:
         return [(e.code, e.path, e.message) for e in errors]
     if isinstance(ds, tuple):  # lenient: (dataset, report)
         ds, report = ds
-        return content(ds), tuple(report.skipped)
-    return content(ds)
+        return show(ds), tuple(report.skipped)
+    return show(ds)
 
 
 def content(ds: Dataset) -> dict[str, Any]:
@@ -382,12 +383,8 @@ def test_a_block_of_flat_records_is_vouched_for_only_when_every_line_is(
 
 def reprs(load: Any, *args: Any) -> Any:
     """Every section's records by repr (offsets and enum members shown), or the errors."""
-    try:
-        ds = load(*args)
-    except SalesmetricsError as exc:
-        errors = exc.errors if isinstance(exc, DatasetError) else [exc]
-        return [(e.code, e.path, e.message) for e in errors]
-    return {name: repr(getattr(ds, name)) for name in SECTIONS}
+    return outcome(load, *args,
+                   view=lambda ds: {name: repr(getattr(ds, name)) for name in SECTIONS})
 
 
 def vouched(data: Mapping[str, Any]) -> set[str]:
