@@ -512,14 +512,10 @@ def _walk_thread(dataset: Dataset, thread: str, as_of: datetime | None, as_of_us
         contacts_at.append(us[open_contact.pos])
 
     ends = [*starts[1:], len(msgs)]
-    conversations = tuple(
-        Conversation(
-            thread=thread, number=i, messages=msgs[c.start:ends[i]], first_team=c.first_team,
-            holder_at_start=c.holder_at_start, holder_at_end=holder, first_reply=c.first_reply,
-            first_inbound=c.first_inbound, clock_start=c.clock_start,
-            restarted_by=c.restarted_by, removed_by=c.removed_by,
-            first_outbound=c.first_outbound, events=tuple(c.events),
-        )
+    conversations = tuple(  # positional, in Conversation's field order (no keyword matching)
+        Conversation(thread, i, msgs[c.start:ends[i]], c.first_team, c.holder_at_start, holder,
+                     c.first_reply, c.first_inbound, c.clock_start, c.restarted_by,
+                     c.removed_by, c.first_outbound, tuple(c.events))
         for i, c in enumerate(convs)
     )
     timeline = Timeline(thread=thread, as_of=as_of, teams=_history(info.team, moves, still),
