@@ -64,6 +64,7 @@ def load_json(
     raw = read_input(path, limits=limits)
     with paused_gc():
         doc = parse_json_text(raw, limits=limits, name=os.fspath(path))
+        del raw  # the file's text, not kept beside the records built from it
         if not isinstance(doc, Mapping):
             raise SalesmetricsError("invalid_value", "", "a dataset file holds a JSON object")
         return load_case_data(doc, max_errors=max_errors, limits=limits)
