@@ -142,6 +142,14 @@ class Shared:
         return got
 
 
+def _all_text(values: Collection[Any]) -> None:
+    """Every value a text string (no lone surrogate), or :class:`_Unusual`."""
+    joined = "".join(values) if _STRS.issuperset(map(type, values)) else None
+    # a lone surrogate stays one after joining
+    if joined is None or not (joined.isascii() or is_text(joined)):
+        raise _Unusual
+
+
 def _distinct_strings(column: list[Any]) -> set[Any]:
     """The column's distinct values but None, when all are text strings."""
     try:
@@ -149,10 +157,7 @@ def _distinct_strings(column: list[Any]) -> set[Any]:
     except TypeError:  # an unhashable value
         raise _Unusual from None
     distinct.discard(None)
-    joined = "".join(distinct) if _STRS.issuperset(map(type, distinct)) else None
-    # a lone surrogate stays one after joining
-    if joined is None or not (joined.isascii() or is_text(joined)):
-        raise _Unusual
+    _all_text(distinct)
     return distinct
 
 
@@ -173,9 +178,7 @@ def _check_ids(column: list[Any]) -> None:
         values = [v for v in column if v is not None]
     if len(distinct) != len(values) or "" in distinct:  # an id used twice, an empty id
         raise _Unusual
-    joined = "".join(values) if _STRS.issuperset(map(type, values)) else None
-    if joined is None or not (joined.isascii() or is_text(joined)):
-        raise _Unusual
+    _all_text(values)
 
 
 def _instants(column: list[Any], required: bool, offsets: dict[tzinfo, tzinfo]) -> list[Any]:
