@@ -47,6 +47,7 @@ from salesmetrics.load._dicts import (
     SECTIONS,
     _Collector,
     _convert,
+    _height,
     _load_calendars,
     _load_section,
     build,
@@ -318,10 +319,11 @@ class _Chunks:
         self.data: dict[str, Any] = {}  # the records placed, not built yet (and calendars)
         self.lists: dict[str, list[Any]] = {}
         self.errors: list[SalesmetricsError] = []
-        self.memo = Shared({section: set() for section in _TARGETS})
+        # every section's ids seen; the targets' sets are the lookups' own (memo.ids)
+        self.ids: dict[str, set[Any]] = {section: set() for section in (*_FIELDS, *_TARGETS)}
+        self.memo = Shared({section: self.ids[section] for section in _TARGETS})
         self.built: dict[str, list[Any]] = {section: [] for section in _FIELDS}
         self.scanned = dict.fromkeys(_FIELDS, 0)  # records of the list whose ids are counted
-        self.ids: dict[str, set[Any]] = {section: set() for section in _FIELDS}
         self.counted = dict.fromkeys(_FIELDS, 0)  # ids seen (strings), repeats included
         self.nesting = dict.fromkeys(_FIELDS, 1)
         self.waiting: set[str] = set()
@@ -345,8 +347,7 @@ class _Chunks:
             strings = [v for v in map(dict.get, records[done:], repeat("id")) if type(v) is str]
             self.scanned[section] = len(records)
             self.counted[section] += len(strings)
-            self.ids[section].update(strings)
-            self.memo.add_ids(section, strings)
+            self.memo.add_ids(section, strings)  # (into self.ids[section], the same set)
         cals = self.data.get("calendars")
         if cals is not None and len(cals) != self.calendars:
             self.calendars = len(cals)
@@ -373,16 +374,17 @@ class _Chunks:
         return True
 
     def height(self, lines: int, limits: Limits) -> int:
-        """How deep the dataset dict would nest (``build``'s ``height``)."""
-        if lines + 2 <= limits.max_depth:  # the lines' own bound (read_lines)
+        """How deep the dataset dict would nest (``build``'s ``height``).
+
+        The lines' own bound (:func:`read_lines`) when it is within the limit,
+        else as ``build`` measures it (``_height``): a section the fast path
+        built by its records' nesting, the calendars and the records left to
+        the exact path walked.
+        """
+        if lines + 2 <= limits.max_depth:
             return lines + 2
-        deepest = 0  # else as ``_height`` measures it: a section by its records' nesting
-        for key, value in self.data.items():
-            if key in self.built:
-                deepest = max(deepest, 1 + self.nesting[key] if self.built[key] else 1)
-            else:
-                deepest = max(deepest, nesting(value))
-        return 1 + deepest
+        built = {key: self.built[key] for key in self.data if self.built.get(key)}
+        return _height({**self.data, **built}, {key: self.nesting[key] for key in built})
 
 
 def _build_limits() -> Limits:
@@ -423,8 +425,7 @@ def _streamed(source: str | os.PathLike[str]) -> Dataset | None:
                 return None
             exact.append(section)
     if (any(len(state.ids[s]) != state.counted[s] for s in _FIELDS)  # an id used twice
-            or state.height(lines, limits) > limits.max_depth
-            or (exact and lines + 2 > limits.max_depth)):  # (height() measures built ones)
+            or state.height(lines, limits) > limits.max_depth):
         return None
     errors = _Collector(DEFAULT_MAX_ERRORS)
     try:
