@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from salesmetrics._history import History
+from salesmetrics._time import epoch_us
 from salesmetrics._values import each_instance
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import (
@@ -96,6 +97,7 @@ _BY_AT = attrgetter("at", "index")
 _BY_START = attrgetter("start", "index")
 _AT = attrgetter("at")
 _START = attrgetter("start")
+_TZINFO = attrgetter("tzinfo")
 _ID = attrgetter("id")
 _THREAD = attrgetter("thread")
 _USER = attrgetter("user")
@@ -382,6 +384,14 @@ def _group_sorted(
     for k, r in zip(map(key, items), items, strict=True):
         groups[k].append(r)
     if order is _BY_AT or order is _BY_START:
+        instant = _AT if order is _BY_AT else _START
+        zones = set(map(type, map(_TZINFO, filter(None, map(instant, items)))))
+        if zones - {timezone}:
+            # Two datetimes sharing a ZoneInfo compare by wall clock, which differs from
+            # the instants' order in a repeated hour: sort on the instants themselves.
+            def true_order(r: _K) -> tuple[int, int]:
+                return epoch_us(instant(r)), r.index
+            return {k: tuple(sorted(v, key=true_order)) for k, v in groups.items()}
         indexes = list(map(_INDEX, items))
         if indexes == sorted(indexes):
             order = _AT if order is _BY_AT else _START

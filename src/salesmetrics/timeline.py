@@ -701,6 +701,13 @@ def walk_index(
     return _walk(dataset, as_of, gap_seconds, message_team).index
 
 
+#: Tests set it to walk item by item (the reference) instead of over arrays.
+_ITEM_WALK = False
+#: What the walk over arrays makes (:func:`salesmetrics._walkcols.walk_columns`).
+_MAKERS = (Reply, Conversation, Contact, Timeline, WalkIndex, _history,
+           OPEN, PROCESSED, ANSWERED, ANSWERED_BY_OTHER)
+
+
 def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
           message_team: MessageTeam) -> _Walk:
     # as_of compares equal across zones (and across folds in one zone), so its
@@ -718,8 +725,14 @@ def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
             # cut per thread, in thread order
             us = epochs_us([m.at for t in threads for m in msgs.get(t.id, ())])
             ev_us = epochs_us([e.at for t in threads for e in events.get(t.id, ())])
-            walked = []
             still: dict[Any, History[Any]] = {}
+            from salesmetrics._walkcols import walk_columns  # (numpy, imported when walking)
+
+            fast = None if _ITEM_WALK else walk_columns(
+                dataset, as_of, as_of_us, gap_seconds, message_team, us, ev_us, still, _MAKERS)
+            if fast is not None:
+                return _Walk(*fast)
+            walked = []
             i = j = 0
             for t in threads:
                 n, k = len(msgs.get(t.id, ())), len(events.get(t.id, ()))
