@@ -29,16 +29,18 @@ attempt) → aggregates that merge associatively → a frozen result.
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from operator import itemgetter
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, TypeVar
 
 import attrs
 
 from salesmetrics._gc import paused_gc
+from salesmetrics._history import History
+from salesmetrics._time import epoch_us, epochs_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
@@ -230,54 +232,93 @@ class LastActivity:
         return (self.user,)
 
 
-# A user's own actions as the index keeps them: rows (timestamp, seq, at, source, id, index),
-# seq the order of :func:`last_activities`' walk (activities, then messages, in input order).
-_OWN_AT = 2
+def _bound(stop: datetime | None, as_of: datetime | None) -> int:
+    """``at < stop and at <= as_of`` as ``epoch_us(at) < bound`` (no bound: past every instant)."""
+    bound = _PAST_ALL if stop is None else epoch_us(stop)
+    return bound if as_of is None else min(bound, epoch_us(as_of) + 1)
 
 
-def _own_index(dataset: Dataset, filters: RepFilters) -> dict[str, Sorted]:
-    """Each user's rep actions (completed non-automated activities, human outbound
-    messages with a user) that pass the filters, in time order."""
-    per: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+_PAST_ALL = 2**63
+
+
+class _Own:
+    """One user's rep actions by instant (epoch µs, ``us``), ties in the order made.
+
+    ``records``: the activity or message of each; ``sources``: its kind.
+    """
+
+    __slots__ = ("records", "sources", "us")
+
+    def __init__(self, us: list[int], records: list[Activity | Message],
+                 sources: list[str]) -> None:
+        self.us, self.records, self.sources = us, records, sources
+
+    def last(self, bound: int) -> tuple[datetime, str, str | None, int] | None:
+        """The latest action before ``bound`` (:func:`_bound`): ``(at, source, id, index)``."""
+        i = bisect_left(self.us, bound) - 1
+        if i < 0:
+            return None
+        r = self.records[i]
+        return r.at, self.sources[i], r.id, r.index
+
+
+def _own_index(dataset: Dataset, filters: RepFilters) -> dict[str, _Own]:
+    """Each user's rep actions (completed non-automated activities, then human outbound
+    messages with a user, in input order) that pass the filters, sorted by instant.
+
+    The instants are compared as integers (exact: equal instants keep the order made).
+    """
     every = filters._keeps_all
-    seq = 0
-    for a in dataset.activities:
-        if a.completed and not a.automated and (every or filters.keeps_activity(dataset, a)):
-            seq += 1
-            at = a.at
-            per[a.user].append((at.timestamp(), seq, at, "activity", a.id, a.index))
+    records: list[Activity | Message] = [
+        a for a in dataset.activities
+        if a.completed and not a.automated and (every or filters.keeps_activity(dataset, a))]
+    activities = len(records)
     if filters._messages_count:
-        kept: dict[str, bool] = {}
         out, person = Direction.OUT, Sender.USER
-        for m in dataset.messages:
-            if m.direction is not out or m.sender is not person or m.user is None:
-                continue
-            if not every:
-                ok = kept.get(m.thread)
-                if ok is None:
-                    ok = kept[m.thread] = filters._keeps_thread(dataset, m.thread)
-                if not ok:
-                    continue
-            seq += 1
-            at = m.at
-            per[m.user].append((at.timestamp(), seq, at, "message", m.id, m.index))
-    return {u: Sorted(rows, at=_OWN_AT) for u, rows in per.items()}
+        mine = [m for m in dataset.messages
+                if m.direction is out and m.sender is person and m.user is not None]
+        if not every:
+            kept: dict[str, bool] = {}
+            for t in {m.thread for m in mine}:
+                kept[t] = filters._keeps_thread(dataset, t)
+            mine = [m for m in mine if kept[m.thread]]
+        records += mine
+    sources = ["activity"] * activities + ["message"] * (len(records) - activities)
+    return {user: _Own(us, [records[i] for i in pos], [sources[i] for i in pos])
+            for user, us, pos in _by_user(list(map(_USER_OF, records)),
+                                          list(map(_AT_OF, records)))}
 
 
-def _last_of(own: Sorted, before: datetime | None,
+_USER_OF, _AT_OF = attrgetter("user"), attrgetter("at")
+_K = TypeVar("_K", bound=Hashable)
+
+
+def _by_user(keys: list[_K], instants: list[datetime]) -> list[tuple[_K, list[int], list[int]]]:
+    """``(key, instants, positions)`` of each key (first seen first): the positions of
+    its items sorted by instant (epoch µs), ties in the order made."""
+    import numpy as np
+
+    codes: dict[_K, int] = {}
+    users = [codes.setdefault(u, len(codes)) for u in keys]
+    us = np.array(epochs_us(instants), dtype=np.int64)
+    order = np.lexsort((us, np.array(users, dtype=np.int64)))  # stable: ties as made
+    cuts = np.searchsorted(np.array(users, dtype=np.int64)[order], np.arange(len(codes) + 1))
+    sorted_us = us[order].tolist()
+    positions = order.tolist()
+    return [(user, sorted_us[cuts[k]:cuts[k + 1]], positions[cuts[k]:cuts[k + 1]])
+            for user, k in codes.items()]
+
+
+def _last_of(own: _Own, before: datetime | None,
              as_of: datetime | None) -> tuple[datetime, str, str | None, int] | None:
     """A user's latest action strictly before ``before`` and at or before ``as_of``."""
-    i = own.last_before(before, as_of)
-    if i is None:
-        return None
-    _, _, at, source, item, index = own.rows[i]
-    return at, source, item, index
+    return own.last(_bound(before, as_of))
 
 
-def _own(dataset: Dataset, filters: RepFilters) -> dict[str, Sorted]:
+def _own(dataset: Dataset, filters: RepFilters) -> dict[str, _Own]:
     """:func:`_own_index`, once per dataset and filters."""
-    def build() -> dict[str, Sorted]:
-        with paused_gc():  # many acyclic rows
+    def build() -> dict[str, _Own]:
+        with paused_gc():  # many acyclic lists
             return _own_index(dataset, filters)
 
     return dataset.derived(("activity.own", filters), build)
@@ -368,19 +409,24 @@ class RepFact:
         return (self.user, self.at.timestamp(), self.source, self.index, self.column)
 
 
-# A fact as the index keeps it: a row (timestamp, source, index, column, seq, at, id,
+# A fact as the rows view keeps it: a row (timestamp, source, index, column, seq, at, id,
 # duration), sorted as the drill-down is; seq is the order rep_facts lists them in.
 _FACT_AT = 5
 _FACT_TIE = itemgetter(1, 2, 3)
+_COLUMN_AT = {c: i for i, c in enumerate(COLUMNS)}
 
 
 class _RepIndex:
-    """What :func:`rep_activity` reads, sorted once per dataset, ``as_of`` and filters.
+    """What :func:`rep_activity` reads, once per dataset, ``as_of`` and filters.
 
-    ``facts``: each user's facts (one per item and column it counts in,
-    whatever its instant) in drill-down order; ``own``: each user's rep
-    actions in time order (for the last activity). A period is then two
-    bisects per user. The team filter is not applied here.
+    The facts (one per item and column it counts in, whatever its instant) are
+    made once, in the order :func:`rep_facts` lists them. Two views of them:
+
+    * the counts: each user's facts of each column by instant (epoch µs), so a
+      period's count is two bisections and its call durations a slice, and
+      ``own``, each user's rep actions in time order (for the last activity);
+    * the rows, made only when a drill-down asks (:meth:`rows`): each user's
+      facts as rows sorted as the drill-down is. The team filter is not applied here.
 
     The items: for each thread walked (in dataset order) and conversation,
     its first message when human outbound (``new_conversations``); then each
@@ -390,76 +436,120 @@ class _RepIndex:
     (in input order), calls answered counted twice.
     """
 
-    __slots__ = ("facts", "own")
+    __slots__ = ("_rows", "counts", "durations", "facts", "own")
 
     def __init__(self, dataset: Dataset, as_of: datetime | None, filters: RepFilters,
                  gap_seconds: float) -> None:
-        per: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+        users: list[str] = []
+        columns: list[str] = []
+        items: list[Message | Activity] = []
+        calls: dict[int, float] = {}  # the recorded durations of calls made, by fact
         every = filters._keeps_all
-        seq = 0
         if filters._messages_count:
             out, inbound, person = Direction.OUT, Direction.IN, Sender.USER
             # each thread walked (and how many times: as many as its records) with its
-            # assignee over time; the conversations' openings come from the walk
-            walked: dict[str, tuple[Callable[[datetime], str | None], int]] = {}
+            # assignee over time (None: it never changes, the first value says it);
+            # the conversations' openings come from the walk
+            walked: dict[str, tuple[str | None, History[str | None] | None, int]] = {}
             for tl in timelines(dataset, as_of=as_of, gap_seconds=gap_seconds):
                 if not every and not filters._keeps_thread(dataset, tl.thread):
                     continue
                 seen = walked.get(tl.thread)
-                walked[tl.thread] = (tl.assignees.at, 1 if seen is None else seen[1] + 1)
+                assignees = tl.assignees
+                walked[tl.thread] = (assignees.initial,
+                                     assignees if assignees.changes else None,
+                                     1 if seen is None else seen[2] + 1)
                 for conv in tl.conversations:
                     first = conv.messages[0]
                     opener = first.user
                     if opener is not None and first.direction is out and first.sender is person:
-                        seq += 1
-                        per[opener].append((first.at.timestamp(), "message", first.index,
-                                            "new_conversations", seq, first.at, first.id, None))
-            # the SMS in input order (the records in memory order); those after as_of,
-            # which the walk does not see, are indexed but never in a window
-            for m in dataset.messages:
-                if m.channel != _SMS:
-                    continue
+                        users.append(opener)
+                        columns.append("new_conversations")
+                        items.append(first)
+            # the SMS in input order; those after as_of, which the walk does not see, are
+            # indexed but never in a window
+            for m in [m for m in dataset.messages if m.channel == _SMS]:
                 thread = walked.get(m.thread)
                 if thread is None:
                     continue
-                at = m.at
                 if m.direction is out:
                     user = m.user
                     if m.sender is not person or user is None:
                         continue
                     column = "sms_sent"
-                    ts = at.timestamp()
                 elif m.direction is inbound:
-                    holder = thread[0](at)
+                    history = thread[1]
+                    holder = thread[0] if history is None else history.at(m.at)
                     if holder is None:
                         continue
                     user, column = holder, "sms_received"
-                    ts = at.timestamp()
                 else:
                     continue
-                for _ in range(thread[1]):
-                    seq += 1
-                    per[user].append((ts, "message", m.index, column, seq, at, m.id, None))
+                for _ in range(thread[2]):
+                    users.append(user)
+                    columns.append(column)
+                    items.append(m)
         for a in dataset.activities:
             kind_column = _KIND_COLUMN.get(a.kind)
             if (kind_column is None or not a.completed or a.automated
                     or not (every or filters.keeps_activity(dataset, a))):
                 continue
-            at = a.at
-            ts = at.timestamp()
-            rows = per[a.user]
-            seq += 1
+            users.append(a.user)
+            columns.append(kind_column)
+            items.append(a)
             if a.kind is ActivityKind.CALL:
-                rows.append((ts, "activity", a.index, kind_column, seq, at, a.id,
-                             a.duration_seconds))
+                if a.duration_seconds is not None:
+                    calls[len(items) - 1] = a.duration_seconds
                 if a.answered:
-                    seq += 1
-                    rows.append((ts, "activity", a.index, "calls_answered", seq, at, a.id, None))
-            else:
-                rows.append((ts, "activity", a.index, kind_column, seq, at, a.id, None))
-        self.facts = {u: Sorted(rows, at=_FACT_AT, tie=_FACT_TIE)
-                      for u, rows in per.items()}
+                    users.append(a.user)
+                    columns.append("calls_answered")
+                    items.append(a)
+        self.facts = (users, columns, items, calls)
+        self._rows: dict[str, Sorted] | None = None
+        # the counts: per user and column, the facts' instants; per user, its calls'
+        self.counts: dict[str, dict[str, list[int]]] = {}
+        self.durations: dict[str, tuple[list[int], list[float]]] = {}
+        by_column = [(u, c) for u, c in zip(users, columns, strict=True)]
+        for (user, column), us, pos in _by_user(by_column, list(map(_AT_OF, items))):
+            self.counts.setdefault(user, {})[column] = us
+            if column == "calls_made":
+                timed = [(u, calls[p]) for u, p in zip(us, pos, strict=True) if p in calls]
+                if timed:
+                    self.durations[user] = ([u for u, _ in timed], [d for _, d in timed])
         self.own = _own(dataset, filters)
+
+    def window(self, user: str, lo: int, hi: int) -> tuple[dict[str, int], list[float]]:
+        """A user's counts by column (in :data:`COLUMNS` order, none zero) and call
+        durations over ``lo <= epoch_us(at) < hi``."""
+        counts = {}
+        mine = self.counts.get(user, {})
+        for column in sorted(mine, key=_COLUMN_AT.__getitem__):
+            us = mine[column]
+            n = bisect_left(us, hi) - bisect_left(us, lo) if hi > lo else 0
+            if n > 0:
+                counts[column] = n
+        durations: list[float] = []
+        if user in self.durations and hi > lo:
+            us, seconds = self.durations[user]
+            durations = seconds[bisect_left(us, lo):bisect_left(us, hi)]
+        return counts, durations
+
+    def rows(self) -> dict[str, Sorted]:
+        """Each user's facts as drill-down rows, sorted (made on the first call)."""
+        if self._rows is None:
+            users, columns, items, calls = self.facts
+            per: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
+            for seq, (user, column, item) in enumerate(zip(users, columns, items, strict=True),
+                                                       1):
+                at = item.at
+                source = "message" if isinstance(item, Message) else "activity"
+                duration = calls.get(seq - 1) if column == "calls_made" else None
+                per[user].append((at.timestamp(), source, item.index, column, seq, at, item.id,
+                                  duration))
+            with paused_gc():
+                self._rows = {u: Sorted(rows, at=_FACT_AT, tie=_FACT_TIE)
+                              for u, rows in per.items()}
+        return self._rows
 
 
 def _rep_index(dataset: Dataset, as_of: datetime | None, filters: RepFilters,
@@ -488,7 +578,7 @@ def rep_facts(dataset: Dataset, /, *, period: Period, as_of: datetime | None = N
     """
     check_dataset(dataset)
     index = _rep_index(dataset, as_of, filters, gap_seconds)
-    found = [(rows.rows[i][4], user, rows.rows[i]) for user, rows in index.facts.items()
+    found = [(rows.rows[i][4], user, rows.rows[i]) for user, rows in index.rows().items()
              for i in rows.window(period.start, period.end, as_of)]
     found.sort(key=itemgetter(0))
     return tuple(_fact(user, row) for _, user, row in found)
@@ -633,35 +723,29 @@ def rep_activity_partial(dataset: Dataset, /, *, period: Period, as_of: datetime
                                  team=team, account_type=account_type, brand=brand)
     index = _rep_index(dataset, as_of, filters, gap_seconds)
     start, end = period.start, period.end
-    windows = {u: list(f.window(start, end, as_of)) for u, f in index.facts.items()}
+    bound = _bound(end, as_of)
+    windows = {u: index.window(u, period.start_us, bound) for u in index.counts}
     # Tallied: the users shown (the team's, else every user and those counted without a
     # record) and, without a team, the users without a record who acted: another part
     # may count them, and this part may hold their last activity.
     tallied = set(filters.users(dataset))
     if filters.team is None:
         known = dataset.users_by_id
-        tallied.update(u for u, w in windows.items() if w and u not in known)
+        tallied.update(u for u, (counts, _) in windows.items() if counts and u not in known)
         tallied.update(u for u in index.own if u not in known)
     tallies: dict[str, Tally] = {}
     out: list[RepFact] = []
+    drill = index.rows() if rows else {}
     for user in sorted(tallied):
-        counts: dict[str, int] = {}
-        durations: list[float] = []
-        facts = index.facts.get(user)
-        found = windows.get(user, [])
-        if facts is not None:
-            items = facts.rows
-            for i in found:
-                _, _, _, column, _, _, _, duration = items[i]
-                counts[column] = counts.get(column, 0) + 1
-                if duration is not None:
-                    durations.append(duration)
+        counts, durations = windows.get(user, ({}, []))
         own = index.own.get(user)
-        last = None if own is None else _last_of(own, end, as_of)
+        last = None if own is None else own.last(bound)
         tallies[user] = Tally.of(counts, {_CALLS: durations} if durations else None,
                                  {_LAST: [_last_key(*last)]} if last is not None else None)
         if rows:
-            mine = [_fact(user, facts.rows[i]) for i in found] if facts is not None else []
+            facts = drill.get(user)
+            mine = [] if facts is None else [_fact(user, facts.rows[i])
+                                             for i in facts.window(start, end, as_of)]
             if last is not None:
                 lastf = RepFact(user, _LAST, *last)
                 mine.insert(bisect_right(mine, lastf.sort_key, key=_sort_key), lastf)
