@@ -41,7 +41,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import chain, compress, repeat
-from operator import attrgetter
+from operator import attrgetter, is_not
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -64,10 +64,12 @@ if TYPE_CHECKING:
 
 __all__ = ["walk_columns"]
 
-_MOVES = (EventType.TRANSFER, EventType.ESCALATION)
 _LIMIT = 2**53  # message gaps at or past it: the item walk (float exactness)
-_IS_IN = {Direction.IN: True, Direction.OUT: False}
-_IS_USER = {Sender.USER: True, Sender.CUSTOMER: False, Sender.AUTO: False}
+_INBOUND, _HUMAN, _OTHER = 0, 1, 2  # a message: inbound, human outbound, automated outbound
+_KIND = {(d, s): _INBOUND if d is Direction.IN else _HUMAN if s is Sender.USER else _OTHER
+         for d in Direction for s in Sender}
+_TYPE_CODE = {t: i for i, t in enumerate(EventType)}
+_STATUS_CODE: dict[Status | None, int] = {None: -1, **{s: i for i, s in enumerate(Status)}}
 _at, _user, _team, _index = (attrgetter(f) for f in ("at", "user", "team", "index"))
 
 
@@ -186,15 +188,15 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     initial = np.array([code(t.team) for t in threads], dtype=np.int64)
 
     # the events' kinds
-    types = [e.type for e in evs]
-    statuses = [e.status for e in evs]
-    e_move = np.array([ty in _MOVES and e.to_team is not None
-                       for ty, e in zip(types, evs, strict=True)], dtype=bool)
-    e_status = np.array([ty is EventType.STATUS for ty in types], dtype=bool)
-    e_assign = np.array([ty is EventType.ASSIGN for ty in types], dtype=bool)
-    e_closing = e_status & np.array([s is Status.ANSWERED or s is Status.RESOLVED
-                                     for s in statuses], dtype=bool)
-    e_resolved = e_status & np.array([s is Status.RESOLVED for s in statuses], dtype=bool)
+    types = np.fromiter(map(_TYPE_CODE.__getitem__, map(attrgetter("type"), evs)), np.int8, ne)
+    statuses = np.fromiter(map(_STATUS_CODE.__getitem__, map(attrgetter("status"), evs)),
+                           np.int8, ne)
+    e_move = (types == _TYPE_CODE[EventType.TRANSFER]) | (types == _TYPE_CODE[EventType.ESCALATION])
+    e_move &= np.fromiter(map(is_not, map(attrgetter("to_team"), evs), repeat(None)), bool, ne)
+    e_status = types == _TYPE_CODE[EventType.STATUS]
+    e_assign = types == _TYPE_CODE[EventType.ASSIGN]
+    e_resolved = e_status & (statuses == _STATUS_CODE[Status.RESOLVED])
+    e_closing = e_resolved | (e_status & (statuses == _STATUS_CODE[Status.ANSWERED]))
 
     # the holding team at each item: the last move at or before it, else the thread's team
     move_code = np.full(n, -1, np.int64)
@@ -218,9 +220,9 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     conv_of = np.cumsum(starts) - 1
     conv_end = np.append(conv_first[1:], nm)[:nc]  # (none when there is no message)
     conv_thr = m_thr[conv_first]
-    m_in = np.fromiter(map(_IS_IN.__getitem__, map(attrgetter("direction"), msgs)), bool, nm)
-    m_human = ~m_in & np.fromiter(map(_IS_USER.__getitem__, map(attrgetter("sender"), msgs)),
-                                  bool, nm)
+    kinds = np.fromiter(map(_KIND.__getitem__, map(attrgetter("direction", "sender"), msgs)),
+                        np.int8, nm)
+    m_in, m_human = kinds == _INBOUND, kinds == _HUMAN
 
     def first_of(mask: Any) -> Any:
         """Each conversation's first message where ``mask`` holds (-1: none)."""
