@@ -38,7 +38,7 @@ walk is a property test (tests/core/test_walk.py).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_not
@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from salesmetrics._time import epochs_us
 from salesmetrics.model import (
     Direction,
     EventType,
@@ -110,8 +111,8 @@ def _q(values: Any) -> array[int]:
 
 
 def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
-                 gap_seconds: float, message_team: MessageTeam, us: Sequence[int],
-                 ev_us: Sequence[int], still: dict[Any, History[Any]], makers: tuple[Any, ...]
+                 gap_seconds: float, message_team: MessageTeam, still: dict[Any, History[Any]],
+                 makers: tuple[Any, ...]
                  ) -> tuple[tuple[Timeline, ...], WalkIndex] | None:
     """Every thread's timeline (dataset order) and the walk's index, or None (see above).
 
@@ -133,8 +134,8 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     m_thr = np.repeat(arange_t, list(map(len, ms_t)))
     e_thr = np.repeat(arange_t, list(map(len, es_t)))
     try:
-        m_us = np.array(us, dtype=np.int64)
-        e_us = np.array(ev_us, dtype=np.int64)
+        m_us = np.array(epochs_us(map(_at, msgs)), dtype=np.int64)
+        e_us = np.array(epochs_us(map(_at, evs)), dtype=np.int64)
         m_idx = np.fromiter(map(_index, msgs), np.int64, len(msgs))
         e_idx = np.fromiter(map(_index, evs), np.int64, len(evs))
     except OverflowError:

@@ -719,19 +719,20 @@ def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
     def walk() -> _Walk:
         as_of_us = None if as_of is None else epoch_us(as_of)
         with paused_gc():  # the walk makes many acyclic objects
+            still: dict[Any, History[Any]] = {}
+            if not _ITEM_WALK:
+                from salesmetrics._walkcols import walk_columns  # (numpy: when walking)
+
+                fast = walk_columns(dataset, as_of, as_of_us, gap_seconds, message_team, still,
+                                    _MAKERS)
+                if fast is not None:
+                    return _Walk(*fast)
             threads = dataset.threads
             msgs, events = dataset.messages_by_thread, dataset.events_by_thread
             # every instant converted in one pass (each zone's epoch computed once), then
             # cut per thread, in thread order
             us = epochs_us([m.at for t in threads for m in msgs.get(t.id, ())])
             ev_us = epochs_us([e.at for t in threads for e in events.get(t.id, ())])
-            still: dict[Any, History[Any]] = {}
-            from salesmetrics._walkcols import walk_columns  # (numpy, imported when walking)
-
-            fast = None if _ITEM_WALK else walk_columns(
-                dataset, as_of, as_of_us, gap_seconds, message_team, us, ev_us, still, _MAKERS)
-            if fast is not None:
-                return _Walk(*fast)
             walked = []
             i = j = 0
             for t in threads:

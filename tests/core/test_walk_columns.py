@@ -158,12 +158,7 @@ def test_zones_with_a_repeated_hour_give_the_item_walk(ds: Dataset, rule: Messag
 
 
 def _args(ds: Dataset, rule: MessageTeam = DEFAULT_MESSAGE_TEAM) -> tuple[Any, ...]:
-    from salesmetrics._time import epochs_us
-
-    ms = [m for t in ds.threads for m in ds.messages_by_thread.get(t.id, ())]
-    es = [e for t in ds.threads for e in ds.events_by_thread.get(t.id, ())]
-    return (ds, None, None, timeline.DEFAULT_GAP_SECONDS, rule, epochs_us([m.at for m in ms]),
-            epochs_us([e.at for e in es]), {}, timeline._MAKERS)
+    return (ds, None, None, timeline.DEFAULT_GAP_SECONDS, rule, {}, timeline._MAKERS)
 
 
 def _two(first: datetime, second: datetime, **extra: Any) -> Dataset:
