@@ -103,6 +103,16 @@ def _edges(group: Any, *, last: bool) -> Any:
     return edge
 
 
+def _first_of(mask: Any, run_of: Any, runs: int) -> Any:
+    """Each run's first position where ``mask`` holds (-1: none); ``run_of`` ascends."""
+    out = np.full(runs, -1, np.int64)
+    pos = np.flatnonzero(mask)
+    c = run_of[pos]
+    edge = _edges(c, last=False)
+    out[c[edge]] = pos[edge]
+    return out
+
+
 def _q(values: Any) -> array[int]:
     """An ``array('q')`` of an integer numpy array (what :class:`WalkIndex` keeps)."""
     out = array("q")
@@ -168,8 +178,10 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
                         thr))
     where = np.empty(n, np.int64)
     where[order] = np.arange(n)
-    w_m, w_e = where[:nm], where[nm:]  # each message's, each event's walk position
+    w_m, w_e = where[:nm].copy(), where[nm:].copy()  # each message's, event's walk position
     w_thr = thr[order]
+    # (the arrays of every item go as soon as read: they set the walk's peak memory)
+    del where, thr, kind, m_idx, e_idx
     w_is_msg = order < nm
     ev_walk = order[~w_is_msg] - nm  # the events in walk order
     t_lo = np.searchsorted(w_thr, arange_t)
@@ -208,6 +220,7 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     if n:
         last = np.maximum.accumulate(np.where(moved, np.arange(n), -1))
         holder_w = np.where(last >= t_lo[w_thr], move_code[np.maximum(last, 0)], holder_w)
+        del last
     final = initial.copy()
     busy = t_hi > t_lo
     final[busy] = holder_w[t_hi[busy] - 1]
@@ -221,20 +234,12 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     conv_of = np.cumsum(starts) - 1
     conv_end = np.append(conv_first[1:], nm)[:nc]  # (none when there is no message)
     conv_thr = m_thr[conv_first]
+    del same, d, starts, m_thr
     kinds = np.fromiter(map(_KIND.__getitem__, map(attrgetter("direction", "sender"), msgs)),
                         np.int8, nm)
     m_in, m_human = kinds == _INBOUND, kinds == _HUMAN
 
-    def first_of(mask: Any) -> Any:
-        """Each conversation's first message where ``mask`` holds (-1: none)."""
-        out = np.full(nc, -1, np.int64)
-        pos = np.flatnonzero(mask)
-        c = conv_of[pos]
-        edge = _edges(c, last=False)
-        out[c[edge]] = pos[edge]
-        return out
-
-    f_in, f_out, f_reply = first_of(m_in), first_of(~m_in), first_of(m_human)
+    f_in, f_out, f_reply = (_first_of(mask, conv_of, nc) for mask in (m_in, ~m_in, m_human))
 
     # each event's conversation: the thread's latest when it is walked (-1: none yet)
     walked = np.cumsum(w_is_msg)[w_e] - 1  # the last message walked at each event
@@ -258,6 +263,7 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
         out[group[edge]] = pos[edge]
     tracked = ev_walk[((e_status | e_move) & seen)[ev_walk]]
     tr_lo, tr_hi = _runs(e_conv[tracked], nc)
+    del conv_of, walked, w_is_msg
 
     # each message's team (the message-team rule), where the walk reads it
     team_m = holder_m
@@ -269,6 +275,7 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
                     code(x)
             mine = np.fromiter(map(codes.__getitem__, own), np.int64, nm)
             team_m = np.where(mine >= 0, mine, team_m)
+            del own, mine
         else:  # "user": a human outbound message's user's team
             user_team: dict[str | None, int] = {
                 u: -1 if v.team is None else code(v.team) for u, v in dataset.users_by_id.items()}
@@ -279,6 +286,7 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
             by_user[m_human] = np.fromiter(map(user_team.__getitem__, senders), np.int64,
                                            len(senders))
             team_m = np.where(by_user >= 0, by_user, team_m)
+            del senders, by_user
 
     # contacts: inbound messages and closers in walk order
     inbound_w = np.zeros(n, dtype=bool)
@@ -314,6 +322,9 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     reply_team[by_reply] = team_m[close_item[by_reply]]
     outcome = np.where(~closed, 0, np.where(~by_reply, 1, np.where(reply_team == c_team, 2, 3)))
     opener = order[open_w]
+    move_teams = move_code[moves_w]
+    del inbound_w, closer_w, r, r_in, r_thr, nxt, holder_w, w_thr, move_code, moved, kinds
+    del m_in, m_human, order
 
     # resolved after the last message: the thread's last resolved status walked after it
     last_msg_w = np.full(n_t, n, np.int64)
@@ -326,9 +337,10 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     resolved[e_thr[res][edge]] = res[edge]
 
     # the objects, a field at a time over every one of a kind
-    msgs_x: list[Any] = [*msgs, None]
-    evs_x: list[Any] = [*evs, None]
-    items_x: list[Any] = [*msgs, *evs, None]
+    msgs_x: list[Any] = msgs  # each ends with None from here on: position -1 reads None
+    evs_x: list[Any] = evs
+    msgs_x.append(None)
+    evs_x.append(None)
     names_x: list[Any] = [*names, None]
     tid_x: list[Any] = [t.id for t in threads]
 
@@ -376,10 +388,10 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     nk = len(opens)
     transfers: list[tuple[str, ...]] = [()] * nk
     for c in np.flatnonzero(tf_hi > tf_lo).tolist():
-        transfers[c] = tuple(_gather(names_x, move_code[moves_w[tf_lo[c]:tf_hi[c]]]))
+        transfers[c] = tuple(_gather(names_x, move_teams[tf_lo[c]:tf_hi[c]]))
     openers = _gather(msgs_x, opener)
-    closed_by = _gather(items_x, close_item)
-    closed_or_none = _gather([*msgs, *evs, _NOTHING], close_item)  # .at, .user: None
+    closed_by = [msgs_x[k] if k < nm else evs_x[k - nm] for k in close_item.tolist()]
+    closed_or_none = [_NOTHING if x is None else x for x in closed_by]  # .at, .user: None
     contacts = _from_columns(Contact, nk, {
         "thread": _gather(tid_x, c_thr), "opened_at": list(map(_at, openers)),
         "opened_by": openers, "team": _gather(names_x, c_team), "messages": sizes.tolist(),
