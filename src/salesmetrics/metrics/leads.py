@@ -286,7 +286,14 @@ def first_response(dataset: Dataset, lead: Lead, *, as_of: datetime | None = Non
             key=lambda a: (a.at, a.index), default=None)
     """
     check_dataset(dataset)
-    for a in dataset.activities_by_lead.get(lead.id, ()):
+    return _first_response(dataset.activities_by_lead, lead, as_of, kinds)
+
+
+def _first_response(by_lead: Mapping[str, Sequence[Activity]], lead: Lead,
+                    as_of: datetime | None,
+                    kinds: frozenset[ActivityKind] | None) -> Activity | None:
+    """:func:`first_response` in a dataset's ``activities_by_lead``."""
+    for a in by_lead.get(lead.id, ()):
         if as_of is not None and a.at > as_of:
             break
         if (a.completed and not a.automated and a.at >= lead.received_at
@@ -361,40 +368,61 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     >>> rows[0].lead, rows[0].value
     ('L', None)
     """
-    return _lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
-                           categories=categories)
-
-
-def _lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | None,
-                    clock: Clock | str, kinds: Iterable[ActivityKind | str] | None,
-                    categories: Iterable[str] | None, starts: bool = True
-                    ) -> tuple[LeadResponse, ...]:
-    """:func:`lead_responses`; ``starts=False`` leaves ``clock_start`` None (only a row shows it)."""
     check_dataset(dataset)
     the_clock = check_clock(clock)
+    return tuple(_response_row(dataset, the_clock, *counted)
+                 for counted in _responses(dataset, period, as_of, the_clock, kinds, categories))
+
+
+#: A lead counted by a lead response metric: the lead, its first response and its value.
+_Counted = tuple[Lead, Activity | None, float | None]
+
+
+def _responses(dataset: Dataset, period: Period, as_of: datetime | None, clock: Clock,
+               kinds: Iterable[ActivityKind | str] | None,
+               categories: Iterable[str] | None) -> list[_Counted]:
+    """Each lead received in the period (input order), its first response and its value.
+
+    What a :class:`LeadResponse` row is made of (:func:`_response_row`): a
+    partial asked for no rows counts these without making the rows.
+    """
     the_kinds = check_kinds(kinds)
     cats = _categories(categories)
-    rows = []
+    by_lead = dataset.activities_by_lead
+    out: list[_Counted] = []
     for lead in leads_received(dataset, period, as_of, cats):
-        resp = first_response(dataset, lead, as_of=as_of, kinds=the_kinds)
+        resp = _first_response(by_lead, lead, as_of, the_kinds)
         value = None
         if resp is not None:
             value = float(dataset.calendar_history_of_team(lead.team).elapsed(
-                the_clock, lead.received_at, resp.at))
-        rows.append(LeadResponse(
-            lead=lead.id, received_at=lead.received_at, team=lead.team, assignee=lead.assignee,
-            store=lead.store, source=lead.source, source_group=lead.source_group,
-            type=lead.type, category=lead.category,
-            response_activity=None if resp is None else resp.id,
-            response_index=None if resp is None else resp.index,
-            response_kind=None if resp is None else resp.kind,
-            responder=None if resp is None else resp.user,
-            responded_at=None if resp is None else resp.at,
-            clock_start=_clock_start(the_clock, dataset, lead, None if resp is None else resp.at)
-            if starts else None,
-            value=value,
-        ))
-    return tuple(rows)
+                clock, lead.received_at, resp.at))
+        out.append((lead, resp, value))
+    return out
+
+
+def _response_row(dataset: Dataset, clock: Clock, lead: Lead, resp: Activity | None,
+                  value: float | None) -> LeadResponse:
+    """The :class:`LeadResponse` row of a lead counted (:func:`_responses`)."""
+    return LeadResponse(
+        lead=lead.id, received_at=lead.received_at, team=lead.team, assignee=lead.assignee,
+        store=lead.store, source=lead.source, source_group=lead.source_group,
+        type=lead.type, category=lead.category,
+        response_activity=None if resp is None else resp.id,
+        response_index=None if resp is None else resp.index,
+        response_kind=None if resp is None else resp.kind,
+        responder=None if resp is None else resp.user,
+        responded_at=None if resp is None else resp.at,
+        clock_start=_clock_start(clock, dataset, lead, None if resp is None else resp.at),
+        value=value,
+    )
+
+
+def _group(lead: Lead, resp: Activity | None, by: str) -> str | None:
+    """A lead counted's group: its row's ``group(by)``, without the row."""
+    if by == "responder":
+        return None if resp is None else resp.user
+    value: str | None = getattr(lead, by)
+    return value
 
 
 # -- aggregates -------------------------------------------------------------------
@@ -530,15 +558,17 @@ def lead_response_time_partial(dataset: Dataset, /, *, period: Period,
     check_by(by, LEAD_GROUPINGS)
     period, as_of = check_window(period, as_of)
     cats = _categories(categories)
-    responses = _lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
-                                categories=cats, starts=rows)
+    the_clock = check_clock(clock)
     b = _Builder(group_names(dataset, by, cats) if by is not None else ())
-    for r in responses:
-        group = r.group(by) if by is not None else None
+    out = []
+    for lead, resp, value in _responses(dataset, period, as_of, the_clock, kinds, cats):
+        group = _group(lead, resp, by) if by is not None else None
         b.add(group, "leads")
-        if r.value is not None:
-            b.value(group, "seconds", r.value)
-    return make_partial("lead_response_time", b, responses if rows else (), by)
+        if value is not None:
+            b.value(group, "seconds", value)
+        if rows:
+            out.append(_response_row(dataset, the_clock, lead, resp, value))
+    return make_partial("lead_response_time", b, out, by)
 
 
 def _response_aggregate(tally: Tally, buckets: tuple[Bucket, ...]) -> ResponseAggregate:
