@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from salesmetrics._time import epoch_us, epochs_us
-from salesmetrics.calendars import DEFERRED_START, Clock
+from salesmetrics.calendars import DEFERRED_START, Clock, DeferredStartClock
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
@@ -370,38 +370,54 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     """
     check_dataset(dataset)
     the_clock = check_clock(clock)
-    return tuple(_response_row(dataset, the_clock, *counted)
-                 for counted in _responses(dataset, period, as_of, the_clock, kinds, categories))
+    return tuple(_response_row(*counted) for counted in _responses(
+        dataset, period, as_of, the_clock, kinds, categories, starts=True))
 
 
-#: A lead counted by a lead response metric: the lead, its first response and its value.
-_Counted = tuple[Lead, Activity | None, float | None]
+#: A lead counted by a lead response metric: the lead, its first response, its value and
+#: where its clock started (None unless asked for).
+_Counted = tuple[Lead, Activity | None, float | None, datetime | None]
 
 
 def _responses(dataset: Dataset, period: Period, as_of: datetime | None, clock: Clock,
-               kinds: Iterable[ActivityKind | str] | None,
-               categories: Iterable[str] | None) -> list[_Counted]:
+               kinds: Iterable[ActivityKind | str] | None, categories: Iterable[str] | None,
+               *, starts: bool) -> list[_Counted]:
     """Each lead received in the period (input order), its first response and its value.
 
-    What a :class:`LeadResponse` row is made of (:func:`_response_row`): a
-    partial asked for no rows counts these without making the rows.
+    What a :class:`LeadResponse` row is made of (:func:`_response_row`), its
+    clock start with ``starts``: a partial asked for no rows counts these
+    without making the rows. The ``deferred_start`` clock measures from the
+    start a row shows (:meth:`DeferredStartClock.start`): on a team calendar
+    without changes the row's start and value come from one search.
     """
     the_kinds = check_kinds(kinds)
     cats = _categories(categories)
     by_lead = dataset.activities_by_lead
+    deferred = (starts and type(clock) is DeferredStartClock
+                and clock.name == DEFERRED_START.name)
     out: list[_Counted] = []
     for lead in leads_received(dataset, period, as_of, cats):
         resp = _first_response(by_lead, lead, as_of, the_kinds)
-        value = None
-        if resp is not None:
-            value = float(dataset.calendar_history_of_team(lead.team).elapsed(
-                clock, lead.received_at, resp.at))
-        out.append((lead, resp, value))
+        value = start = None
+        if resp is None:
+            if starts:
+                start = _clock_start(clock, dataset, lead, None)
+        else:
+            history = dataset.calendar_history_of_team(lead.team)
+            if deferred and not history.changes:
+                assert isinstance(clock, DeferredStartClock)
+                start = clock.start(history.base, lead.received_at, resp.at)
+                value = float(clock.since(start, resp.at))
+            else:
+                value = float(history.elapsed(clock, lead.received_at, resp.at))
+                if starts:
+                    start = _clock_start(clock, dataset, lead, resp.at)
+        out.append((lead, resp, value, start))
     return out
 
 
-def _response_row(dataset: Dataset, clock: Clock, lead: Lead, resp: Activity | None,
-                  value: float | None) -> LeadResponse:
+def _response_row(lead: Lead, resp: Activity | None, value: float | None,
+                  start: datetime | None) -> LeadResponse:
     """The :class:`LeadResponse` row of a lead counted (:func:`_responses`)."""
     return LeadResponse(
         lead=lead.id, received_at=lead.received_at, team=lead.team, assignee=lead.assignee,
@@ -412,7 +428,7 @@ def _response_row(dataset: Dataset, clock: Clock, lead: Lead, resp: Activity | N
         response_kind=None if resp is None else resp.kind,
         responder=None if resp is None else resp.user,
         responded_at=None if resp is None else resp.at,
-        clock_start=_clock_start(clock, dataset, lead, None if resp is None else resp.at),
+        clock_start=start,
         value=value,
     )
 
@@ -561,13 +577,14 @@ def lead_response_time_partial(dataset: Dataset, /, *, period: Period,
     the_clock = check_clock(clock)
     b = _Builder(group_names(dataset, by, cats) if by is not None else ())
     out = []
-    for lead, resp, value in _responses(dataset, period, as_of, the_clock, kinds, cats):
+    for counted in _responses(dataset, period, as_of, the_clock, kinds, cats, starts=rows):
+        lead, resp, value, _ = counted
         group = _group(lead, resp, by) if by is not None else None
         b.add(group, "leads")
         if value is not None:
             b.value(group, "seconds", value)
         if rows:
-            out.append(_response_row(dataset, the_clock, lead, resp, value))
+            out.append(_response_row(*counted))
     return make_partial("lead_response_time", b, out, by)
 
 
