@@ -125,11 +125,26 @@ class DeferredStartClock:
 
     def elapsed(self, calendar: Calendar, a: datetime, b: datetime) -> float:
         """Wall seconds from ``max(a, next opening)`` to ``b``, at least 0."""
+        return self.since(self.start(calendar, a, b), b)
+
+    def start(self, calendar: Calendar, a: datetime, b: datetime) -> datetime | None:
+        """Where :meth:`elapsed` counts from: the first opening from ``a`` up to ``b``.
+
+        None when the calendar does not open by ``b``. A caller that shows the
+        start and the value asks the calendar once: ``since(start(...), b)``.
+
+        Raises:
+            ValueError: ``b`` is before ``a``.
+        """
         if a.tzinfo is None or b.tzinfo is None:
             raise ValueError("clocks need aware datetimes, not a naive datetime")
         if b.timestamp() < a.timestamp():
             raise ValueError("the deferred_start clock needs a <= b")
-        start = calendar.next_opening(a, until=b)
+        return calendar.next_opening(a, until=b)
+
+    @staticmethod
+    def since(start: datetime | None, b: datetime) -> float:
+        """:meth:`elapsed` from its :meth:`start`: wall seconds to ``b``, 0 without a start."""
         if start is None:
             return 0.0
         return max(0.0, b.timestamp() - start.timestamp())

@@ -888,15 +888,23 @@ class Attempt:
         return (self.smart_list, self.customer, self.at.timestamp(), self.source, self.index)
 
 
-# An attempt as the index keeps it: a row (timestamp, source, index, seq, at, user, id),
-# sorted as the drill-down is; seq is the order attempts() lists them in.
+# An attempt as the index keeps it: a row (timestamp, source, index, seq, at, user, id,
+# account), sorted as the drill-down is within an account; seq is the order attempts()
+# lists them in.
 _TRY_AT = 4
 _TRY_USER = 5
+_TRY_ACCOUNT = 7
 _TRY_TIE = itemgetter(1, 2)
+_ACCOUNT = itemgetter(_TRY_ACCOUNT)
 
 
-def _attempt_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
-    """Each (list, account)'s attempts, whatever their instant, the pairs sorted.
+def _attempt_index(dataset: Dataset) -> dict[str, Sorted]:
+    """Each list's attempts on its accounts, whatever their instant, the lists sorted.
+
+    One time line per list, not per account: a period is two bisections per
+    list. Its rows of one account are in that account's drill-down order (by
+    timestamp, then source and index, then made), so a stable sort of a
+    window by account gives the drill-down's (list, account) order.
 
     An attempt is a human outbound message on a thread whose customer is the
     account, or a completed non-automated call or email linked to the account,
@@ -922,25 +930,32 @@ def _attempt_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
             if (a.kind in (ActivityKind.CALL, ActivityKind.EMAIL) and a.completed
                     and not a.automated and a.customer is not None and a.customer in lists_of):
                 items.append((a.customer, a.user, a.at, "activity", a.id, a.index))
-    per: defaultdict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
+    per: defaultdict[str, list[tuple[Any, ...]]] = defaultdict(list)
     seq = 0
     for customer, user, at, source, item, index in items:
         ts = at.timestamp()
         for list_id, users in lists_of[customer]:
             if not users or user in users:
                 seq += 1
-                per[(list_id, customer)].append((ts, source, index, seq, at, user, item))
+                per[list_id].append((ts, source, index, seq, at, user, item, customer))
     return {k: Sorted(per[k], at=_TRY_AT, tie=_TRY_TIE) for k in sorted(per)}
 
 
-def _attempt(key: tuple[str, str], row: tuple[Any, ...]) -> Attempt:
-    _, source, index, _, at, user, item = row  # user: row[_TRY_USER]
-    return Attempt(key[0], key[1], user, at, source, item, index)
+def _attempt(list_id: str, row: tuple[Any, ...]) -> Attempt:
+    _, source, index, _, at, user, item, customer = row  # user: row[_TRY_USER]
+    return Attempt(list_id, customer, user, at, source, item, index)
 
 
-def _attempts_index(dataset: Dataset) -> dict[tuple[str, str], Sorted]:
+def _window(tries: Sorted, period: Period, as_of: datetime | None) -> list[tuple[Any, ...]]:
+    """A list's attempts in a period, by account (stable: each account's in drill-down order)."""
+    found = [tries.rows[i] for i in tries.window(period.start, period.end, as_of)]
+    found.sort(key=_ACCOUNT)
+    return found
+
+
+def _attempts_index(dataset: Dataset) -> dict[str, Sorted]:
     """:func:`_attempt_index`, once per dataset."""
-    def build() -> dict[tuple[str, str], Sorted]:
+    def build() -> dict[str, Sorted]:
         with paused_gc():  # many acyclic rows
             return _attempt_index(dataset)
 
@@ -956,11 +971,11 @@ def attempts(dataset: Dataset, /, *, period: Period,
     by one of the list's users (any user when the list has none).
     """
     check_dataset(dataset)
-    found = [(rows.rows[i][3], key, rows.rows[i])
-             for key, rows in _attempts_index(dataset).items()
+    found = [(rows.rows[i][3], list_id, rows.rows[i])
+             for list_id, rows in _attempts_index(dataset).items()
              for i in rows.window(period.start, period.end, as_of)]
     found.sort(key=itemgetter(0))
-    return tuple(_attempt(key, row) for _, key, row in found)
+    return tuple(_attempt(list_id, row) for _, list_id, row in found)
 
 
 @attrs.frozen
@@ -1049,29 +1064,30 @@ def smart_list_progress_partial(dataset: Dataset, /, *, period: Period,
     Its groups are the lists attempted, each with a tally of the accounts
     attempted (key ``attempted``) and, for a list with users, the accounts
     each attempted (key ``user:<id>``): the summaries need nothing else. Its rows
-    are the attempts (none with ``rows=False``). Each account's attempts are sorted once per dataset
-    (:meth:`Dataset.derived`), so a period is two bisects per account.
+    are the attempts (none with ``rows=False``). Each list's attempts are sorted once per
+    dataset (:meth:`Dataset.derived`), so a period is two bisects per list.
     """
     check_dataset(dataset)
     period, as_of = check_window(period, as_of)
     index = _attempts_index(dataset)
-    start, end = period.start, period.end
     with_users = {sl.id for sl in dataset.smart_lists if sl.users}  # the others: no user keys
     keys: dict[str, dict[str, set[str]]] = {}
     out: list[Attempt] = []
-    for (list_id, customer), tries in index.items():
-        found = False
-        for i in tries.window(start, end, as_of):
-            row = tries.rows[i]
-            if rows:
-                out.append(_attempt((list_id, customer), row))
-            mine = keys.setdefault(list_id, {})
-            if not found:
-                mine.setdefault(_ATTEMPTED, set()).add(customer)
-                found = True
+    for list_id, tries in index.items():
+        found = _window(tries, period, as_of)
+        if not found:
+            continue
+        mine = keys.setdefault(list_id, {})
+        attempted = mine.setdefault(_ATTEMPTED, set())
+        by_user = list_id in with_users
+        for row in found:  # by account, then in drill-down order
+            customer = row[_TRY_ACCOUNT]
+            attempted.add(customer)
             user = row[_TRY_USER]
-            if user is not None and list_id in with_users:
+            if user is not None and by_user:
                 mine.setdefault(_USER + user, set()).add(customer)
+        if rows:
+            out += [_attempt(list_id, row) for row in found]
     tallies = {list_id: Tally.of(keys=k) for list_id, k in sorted(keys.items())}
     return Partial("smart_list_progress", tallies, tuple(out))
 

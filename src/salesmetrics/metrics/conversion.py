@@ -102,12 +102,19 @@ class ConversionRow:
         return value
 
 
-def _row(lead: Lead, as_of: datetime | None) -> ConversionRow:
+def _converted(lead: Lead, as_of: datetime | None) -> tuple[int, int]:
+    """A lead's orders and sales visible at ``as_of``."""
     kinds = [c.kind for c in lead.conversions if visible(c.at, as_of)]
+    return kinds.count(ConversionKind.ORDER), kinds.count(ConversionKind.SALE)
+
+
+def _row(lead: Lead, as_of: datetime | None,
+         converted: tuple[int, int] | None = None) -> ConversionRow:
+    """A lead's row (``converted``: its :func:`_converted`, when known)."""
+    orders, sales = _converted(lead, as_of) if converted is None else converted
     return ConversionRow(
         id=lead.id, received_at=lead.received_at, type=lead.type, assignee=lead.assignee,
-        status=lead.status, status_group=lead.status_group,
-        orders=kinds.count(ConversionKind.ORDER), sales=kinds.count(ConversionKind.SALE),
+        status=lead.status, status_group=lead.status_group, orders=orders, sales=sales,
     )
 
 
@@ -227,23 +234,27 @@ def lead_conversion_partial(dataset: Dataset, /, *, period: Period,
     check_dataset(dataset)
     check_by(by, ("type", "assignee"))
     period, as_of = check_window(period, as_of)
-    leads = conversion_rows(dataset, period=period, as_of=as_of)
     b = _Builder(group_names(dataset, by) if by is not None else ())
-    for r in leads:
-        group = r.group(by) if by is not None else None
+    out = []
+    for lead in leads_received(dataset, period, as_of):
+        counts = orders, sales = _converted(lead, as_of)
+        converted = orders + sales > 0
+        group = getattr(lead, by) if by is not None else None  # the row's group(by)
         b.add(group, "leads")
-        b.add(group, "converted", int(r.converted))
-        b.add(group, "orders", r.orders)
-        b.add(group, "sales", r.sales)
-        b.key(group, "leads", _lead_entry(r))
-    return make_partial("lead_conversion", b, leads if rows else (), by)
+        b.add(group, "converted", int(converted))
+        b.add(group, "orders", orders)
+        b.add(group, "sales", sales)
+        b.key(group, "leads", _lead_entry(lead, converted))
+        if rows:
+            out.append(_row(lead, as_of, counts))
+    return make_partial("lead_conversion", b, out, by)
 
 
-def _lead_entry(row: ConversionRow) -> str:
+def _lead_entry(lead: Lead, converted: bool) -> str:
     """A lead of a summary's drill-down list as a key: reception, id, status, type, converted."""
-    group = None if row.status_group is None else row.status_group.value
-    return json.dumps([row.received_at.isoformat(), row.id, row.status, group, row.type,
-                       row.converted])
+    group = None if lead.status_group is None else lead.status_group.value
+    return json.dumps([lead.received_at.isoformat(), lead.id, lead.status, group, lead.type,
+                       converted])
 
 
 #: A status group by its value (an enum call per lead costs more than the rest of its decoding).
@@ -378,13 +389,14 @@ def lost_leads_partial(dataset: Dataset, /, *, period: Period, as_of: datetime |
     check_dataset(dataset)
     check_by(by, ("type",))
     period, as_of = check_window(period, as_of)
-    lost = [r for r in conversion_rows(dataset, period=period, as_of=as_of)
-            if r.status_group is StatusGroup.LOST]
+    lost = [lead for lead in leads_received(dataset, period, as_of)
+            if lead.status_group is StatusGroup.LOST]
     b = _Builder(group_names(dataset, by) if by is not None else ())
-    for r in lost:
-        b.add(r.group(by) if by is not None else None,
-              _STATUS + (NO_STATUS if r.status is None else r.status))
-    return make_partial("lost_leads", b, lost if rows else (), by)
+    for lead in lost:
+        b.add(getattr(lead, by) if by is not None else None,  # the row's group(by)
+              _STATUS + (NO_STATUS if lead.status is None else lead.status))
+    return make_partial("lost_leads", b, [_row(lead, as_of) for lead in lost] if rows else (),
+                        by)
 
 
 #: The prefix of a lost leads tally's counter of one status.

@@ -32,13 +32,15 @@ The computation is rows → partial aggregates → result:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 
-from salesmetrics.calendars import DEFERRED_START, Clock
+from salesmetrics._time import epoch_us, epochs_us
+from salesmetrics.calendars import DEFERRED_START, Clock, DeferredStartClock
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
@@ -106,14 +108,84 @@ def leads_received(dataset: Dataset, period: Period, as_of: datetime | None,
                    categories: frozenset[str] | None = None) -> list[Lead]:
     """The leads received in the period and visible, optionally of some categories.
 
-    In input order.
+    In input order. Is equivalent to::
+
+        [lead for lead in dataset.leads
+         if period.contains(lead.received_at) and visible(lead.received_at, as_of)
+         and (categories is None or lead.category in categories)]
+
+    The leads are sorted by reception once per dataset (:class:`_Receptions`),
+    so a period is a few bisections, whatever the number of leads.
     """
     check_dataset(dataset)
-    return [
-        lead for lead in dataset.leads
-        if period.contains(lead.received_at) and visible(lead.received_at, as_of)
-        and (categories is None or lead.category in categories)
-    ]
+    received = dataset.derived(("leads.received",), lambda: _Receptions(dataset.leads))
+    return [lead for lead in received.window(dataset.leads, period, as_of)
+            if categories is None or lead.category in categories]
+
+
+#: How far (microseconds) from its instant a reception may compare with a bound. An
+#: aware datetime compared with one of the same ``tzinfo`` object is read on its wall
+#: clock, off its instant by its offset (less than a day either way): two such readings
+#: are less than two days from their instants' order.
+_SLACK_US = 2 * 86_400 * 1_000_000
+
+
+def _plain(t: datetime) -> bool:
+    """Whether an instant compares exactly as its :func:`epoch_us`: a fixed offset's datetime.
+
+    A ``datetime.timezone`` has one offset, so its wall clock and its instant
+    agree; a ``ZoneInfo`` instant in a fold, or a datetime subclass (pandas'
+    nanoseconds), may not.
+    """
+    return type(t) is datetime and type(t.tzinfo) is timezone
+
+
+class _Receptions:
+    """The leads of a dataset by reception (private): a period is a few bisections.
+
+    ``us`` holds the receptions as epoch microseconds, sorted; ``positions``
+    the leads' input positions in that order (ties in input order); ``plain``
+    whether every reception is :func:`_plain`.
+    """
+
+    __slots__ = ("plain", "positions", "us")
+
+    def __init__(self, leads: Sequence[Lead]) -> None:
+        received = [lead.received_at for lead in leads]
+        self.plain = all(map(_plain, received))
+        us = epochs_us(received) if self.plain else [epoch_us(t) for t in received]
+        self.positions = sorted(range(len(us)), key=us.__getitem__)
+        self.us = [us[i] for i in self.positions]
+
+    def window(self, leads: Sequence[Lead], period: Period,
+               as_of: datetime | None) -> list[Lead]:
+        """The leads received in ``period`` and visible at ``as_of``, in input order.
+
+        ``leads`` are the dataset's (those indexed). When the receptions and
+        the bounds are all plain, the epochs decide; otherwise the leads within
+        :data:`_SLACK_US` of a bound are asked ``period.contains`` and
+        :func:`visible` themselves, and only those farther inside are taken
+        on their epochs.
+        """
+        if not leads:
+            return []
+        plain = (self.plain and _plain(period.start) and _plain(period.end)
+                 and (as_of is None or _plain(as_of)))
+        slack = 0 if plain else _SLACK_US
+        low = period.start_us
+        high = period.end_us if as_of is None else min(period.end_us, epoch_us(as_of) + 1)
+        us, positions = self.us, self.positions
+        lo = bisect_left(us, low - slack)
+        hi = bisect_left(us, high + slack, lo)
+        inner_lo = bisect_left(us, low + slack, lo, hi)
+        inner_hi = bisect_left(us, high - slack, inner_lo, hi)
+        found = positions[inner_lo:inner_hi]
+        if slack:
+            found += [i for i in positions[lo:inner_lo] + positions[inner_hi:hi]
+                      if period.contains(leads[i].received_at)
+                      and visible(leads[i].received_at, as_of)]
+        found.sort()
+        return [leads[i] for i in found]
 
 
 def group_names(dataset: Dataset, by: str,
@@ -214,7 +286,14 @@ def first_response(dataset: Dataset, lead: Lead, *, as_of: datetime | None = Non
             key=lambda a: (a.at, a.index), default=None)
     """
     check_dataset(dataset)
-    for a in dataset.activities_by_lead.get(lead.id, ()):
+    return _first_response(dataset.activities_by_lead, lead, as_of, kinds)
+
+
+def _first_response(by_lead: Mapping[str, Sequence[Activity]], lead: Lead,
+                    as_of: datetime | None,
+                    kinds: frozenset[ActivityKind] | None) -> Activity | None:
+    """:func:`first_response` in a dataset's ``activities_by_lead``."""
+    for a in by_lead.get(lead.id, ()):
         if as_of is not None and a.at > as_of:
             break
         if (a.completed and not a.automated and a.at >= lead.received_at
@@ -289,40 +368,77 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     >>> rows[0].lead, rows[0].value
     ('L', None)
     """
-    return _lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
-                           categories=categories)
-
-
-def _lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | None,
-                    clock: Clock | str, kinds: Iterable[ActivityKind | str] | None,
-                    categories: Iterable[str] | None, starts: bool = True
-                    ) -> tuple[LeadResponse, ...]:
-    """:func:`lead_responses`; ``starts=False`` leaves ``clock_start`` None (only a row shows it)."""
     check_dataset(dataset)
     the_clock = check_clock(clock)
+    return tuple(_response_row(*counted) for counted in _responses(
+        dataset, period, as_of, the_clock, kinds, categories, starts=True))
+
+
+#: A lead counted by a lead response metric: the lead, its first response, its value and
+#: where its clock started (None unless asked for).
+_Counted = tuple[Lead, Activity | None, float | None, datetime | None]
+
+
+def _responses(dataset: Dataset, period: Period, as_of: datetime | None, clock: Clock,
+               kinds: Iterable[ActivityKind | str] | None, categories: Iterable[str] | None,
+               *, starts: bool) -> list[_Counted]:
+    """Each lead received in the period (input order), its first response and its value.
+
+    What a :class:`LeadResponse` row is made of (:func:`_response_row`), its
+    clock start with ``starts``: a partial asked for no rows counts these
+    without making the rows. The ``deferred_start`` clock measures from the
+    start a row shows (:meth:`DeferredStartClock.start`): on a team calendar
+    without changes the row's start and value come from one search.
+    """
     the_kinds = check_kinds(kinds)
     cats = _categories(categories)
-    rows = []
+    by_lead = dataset.activities_by_lead
+    deferred = (starts and type(clock) is DeferredStartClock
+                and clock.name == DEFERRED_START.name)
+    out: list[_Counted] = []
     for lead in leads_received(dataset, period, as_of, cats):
-        resp = first_response(dataset, lead, as_of=as_of, kinds=the_kinds)
-        value = None
-        if resp is not None:
-            value = float(dataset.calendar_history_of_team(lead.team).elapsed(
-                the_clock, lead.received_at, resp.at))
-        rows.append(LeadResponse(
-            lead=lead.id, received_at=lead.received_at, team=lead.team, assignee=lead.assignee,
-            store=lead.store, source=lead.source, source_group=lead.source_group,
-            type=lead.type, category=lead.category,
-            response_activity=None if resp is None else resp.id,
-            response_index=None if resp is None else resp.index,
-            response_kind=None if resp is None else resp.kind,
-            responder=None if resp is None else resp.user,
-            responded_at=None if resp is None else resp.at,
-            clock_start=_clock_start(the_clock, dataset, lead, None if resp is None else resp.at)
-            if starts else None,
-            value=value,
-        ))
-    return tuple(rows)
+        resp = _first_response(by_lead, lead, as_of, the_kinds)
+        value = start = None
+        if resp is None:
+            if starts:
+                start = _clock_start(clock, dataset, lead, None)
+        else:
+            history = dataset.calendar_history_of_team(lead.team)
+            if deferred and not history.changes:
+                assert isinstance(clock, DeferredStartClock)
+                start = clock.start(history.base, lead.received_at, resp.at)
+                value = float(clock.since(start, resp.at))
+            else:
+                value = float(history.elapsed(clock, lead.received_at, resp.at))
+                if starts:
+                    start = _clock_start(clock, dataset, lead, resp.at)
+        out.append((lead, resp, value, start))
+    return out
+
+
+def _response_row(lead: Lead, resp: Activity | None, value: float | None,
+                  start: datetime | None) -> LeadResponse:
+    """The :class:`LeadResponse` row of a lead counted (:func:`_responses`)."""
+    return LeadResponse(
+        lead=lead.id, received_at=lead.received_at, team=lead.team, assignee=lead.assignee,
+        store=lead.store, source=lead.source, source_group=lead.source_group,
+        type=lead.type, category=lead.category,
+        response_activity=None if resp is None else resp.id,
+        response_index=None if resp is None else resp.index,
+        response_kind=None if resp is None else resp.kind,
+        responder=None if resp is None else resp.user,
+        responded_at=None if resp is None else resp.at,
+        clock_start=start,
+        value=value,
+    )
+
+
+def _group(lead: Lead, resp: Activity | None, by: str) -> str | None:
+    """A lead counted's group: its row's ``group(by)``, without the row."""
+    if by == "responder":
+        return None if resp is None else resp.user
+    value: str | None = getattr(lead, by)
+    return value
 
 
 # -- aggregates -------------------------------------------------------------------
@@ -458,15 +574,18 @@ def lead_response_time_partial(dataset: Dataset, /, *, period: Period,
     check_by(by, LEAD_GROUPINGS)
     period, as_of = check_window(period, as_of)
     cats = _categories(categories)
-    responses = _lead_responses(dataset, period=period, as_of=as_of, clock=clock, kinds=kinds,
-                                categories=cats, starts=rows)
+    the_clock = check_clock(clock)
     b = _Builder(group_names(dataset, by, cats) if by is not None else ())
-    for r in responses:
-        group = r.group(by) if by is not None else None
+    out = []
+    for counted in _responses(dataset, period, as_of, the_clock, kinds, cats, starts=rows):
+        lead, resp, value, _ = counted
+        group = _group(lead, resp, by) if by is not None else None
         b.add(group, "leads")
-        if r.value is not None:
-            b.value(group, "seconds", r.value)
-    return make_partial("lead_response_time", b, responses if rows else (), by)
+        if value is not None:
+            b.value(group, "seconds", value)
+        if rows:
+            out.append(_response_row(*counted))
+    return make_partial("lead_response_time", b, out, by)
 
 
 def _response_aggregate(tally: Tally, buckets: tuple[Bucket, ...]) -> ResponseAggregate:
