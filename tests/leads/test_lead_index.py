@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -146,3 +147,20 @@ def test_a_wall_clock_reading_is_within_two_days_of_its_instant() -> None:
     ds = Dataset(leads=[lead])
     period = Period(start, start + timedelta(days=5))
     assert leads_received(ds, period, None) == scanned(ds, period, None) == []
+
+
+@pytest.mark.parametrize("func", ["lead_responses", "conversion_rows"])
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"as_of": datetime(2026, 3, 9)}, "as_of"), ({"period": "2026-03-09"}, "period")])
+def test_the_row_functions_check_their_window(func: str, kwargs: dict[str, object],
+                                              field: str) -> None:
+    """A bad period or as_of is an error naming it, not a failure deep in the index."""
+    from salesmetrics.errors import SalesmetricsError
+    from salesmetrics.examples import EXAMPLE_PERIOD, example_path
+    from salesmetrics.load import load
+    from salesmetrics.metrics import conversion, leads
+
+    f = getattr(leads, func, None) or getattr(conversion, func)
+    with pytest.raises(SalesmetricsError) as err:
+        f(load(example_path()), **{"period": EXAMPLE_PERIOD, **kwargs})
+    assert err.value.path == field

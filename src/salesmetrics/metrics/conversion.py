@@ -122,6 +122,7 @@ def conversion_rows(dataset: Dataset, /, *, period: Period,
                     as_of: datetime | None = None) -> tuple[ConversionRow, ...]:
     """One :class:`ConversionRow` per lead received in the period (visible), input order."""
     check_dataset(dataset)
+    period, as_of = check_window(period, as_of)
     return tuple(_row(lead, as_of) for lead in leads_received(dataset, period, as_of))
 
 

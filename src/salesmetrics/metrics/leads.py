@@ -369,6 +369,7 @@ def lead_responses(dataset: Dataset, /, *, period: Period, as_of: datetime | Non
     ('L', None)
     """
     check_dataset(dataset)
+    period, as_of = check_window(period, as_of)
     the_clock = check_clock(clock)
     return tuple(_response_row(*counted) for counted in _responses(
         dataset, period, as_of, the_clock, kinds, categories, starts=True))
