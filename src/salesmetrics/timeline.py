@@ -701,8 +701,6 @@ def walk_index(
     return _walk(dataset, as_of, gap_seconds, message_team).index
 
 
-#: Tests set it to walk item by item (the reference) instead of over arrays.
-_ITEM_WALK = False
 #: What the walk over arrays makes (:func:`salesmetrics._walkcols.walk_columns`).
 _MAKERS = (Reply, Conversation, Contact, Timeline, WalkIndex, _history,
            OPEN, PROCESSED, ANSWERED, ANSWERED_BY_OTHER)
@@ -720,13 +718,13 @@ def _walk(dataset: Dataset, as_of: datetime | None, gap_seconds: float,
         as_of_us = None if as_of is None else epoch_us(as_of)
         with paused_gc():  # the walk makes many acyclic objects
             still: dict[Any, History[Any]] = {}
-            if not _ITEM_WALK:
-                from salesmetrics._walkcols import walk_columns  # (numpy: when walking)
+            from salesmetrics import _walkcols  # (numpy: imported when walking)
 
-                fast = walk_columns(dataset, as_of, as_of_us, gap_seconds, message_team, still,
-                                    _MAKERS)
-                if fast is not None:
-                    return _Walk(*fast)
+            fast = _walkcols.walk_columns(dataset, as_of, as_of_us, gap_seconds, message_team,
+                                          still, _MAKERS)
+            if fast is not None:
+                return _Walk(*fast)
+            # the item walk: the datasets the arrays leave to it
             threads = dataset.threads
             msgs, events = dataset.messages_by_thread, dataset.events_by_thread
             # every instant converted in one pass (each zone's epoch computed once), then

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesmetrics import timeline
+from salesmetrics import _walkcols, timeline
 from salesmetrics._walkcols import walk_columns
 from salesmetrics.dataset import Dataset
 from salesmetrics.model import (
@@ -107,11 +107,13 @@ AS_OF = st.none() | st.integers(0, 61_000).map(lambda k: T0 + timedelta(minutes=
 
 @contextmanager
 def item_walk() -> Iterator[None]:
-    timeline._ITEM_WALK = True
+    """The walk item by item: the arrays leave every dataset to it."""
+    arrays = _walkcols.walk_columns
+    _walkcols.walk_columns = lambda *args: None  # type: ignore[assignment]
     try:
         yield
     finally:
-        timeline._ITEM_WALK = False
+        _walkcols.walk_columns = arrays
 
 
 def walks(ds: Dataset, **kwargs: Any) -> tuple[Any, Any]:
