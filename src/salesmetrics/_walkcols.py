@@ -7,8 +7,9 @@ array passes over all threads together, then makes the same
 :class:`~salesmetrics.timeline.WalkIndex` from the positions found, one field
 at a time over every object (``model._from_columns``):
 
-* the walk order: one sort of every visible item on (thread, instant,
-  messages before events, input position, place in the thread);
+* the walk order: the messages are in it already; the events are sorted on
+  (thread, instant, input position, place in the thread) and merged in, each
+  after its thread's messages up to its instant (messages before events);
 * the holding team at each item: a forward fill of the moves' targets;
 * conversations: a gap of at least ``gap_seconds`` between two messages of a
   thread (``(u - v) / 10**6`` in doubles is Python's exact ``int / int`` for
@@ -103,6 +104,29 @@ def _edges(group: Any, *, last: bool) -> Any:
     return edge
 
 
+def _insertions(m_thr: Any, m_us: Any, e_thr: Any, e_us: Any) -> Any:
+    """For each event (sorted by thread and instant), how many messages come before it:
+    those of earlier threads and those of its thread at or before its instant.
+
+    Messages are sorted by (thread, instant); the pairs are compared as one integer
+    ``thread * span + (instant - first)`` when it fits 63 bits, else pair by pair.
+    """
+    if not len(e_us):
+        return np.zeros(0, np.int64)
+    low = min(int(m_us.min()) if len(m_us) else 0, int(e_us.min()))
+    span = max(int(m_us.max()) if len(m_us) else 0, int(e_us.max())) - low + 1
+    top = int(max(m_thr.max() if len(m_thr) else 0, e_thr.max()))
+    if (top + 1) * span < 2**62:
+        return np.searchsorted(m_thr * span + (m_us - low), e_thr * span + (e_us - low),
+                               "right")
+    # (threads over centuries): the thread's messages first, then those up to the instant
+    lo = np.searchsorted(m_thr, e_thr)
+    hi = np.searchsorted(m_thr, e_thr, "right")
+    return np.array([a + int(np.searchsorted(m_us[a:b], u, "right"))
+                     for a, b, u in zip(lo.tolist(), hi.tolist(), e_us.tolist(), strict=True)],
+                    dtype=np.int64)
+
+
 def _first_of(mask: Any, run_of: Any, runs: int) -> Any:
     """Each run's first position where ``mask`` holds (-1: none); ``run_of`` ascends."""
     out = np.full(runs, -1, np.int64)
@@ -170,18 +194,22 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     m_first = np.searchsorted(m_thr, arange_t)  # each thread's first message (global)
     m_count = np.bincount(m_thr, minlength=n_t)
 
-    # the walk order: (thread, instant, messages first, index, place in the thread); the
-    # sort is stable and each kind is in place order within its thread already
-    thr = np.concatenate((m_thr, e_thr))
-    kind = np.concatenate((np.zeros(nm, np.int8), np.ones(ne, np.int8)))
-    order = np.lexsort((np.concatenate((m_idx, e_idx)), kind, np.concatenate((m_us, e_us)),
-                        thr))
-    where = np.empty(n, np.int64)
-    where[order] = np.arange(n)
-    w_m, w_e = where[:nm].copy(), where[nm:].copy()  # each message's, event's walk position
-    w_thr = thr[order]
+    # the walk order: (thread, instant, messages first, index, place in the thread). The
+    # messages are in it already; the events are sorted (stably: each thread's in place
+    # order) and merged in, each after the messages of its thread up to its instant.
+    ev_sorted = np.lexsort((e_idx, e_us, e_thr))
+    ins = _insertions(m_thr, m_us, e_thr[ev_sorted], e_us[ev_sorted])
+    w_m = np.arange(nm) + np.searchsorted(ins, np.arange(nm), "right")
+    w_e = np.empty(ne, np.int64)
+    w_e[ev_sorted] = ins + np.arange(ne)  # each message's, each event's walk position
+    order = np.empty(n, np.int64)  # the item at each walk position (nm + k: event k)
+    order[w_m] = np.arange(nm)
+    order[w_e] = nm + np.arange(ne)
+    w_thr = np.empty(n, np.int64)
+    w_thr[w_m] = m_thr
+    w_thr[w_e] = e_thr
     # (the arrays of every item go as soon as read: they set the walk's peak memory)
-    del where, thr, kind, m_idx, e_idx
+    del ins, ev_sorted, m_idx, e_idx
     w_is_msg = order < nm
     ev_walk = order[~w_is_msg] - nm  # the events in walk order
     t_lo = np.searchsorted(w_thr, arange_t)

@@ -224,3 +224,47 @@ def test_the_last_resolved_status_after_the_last_message() -> None:
                        message_team=DEFAULT_MESSAGE_TEAM)
     assert_same_walk(fast, slow)
     assert fast.timelines[0].resolved_after_last == ds.thread_events[3]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), wide=st.booleans())
+def test_each_event_goes_after_its_threads_messages_up_to_its_instant(
+        data: st.DataObject, wide: bool) -> None:
+    """The merge of the sorted events into the messages, on one integer key or (threads
+    whose instants span too much for it) pair by pair, is a count by brute force."""
+    import numpy as np
+
+    from salesmetrics._walkcols import _insertions
+
+    span = 2**58 if wide else 50  # 2**58 µs: nine thousand years
+    pairs = st.tuples(st.integers(0, 40), st.integers(0, span))
+    messages = sorted(data.draw(st.lists(pairs, max_size=30)))
+    events = sorted(data.draw(st.lists(pairs, max_size=30)))
+    m_thr = np.array([t for t, _ in messages], dtype=np.int64)
+    m_us = np.array([u for _, u in messages], dtype=np.int64)
+    got = _insertions(m_thr, m_us, np.array([t for t, _ in events], dtype=np.int64),
+                      np.array([u for _, u in events], dtype=np.int64))
+    assert got.tolist() == [sum(1 for m in messages if m <= e) for e in events]
+
+
+def test_threads_spanning_millennia_walk_as_the_items() -> None:
+    """Twenty threads, each a few messages and events of its own century: one integer
+    key would overflow, the merge goes pair by pair."""
+    threads = [Thread(id=f"t{i}", team="A") for i in range(20)]
+    messages, events = [], []
+    for i, t in enumerate(threads):
+        at = datetime(100 + 490 * i, 6, 1, tzinfo=UTC)
+        messages += [Message(thread=t.id, at=at, direction=Direction.IN),
+                     Message(thread=t.id, at=at + timedelta(hours=2), direction=Direction.OUT,
+                             user="u1")]
+        events.append(ThreadEvent(thread=t.id, at=at + timedelta(hours=1),
+                                  type=EventType.TRANSFER, to_team="B"))
+    ds = Dataset(teams=[Team(id="A"), Team(id="B")], users=[User(id="u1", team="B")],
+                 threads=threads, messages=messages, thread_events=events)
+    assert walk_columns(*_args(ds)) is not None
+    fast, slow = walks(ds, gap_seconds=timeline.DEFAULT_GAP_SECONDS,
+                       message_team=DEFAULT_MESSAGE_TEAM)
+    assert_same_walk(fast, slow)
+    # opened while A held the thread, moved to B, answered by B's user
+    assert [(c.team, c.transfers, c.outcome) for tl in fast.timelines for c in tl.contacts] \
+        == [("A", ("B",), timeline.ANSWERED_BY_OTHER)] * 20
