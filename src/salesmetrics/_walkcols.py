@@ -29,11 +29,11 @@ at a time over every object (``model._from_columns``):
 
 It returns None, and the item walk (the reference) decides, when a thread's
 messages in the dataset's order are not in the walk's order on the integer
-time line (two datetimes sharing one ``ZoneInfo`` compare by wall clock,
-which differs in a repeated hour), when two of them are 2**53 µs or more
-apart, when an ``index`` does not fit 64 bits, or when the message-team rule
-is a subclass (its ``team_of`` may decide otherwise). Equality with the item
-walk is a property test (tests/core/test_walk.py).
+time line (a guard: a :class:`~salesmetrics.dataset.Dataset` sorts them so,
+even in a repeated hour), when two of them are 2**53 µs or more apart, when
+an ``index`` does not fit 64 bits, or when the message-team rule is a
+subclass (its ``team_of`` may decide otherwise). Equality with the item walk
+is a property test (``tests/core/test_walk_columns.py``).
 """
 
 from __future__ import annotations
