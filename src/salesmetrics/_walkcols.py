@@ -83,8 +83,9 @@ class _Nothing:
 
 _NOTHING = _Nothing()
 
+
 def _gather(values: list[Any], positions: Any) -> list[Any]:
-    """``values[p]`` for each position (``values`` ends with None: position -1 is None)."""
+    """``values[p]`` for each position (where ``values`` ends with None, -1 reads None)."""
     return list(map(values.__getitem__, positions.tolist()))
 
 
@@ -127,13 +128,12 @@ def _insertions(m_thr: Any, m_us: Any, e_thr: Any, e_us: Any) -> Any:
                     dtype=np.int64)
 
 
-def _first_of(mask: Any, run_of: Any, runs: int) -> Any:
-    """Each run's first position where ``mask`` holds (-1: none); ``run_of`` ascends."""
-    out = np.full(runs, -1, np.int64)
-    pos = np.flatnonzero(mask)
-    c = run_of[pos]
-    edge = _edges(c, last=False)
-    out[c[edge]] = pos[edge]
+def _pick(pos: Any, group: Any, groups: int, *, last: bool) -> Any:
+    """Of the positions ``pos`` (ascending) in each group (``group``, ascending with
+    them), the first or the last; -1 for a group with none."""
+    out = np.full(groups, -1, np.int64)
+    edge = _edges(group, last=last)
+    out[group[edge]] = pos[edge]
     return out
 
 
@@ -219,7 +219,7 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     codes: dict[str | None, int] = {None: -1}
     names: list[str | None] = []
 
-    def code(team: str) -> int:
+    def code(team: str | None) -> int:
         c = codes.get(team)
         if c is None:
             c = codes[team] = len(names)
@@ -241,8 +241,7 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
 
     # the holding team at each item: the last move at or before it, else the thread's team
     move_code = np.full(n, -1, np.int64)
-    move_code[w_e[e_move]] = [code(e.to_team) for e in compress(evs, e_move.tolist())
-                              if e.to_team is not None]
+    move_code[w_e[e_move]] = [code(e.to_team) for e in compress(evs, e_move.tolist())]
     moved = move_code >= 0
     holder_w = initial[w_thr]
     if n:
@@ -267,7 +266,8 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
                         np.int8, nm)
     m_in, m_human = kinds == _INBOUND, kinds == _HUMAN
 
-    f_in, f_out, f_reply = (_first_of(mask, conv_of, nc) for mask in (m_in, ~m_in, m_human))
+    f_in, f_out, f_reply = (_pick(pos, conv_of[pos], nc, last=False)
+                            for pos in map(np.flatnonzero, (m_in, ~m_in, m_human)))
 
     # each event's conversation: the thread's latest when it is walked (-1: none yet)
     walked = np.cumsum(w_is_msg)[w_e] - 1  # the last message walked at each event
@@ -281,14 +281,9 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     reply_w[replied] = w_m[f_reply[replied]]
     unreplied = seen.copy()
     unreplied[seen] = w_e[seen] < reply_w[e_conv[seen]]
-    restart = np.full(nc, -1, np.int64)
-    removed = np.full(nc, -1, np.int64)
-    for mask, out, last_one in ((e_move & unreplied, restart, True),
-                                (e_status & unreplied, removed, False)):
-        pos = ev_walk[mask[ev_walk]]
-        group = e_conv[pos]
-        edge = _edges(group, last=last_one)
-        out[group[edge]] = pos[edge]
+    restart, removed = (_pick(pos, e_conv[pos], nc, last=last) for pos, last in (
+        (ev_walk[(e_move & unreplied)[ev_walk]], True),
+        (ev_walk[(e_status & unreplied)[ev_walk]], False)))
     tracked = ev_walk[((e_status | e_move) & seen)[ev_walk]]
     tr_lo, tr_hi = _runs(e_conv[tracked], nc)
     del conv_of, walked, w_is_msg
@@ -360,9 +355,7 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     last_msg_w[has] = w_m[m_first[has] + m_count[has] - 1]
     res = ev_walk[e_resolved[ev_walk]]
     res = res[w_e[res] > last_msg_w[e_thr[res]]]
-    resolved = np.full(n_t, -1, np.int64)
-    edge = _edges(e_thr[res], last=True)
-    resolved[e_thr[res][edge]] = res[edge]
+    resolved = _pick(res, e_thr[res], n_t, last=True)
 
     # the objects, a field at a time over every one of a kind
     msgs_x: list[Any] = msgs  # each ends with None from here on: position -1 reads None
