@@ -25,6 +25,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_INSTANT",
     "MIN_YEAR",
+    "before_us",
     "check_instant",
     "epoch_us",
     "epochs_us",
@@ -169,6 +170,15 @@ def epoch_us(dt: datetime) -> int:
     return (((dt.toordinal() - _EPOCH_ORDINAL) * 86400 + dt.hour * 3600 + dt.minute * 60
              + dt.second - off.days * 86400 - off.seconds) * 1_000_000
             + dt.microsecond - off.microseconds)
+
+
+def before_us(stop_us: int, as_of: datetime | None) -> int:
+    """``epoch_us(t) < stop_us and t <= as_of`` as ``epoch_us(t) < before_us(stop_us, as_of)``.
+
+    >>> before_us(10, None), before_us(10, datetime(1970, 1, 1, tzinfo=UTC))
+    (10, 1)
+    """
+    return stop_us if as_of is None else min(stop_us, epoch_us(as_of) + 1)
 
 
 def epochs_us(instants: Iterable[datetime]) -> list[int]:

@@ -32,7 +32,7 @@ import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
@@ -40,7 +40,7 @@ import attrs
 
 from salesmetrics._gc import paused_gc
 from salesmetrics._history import History
-from salesmetrics._time import epoch_us, epochs_us
+from salesmetrics._time import before_us, epoch_us, epochs_us
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.metrics._args import (
@@ -232,13 +232,12 @@ class LastActivity:
         return (self.user,)
 
 
+_PAST_ALL = 2**63
+
+
 def _bound(stop: datetime | None, as_of: datetime | None) -> int:
     """``at < stop and at <= as_of`` as ``epoch_us(at) < bound`` (no bound: past every instant)."""
-    bound = _PAST_ALL if stop is None else epoch_us(stop)
-    return bound if as_of is None else min(bound, epoch_us(as_of) + 1)
-
-
-_PAST_ALL = 2**63
+    return before_us(_PAST_ALL if stop is None else epoch_us(stop), as_of)
 
 
 class _Own:
@@ -299,10 +298,10 @@ def _by_user(keys: list[_K], instants: list[datetime]) -> list[tuple[_K, list[in
     import numpy as np
 
     codes: dict[_K, int] = {}
-    users = [codes.setdefault(u, len(codes)) for u in keys]
+    users = np.array([codes.setdefault(u, len(codes)) for u in keys], dtype=np.int64)
     us = np.array(epochs_us(instants), dtype=np.int64)
-    order = np.lexsort((us, np.array(users, dtype=np.int64)))  # stable: ties as made
-    cuts = np.searchsorted(np.array(users, dtype=np.int64)[order], np.arange(len(codes) + 1))
+    order = np.lexsort((us, users))  # stable: ties as made
+    cuts = np.searchsorted(users[order], np.arange(len(codes) + 1))
     sorted_us = us[order].tolist()
     positions = order.tolist()
     return [(user, sorted_us[cuts[k]:cuts[k + 1]], positions[cuts[k]:cuts[k + 1]])
@@ -351,13 +350,6 @@ def last_activities(dataset: Dataset, /, *, before: datetime | None = None,
 # union, so merging stays associative and commutative); finishing takes the latest key.
 
 _LAST = "last_activity"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _micros(at: datetime) -> int:
-    """An instant as integer microseconds since the epoch (exact, unlike ``timestamp()``)."""
-    return (at - _EPOCH) // _MICROSECOND
 
 
 def _recency(item: RepFact | LastActivity) -> tuple[bool, int, bool, int]:
@@ -368,12 +360,12 @@ def _recency(item: RepFact | LastActivity) -> tuple[bool, int, bool, int]:
     """
     if item.at is None:
         return (False, 0, False, -1)
-    return (True, _micros(item.at), item.source == "message", item.index or 0)
+    return (True, epoch_us(item.at), item.source == "message", item.index or 0)
 
 
 def _last_key(at: datetime, source: str, item: str | None, index: int) -> str:
     """A last activity as a tally key: its :func:`_recency`, then what tells it apart."""
-    return json.dumps([_micros(at), source == "message", index, item is not None, item or "",
+    return json.dumps([epoch_us(at), source == "message", index, item is not None, item or "",
                        at.isoformat()])
 
 

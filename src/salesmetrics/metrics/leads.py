@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from salesmetrics._time import epoch_us, epochs_us
+from salesmetrics._time import before_us, epoch_us, epochs_us
 from salesmetrics.calendars import DEFERRED_START, Clock, DeferredStartClock
 from salesmetrics.dataset import Dataset
 from salesmetrics.errors import SalesmetricsError
@@ -173,7 +173,7 @@ class _Receptions:
                  and (as_of is None or _plain(as_of)))
         slack = 0 if plain else _SLACK_US
         low = period.start_us
-        high = period.end_us if as_of is None else min(period.end_us, epoch_us(as_of) + 1)
+        high = before_us(period.end_us, as_of)
         us, positions = self.us, self.positions
         lo = bisect_left(us, low - slack)
         hi = bisect_left(us, high + slack, lo)
