@@ -27,10 +27,12 @@ at a time over every object (``model._from_columns``):
 * ``resolved_after_last``: the last ``resolved`` status after the thread's
   last message.
 
-It returns None, and the item walk (the reference) decides, when a thread's
-messages in the dataset's order are not in the walk's order on the integer
-time line (a guard: a :class:`~salesmetrics.dataset.Dataset` sorts them so,
-even in a repeated hour), when two of them are 2**53 µs or more apart, when
+The messages' and events' instants and order come from the dataset's arrays
+(:class:`~salesmetrics.dataset.SectionOrder`), else from the records'
+attributes. It returns None, and the item walk (the reference) decides, when
+a thread's messages read from the records are not in the walk's order on the
+integer time line (a guard: a :class:`~salesmetrics.dataset.Dataset` sorts
+them so, even in a repeated hour), when two of them are 2**53 µs or more apart, when
 an ``index`` does not fit 64 bits, or when the message-team rule is a
 subclass (its ``team_of`` may decide otherwise). Equality with the item walk
 is a property test (``tests/core/test_walk_columns.py``).
@@ -39,7 +41,7 @@ is a property test (``tests/core/test_walk_columns.py``).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from itertools import chain, compress, repeat
 from operator import attrgetter, is_not
@@ -51,7 +53,6 @@ from salesmetrics._time import epochs_us
 from salesmetrics.model import (
     Direction,
     EventType,
-    Message,
     Sender,
     Status,
     ThreadEvent,
@@ -61,7 +62,7 @@ from salesmetrics.rules import MessageTeam
 
 if TYPE_CHECKING:
     from salesmetrics._history import History
-    from salesmetrics.dataset import Dataset
+    from salesmetrics.dataset import Dataset, SectionOrder
     from salesmetrics.timeline import Timeline, WalkIndex
 
 __all__ = ["walk_columns"]
@@ -144,6 +145,37 @@ def _q(values: Any) -> array[int]:
     return out
 
 
+def _section(records: tuple[Any, ...], groups: Mapping[str, tuple[Any, ...]],
+             order: SectionOrder | None, tids: list[str]
+             ) -> tuple[list[Any], Any, Any, Any] | None:
+    """A section's records thread by thread (``tids``' order), each thread's in the
+    dataset's order: the records, their thread numbers, instants (epoch µs) and indexes.
+
+    From the dataset's arrays (:class:`~salesmetrics.dataset.SectionOrder`) when it has
+    them: its instants, and its order for the indexes (None: already in walk order).
+    Else from the records themselves (None: an instant or index beyond 64 bits).
+    """
+    n_t = len(tids)
+    if order is not None:
+        g = np.array([order.keys.get(t, -1) for t in tids], dtype=np.int64)
+        bounds = np.array([*order.bounds, 0], dtype=np.int64)  # (-1: an empty thread)
+        lo = bounds[g]
+        count = np.where(g >= 0, bounds[g + 1] - lo, 0)
+        begin = np.cumsum(count) - count  # each thread's first place in the output
+        total = int(count.sum())
+        pos = order.order[np.arange(total) - np.repeat(begin - lo, count)]
+        return (list(map(records.__getitem__, pos.tolist())),
+                np.repeat(np.arange(n_t), count), order.us[pos], None)
+    per = [groups.get(t, ()) for t in tids]
+    items: list[Any] = list(chain.from_iterable(per))
+    try:
+        us = np.array(epochs_us(map(_at, items)), dtype=np.int64)
+        idx = np.fromiter(map(_index, items), np.int64, len(items))
+    except OverflowError:
+        return None
+    return items, np.repeat(np.arange(n_t), list(map(len, per))), us, idx
+
+
 def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
                  gap_seconds: float, message_team: MessageTeam, still: dict[Any, History[Any]],
                  makers: tuple[Any, ...]
@@ -158,46 +190,47 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     if type(message_team) is not MessageTeam:
         return None
     threads = dataset.threads
-    by_m, by_e = dataset.messages_by_thread, dataset.events_by_thread
-    ms_t = [by_m.get(t.id, ()) for t in threads]
-    es_t = [by_e.get(t.id, ()) for t in threads]
-    msgs: list[Message] = list(chain.from_iterable(ms_t))
-    evs: list[ThreadEvent] = list(chain.from_iterable(es_t))
     n_t = len(threads)
     arange_t = np.arange(n_t)
-    m_thr = np.repeat(arange_t, list(map(len, ms_t)))
-    e_thr = np.repeat(arange_t, list(map(len, es_t)))
-    try:
-        m_us = np.array(epochs_us(map(_at, msgs)), dtype=np.int64)
-        e_us = np.array(epochs_us(map(_at, evs)), dtype=np.int64)
-        m_idx = np.fromiter(map(_index, msgs), np.int64, len(msgs))
-        e_idx = np.fromiter(map(_index, evs), np.int64, len(evs))
-    except OverflowError:
+    tids = [t.id for t in threads]
+    got_m = _section(dataset.messages, dataset.messages_by_thread, dataset._message_order, tids)
+    got_e = _section(dataset.thread_events, dataset.events_by_thread, dataset._event_order,
+                     tids)
+    if got_m is None or got_e is None:
         return None
+    msgs, m_thr, m_us, m_idx = got_m
+    evs, e_thr, e_us, e_idx = got_e
     if as_of_us is not None:  # only what is visible at as_of
         keep = m_us <= as_of_us
         if not keep.all():
             msgs = list(compress(msgs, keep.tolist()))
-            m_thr, m_us, m_idx = m_thr[keep], m_us[keep], m_idx[keep]
+            m_thr, m_us = m_thr[keep], m_us[keep]
+            m_idx = None if m_idx is None else m_idx[keep]
         keep = e_us <= as_of_us
         if not keep.all():
             evs = list(compress(evs, keep.tolist()))
-            e_thr, e_us, e_idx = e_thr[keep], e_us[keep], e_idx[keep]
+            e_thr, e_us = e_thr[keep], e_us[keep]
+            e_idx = None if e_idx is None else e_idx[keep]
     nm, ne = len(msgs), len(evs)
     n = nm + ne
 
-    # a thread's messages must be in the walk's order already, and their gaps exact in doubles
+    # a thread's messages must be in the walk's order already (a guard, where the dataset's
+    # arrays do not say so), and their gaps exact in doubles
     same = m_thr[1:] == m_thr[:-1]
     d = m_us[1:] - m_us[:-1]
-    if (same & ((d < 0) | ((d == 0) & (m_idx[1:] < m_idx[:-1])) | (d >= _LIMIT))).any():
+    wrong = d >= _LIMIT
+    if m_idx is not None:
+        wrong |= (d < 0) | ((d == 0) & (m_idx[1:] < m_idx[:-1]))
+    if (same & wrong).any():
         return None
+    del wrong
     m_first = np.searchsorted(m_thr, arange_t)  # each thread's first message (global)
     m_count = np.bincount(m_thr, minlength=n_t)
 
     # the walk order: (thread, instant, messages first, index, place in the thread). The
     # messages are in it already; the events are sorted (stably: each thread's in place
     # order) and merged in, each after the messages of its thread up to its instant.
-    ev_sorted = np.lexsort((e_idx, e_us, e_thr))
+    ev_sorted = np.arange(ne) if e_idx is None else np.lexsort((e_idx, e_us, e_thr))
     ins = _insertions(m_thr, m_us, e_thr[ev_sorted], e_us[ev_sorted])
     w_m = np.arange(nm) + np.searchsorted(ins, np.arange(nm), "right")
     w_e = np.empty(ne, np.int64)

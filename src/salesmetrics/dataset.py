@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from salesmetrics._history import History
-from salesmetrics._time import epoch_us
+from salesmetrics._time import epoch_us, epochs_us
 from salesmetrics._values import each_instance
 from salesmetrics.errors import SalesmetricsError
 from salesmetrics.model import (
@@ -92,12 +92,9 @@ def _by_id(records: tuple[_R, ...], key: Callable[[_R], str]) -> dict[str, _R]:
     return dict(zip(map(key, records), records, strict=True))
 
 
-#: The sort keys of the per-thread and per-user indexes: instant, then input position.
-_BY_AT = attrgetter("at", "index")
-_BY_START = attrgetter("start", "index")
+#: The instants the per-thread and per-user indexes sort by (then index, then position).
 _AT = attrgetter("at")
 _START = attrgetter("start")
-_TZINFO = attrgetter("tzinfo")
 _ID = attrgetter("id")
 _THREAD = attrgetter("thread")
 _USER = attrgetter("user")
@@ -120,8 +117,11 @@ class Dataset:
     """
 
     __slots__ = (
+        "_activity_order",
         "_derived",
+        "_event_order",
         "_histories",
+        "_message_order",
         "activities",
         "activities_by_lead",
         "activities_by_user",
@@ -206,13 +206,13 @@ class Dataset:
         self.leads_by_id = _by_id(self.leads, _ID)
         self.smart_lists_by_id = _by_id(self.smart_lists, _ID)
 
-        self.messages_by_thread = _group_sorted(self.messages, _THREAD, _BY_AT)
-        self.events_by_thread = _group_sorted(self.thread_events, _THREAD, _BY_AT)
-        self.sessions_by_user = _group_sorted(self.sessions, _USER, _BY_START)
-        self.activities_by_user = _group_sorted(self.activities, _USER, _BY_AT)
-        self.activities_by_lead = _group_sorted(
-            [a for a in self.activities if a.lead is not None], _LEAD, _BY_AT
-        )
+        self.messages_by_thread, self._message_order = _grouped(self.messages, _THREAD, _AT)
+        self.events_by_thread, self._event_order = _grouped(self.thread_events, _THREAD, _AT)
+        self.sessions_by_user = _grouped(self.sessions, _USER, _START)[0]
+        self.activities_by_user, self._activity_order = _grouped(self.activities, _USER, _AT)
+        self.activities_by_lead = _grouped(
+            [a for a in self.activities if a.lead is not None], _LEAD, _AT
+        )[0]
         leads_by_team: dict[str, list[Lead]] = defaultdict(list)
         for lead in self.leads:
             if lead.team is not None:
@@ -291,6 +291,21 @@ class Dataset:
             for t in self.threads
         }
 
+    def _instants_us(self, section: str) -> Any:
+        """The instants of ``messages``, ``thread_events`` or ``activities`` in epoch
+        microseconds, in section order (a numpy array; private).
+
+        >>> Dataset()._instants_us("messages").tolist()
+        []
+        """
+        order = {"messages": self._message_order, "thread_events": self._event_order,
+                 "activities": self._activity_order}[section]
+        if order is not None:
+            return order.us
+        import numpy as np
+
+        return np.array(epochs_us(map(_AT, getattr(self, section))), dtype=np.int64)
+
     def derived(self, key: Hashable, compute: Callable[[], _R]) -> _R:
         """A value computed from this dataset once per ``key``, then shared.
 
@@ -368,31 +383,81 @@ class Dataset:
 
 _K = TypeVar("_K", Message, ThreadEvent, Activity, Session)
 _INDEX = attrgetter("index")
+_INT = frozenset((int,))
 
 
-def _group_sorted(
-    records: Iterable[_K], key: Callable[[_K], str], order: Callable[[_K], Any]
-) -> dict[str, tuple[_K, ...]]:
-    """The records grouped by ``key``, each group sorted by ``order`` (instant, then index).
+class SectionOrder:
+    """A section's records in the order of its per-key index, as integer arrays (private).
 
-    Records from a loader carry their input position as ``index`` (0, 1, 2,
-    ...): then each group, in input order, is already in index order, and a
-    stable sort by the instant alone (no key tuples) gives the same order.
+    What :func:`_grouped` computes once and the thread walk reads instead of
+    the records' attributes: ``us``, each record's instant in epoch
+    microseconds (section order); ``order``, the section positions in index
+    order (key by key, each key's records by instant, then ``index``, then
+    position); ``keys`` and ``bounds``, each key (first met first) and where
+    its records start and end in ``order``.
     """
-    items = records if isinstance(records, tuple | list) else tuple(records)
+
+    __slots__ = ("bounds", "keys", "order", "us")
+
+    def __init__(self, us: Any, order: Any, keys: dict[str, int], bounds: list[int]) -> None:
+        self.us, self.order, self.keys, self.bounds = us, order, keys, bounds
+
+
+def _grouped(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
+             instant: Callable[[_K], datetime]
+             ) -> tuple[dict[str, tuple[_K, ...]], SectionOrder | None]:
+    """The records grouped by ``key``, each group sorted by instant, then ``index``, then
+    input position; and that order as arrays (None: the records' own comparison decides).
+
+    The instants are compared as epoch microseconds: the instants' own order
+    (two datetimes sharing a ``ZoneInfo`` compare by wall clock, which in a
+    repeated hour is not the instants' order). Records from a loader carry
+    their input position as ``index`` (0, 1, 2, ...): then one stable sort by
+    (key, instant) gives every group at once. An ``index`` that is not an
+    int of 64 bits leaves the records to :func:`_group_sorted`.
+
+    >>> from datetime import timezone, timedelta
+    >>> from salesmetrics.model import Direction
+    >>> at = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+    >>> ms = [Message(thread="b", at=at, direction=Direction.IN, index=1),
+    ...       Message(thread="a", at=at + timedelta(1), direction=Direction.IN, index=2),
+    ...       Message(thread="a", at=at, direction=Direction.IN, index=3)]
+    >>> groups, order = _grouped(ms, _THREAD, _AT)
+    >>> [[m.index for m in g] for g in groups.values()], order.order.tolist(), order.bounds
+    ([[1], [3, 2]], [0, 2, 1], [0, 1, 3])
+    """
+    import numpy as np
+
+    indexes = list(map(_INDEX, records))
+    if not _INT.issuperset(map(type, indexes)):  # (a bool, a float: compared the Python way)
+        return _group_sorted(records, key, instant), None
+    try:
+        idx = np.array(indexes, dtype=np.int64)
+    except OverflowError:
+        return _group_sorted(records, key, instant), None
+    keys = list(map(key, records))
+    codes: dict[str, int] = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    code: Any = np.fromiter(map(codes.__getitem__, keys), np.int64, len(keys))
+    us = np.array(epochs_us(map(instant, records)), dtype=np.int64)
+    if len(idx) > 1 and (idx[1:] < idx[:-1]).any():
+        order = np.lexsort((idx, us, code))
+    else:  # (indexes in input order: the stable sort keeps them)
+        order = np.lexsort((us, code))
+    bounds: list[int] = [0, *np.cumsum(np.bincount(code, minlength=len(codes))).tolist()]
+    ordered = list(map(records.__getitem__, order.tolist()))
+    groups = {k: tuple(ordered[lo:hi])
+              for k, lo, hi in zip(codes, bounds[:-1], bounds[1:], strict=True)}
+    return groups, SectionOrder(us, order, codes, bounds)
+
+
+def _group_sorted(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
+                  instant: Callable[[_K], datetime]) -> dict[str, tuple[_K, ...]]:
+    """:func:`_grouped`'s groups, for indexes numpy does not hold: sorted in Python."""
     groups: dict[str, list[_K]] = defaultdict(list)
-    for k, r in zip(map(key, items), items, strict=True):
+    for k, r in zip(map(key, records), records, strict=True):
         groups[k].append(r)
-    if order is _BY_AT or order is _BY_START:
-        instant = _AT if order is _BY_AT else _START
-        zones = set(map(type, map(_TZINFO, filter(None, map(instant, items)))))
-        if zones - {timezone}:
-            # Two datetimes sharing a ZoneInfo compare by wall clock, which differs from
-            # the instants' order in a repeated hour: sort on the instants themselves.
-            def true_order(r: _K) -> tuple[int, int]:
-                return epoch_us(instant(r)), r.index
-            return {k: tuple(sorted(v, key=true_order)) for k, v in groups.items()}
-        indexes = list(map(_INDEX, items))
-        if indexes == sorted(indexes):
-            order = _AT if order is _BY_AT else _START
-    return {k: tuple(sorted(v, key=order)) for k, v in groups.items()}
+
+    def true_order(r: _K) -> tuple[int, Any]:
+        return epoch_us(instant(r)), r.index
+
+    return {k: tuple(sorted(v, key=true_order)) for k, v in groups.items()}

@@ -116,10 +116,24 @@ def item_walk() -> Iterator[None]:
         _walkcols.walk_columns = arrays
 
 
+def without_arrays(ds: Dataset) -> Dataset:
+    """A copy whose sections carry no arrays: the walk reads the records themselves."""
+    copy = ds.replace()
+    copy._message_order = copy._event_order = None
+    return copy
+
+
 def walks(ds: Dataset, **kwargs: Any) -> tuple[Any, Any]:
-    """The walk (timelines and index) over arrays, then item by item, on copies."""
+    """The walk (timelines and index) over arrays, then item by item, on copies.
+
+    The walk over arrays reads the dataset's arrays (instants, order), or the records
+    where the dataset has none: both are compared, and the first returned.
+    """
     fast = timeline._walk(ds.replace(), kwargs.get("as_of"), kwargs["gap_seconds"],
                           kwargs["message_team"])
+    plain = timeline._walk(without_arrays(ds), kwargs.get("as_of"), kwargs["gap_seconds"],
+                           kwargs["message_team"])
+    assert_same_walk(fast, plain)
     with item_walk():
         slow = timeline._walk(ds.replace(), kwargs.get("as_of"), kwargs["gap_seconds"],
                               kwargs["message_team"])
@@ -171,7 +185,20 @@ def _two(first: datetime, second: datetime, **extra: Any) -> Dataset:
 
 def test_the_arrays_walk_a_plain_dataset() -> None:
     ds = _two(T0, T0 + timedelta(minutes=5))
+    assert ds._message_order is not None
     assert walk_columns(*_args(ds)) is not None
+    assert walk_columns(*_args(without_arrays(ds))) is not None
+
+
+def test_records_the_dataset_keeps_no_arrays_of_walk_from_their_attributes() -> None:
+    """An ``index`` numpy does not hold as an int (a bool here) leaves the dataset without
+    arrays; the walk over arrays reads the records, as the item walk does."""
+    ds = _two(T0, T0 + timedelta(minutes=5), index=True)
+    assert ds._message_order is None and ds._event_order is not None
+    assert walk_columns(*_args(ds)) is not None
+    fast, slow = walks(ds, gap_seconds=timeline.DEFAULT_GAP_SECONDS,
+                       message_team=DEFAULT_MESSAGE_TEAM)
+    assert_same_walk(fast, slow)
 
 
 def test_a_repeated_hour_is_in_instant_order() -> None:

@@ -33,6 +33,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import datetime
+from itertools import compress
 from operator import attrgetter, itemgetter
 from typing import Any, TypeVar
 
@@ -267,39 +268,43 @@ def _own_index(dataset: Dataset, filters: RepFilters) -> dict[str, _Own]:
 
     The instants are compared as integers (exact: equal instants keep the order made).
     """
+    import numpy as np
+
     every = filters._keeps_all
-    records: list[Activity | Message] = [
-        a for a in dataset.activities
-        if a.completed and not a.automated and (every or filters.keeps_activity(dataset, a))]
+    acts = dataset.activities
+    keep = [a.completed and not a.automated and (every or filters.keeps_activity(dataset, a))
+            for a in acts]
+    records: list[Activity | Message] = list(compress(acts, keep))
+    instants = [dataset._instants_us("activities")[np.array(keep, dtype=bool)]]
     activities = len(records)
     if filters._messages_count:
         out, person = Direction.OUT, Sender.USER
-        mine = [m for m in dataset.messages
-                if m.direction is out and m.sender is person and m.user is not None]
+        msgs = dataset.messages
+        keep = [m.direction is out and m.sender is person and m.user is not None for m in msgs]
         if not every:
             kept: dict[str, bool] = {}
-            for t in {m.thread for m in mine}:
+            for t in {m.thread for m in compress(msgs, keep)}:
                 kept[t] = filters._keeps_thread(dataset, t)
-            mine = [m for m in mine if kept[m.thread]]
-        records += mine
+            keep = [k and kept[m.thread] for k, m in zip(keep, msgs, strict=True)]
+        records += compress(msgs, keep)
+        instants.append(dataset._instants_us("messages")[np.array(keep, dtype=bool)])
     sources = ["activity"] * activities + ["message"] * (len(records) - activities)
     return {user: _Own(us, [records[i] for i in pos], [sources[i] for i in pos])
             for user, us, pos in _by_user(list(map(_USER_OF, records)),
-                                          list(map(_AT_OF, records)))}
+                                          np.concatenate(instants))}
 
 
-_USER_OF, _AT_OF = attrgetter("user"), attrgetter("at")
+_USER_OF, _AT_OF, _CHANNEL_OF = attrgetter("user"), attrgetter("at"), attrgetter("channel")
 _K = TypeVar("_K", bound=Hashable)
 
 
-def _by_user(keys: list[_K], instants: list[datetime]) -> list[tuple[_K, list[int], list[int]]]:
+def _by_user(keys: list[_K], us: Any) -> list[tuple[_K, list[int], list[int]]]:
     """``(key, instants, positions)`` of each key (first seen first): the positions of
-    its items sorted by instant (epoch µs), ties in the order made."""
+    its items sorted by instant (``us``, epoch µs, a numpy array), ties in the order made."""
     import numpy as np
 
     codes: dict[_K, int] = {}
     users = np.array([codes.setdefault(u, len(codes)) for u in keys], dtype=np.int64)
-    us = np.array(epochs_us(instants), dtype=np.int64)
     order = np.lexsort((us, users))  # stable: ties as made
     cuts = np.searchsorted(users[order], np.arange(len(codes) + 1))
     sorted_us = us[order].tolist()
@@ -458,9 +463,14 @@ class _RepIndex:
                         users.append(opener)
                         columns.append("new_conversations")
                         items.append(first)
+            instants = epochs_us(map(_AT_OF, items))
             # the SMS in input order; those after as_of, which the walk does not see, are
             # indexed but never in a window
-            for m in [m for m in dataset.messages if m.channel == _SMS]:
+            msgs = dataset.messages
+            sms = [p for p, c in enumerate(map(_CHANNEL_OF, msgs)) if c == _SMS]
+            sms_us = dataset._instants_us("messages")[sms].tolist()
+            for p, at_us in zip(sms, sms_us, strict=True):
+                m = msgs[p]
                 thread = walked.get(m.thread)
                 if thread is None:
                     continue
@@ -481,7 +491,11 @@ class _RepIndex:
                     users.append(user)
                     columns.append(column)
                     items.append(m)
-        for a in dataset.activities:
+                    instants.append(at_us)
+        else:
+            instants = []
+        acts_us = dataset._instants_us("activities").tolist()
+        for a, at_us in zip(dataset.activities, acts_us, strict=True):
             kind_column = _KIND_COLUMN.get(a.kind)
             if (kind_column is None or not a.completed or a.automated
                     or not (every or filters.keeps_activity(dataset, a))):
@@ -489,6 +503,7 @@ class _RepIndex:
             users.append(a.user)
             columns.append(kind_column)
             items.append(a)
+            instants.append(at_us)
             if a.kind is ActivityKind.CALL:
                 if a.duration_seconds is not None:
                     calls[len(items) - 1] = a.duration_seconds
@@ -496,13 +511,16 @@ class _RepIndex:
                     users.append(a.user)
                     columns.append("calls_answered")
                     items.append(a)
+                    instants.append(at_us)
         self.facts = (users, columns, items, calls)
         self._rows: dict[str, Sorted] | None = None
         # the counts: per user and column, the facts' instants; per user, its calls'
         self.counts: dict[str, dict[str, list[int]]] = {}
         self.durations: dict[str, tuple[list[int], list[float]]] = {}
         by_column = [(u, c) for u, c in zip(users, columns, strict=True)]
-        for (user, column), us, pos in _by_user(by_column, list(map(_AT_OF, items))):
+        import numpy as np
+
+        for (user, column), us, pos in _by_user(by_column, np.array(instants, dtype=np.int64)):
             self.counts.setdefault(user, {})[column] = us
             if column == "calls_made":
                 timed = [(u, calls[p]) for u, p in zip(us, pos, strict=True) if p in calls]
