@@ -157,8 +157,10 @@ def _section(records: tuple[Any, ...], groups: Mapping[str, tuple[Any, ...]],
     """
     n_t = len(tids)
     if order is not None:
-        g = np.array([order.keys.get(t, -1) for t in tids], dtype=np.int64)
-        bounds = np.array([*order.bounds, 0], dtype=np.int64)  # (-1: an empty thread)
+        at = {k: i for i, k in enumerate(groups)}  # (the order's keys, in their order)
+        g = np.array([at.get(t, -1) for t in tids], dtype=np.int64)
+        bounds = np.zeros(len(at) + 2, np.int64)  # (-1: an empty thread, reading 0)
+        bounds[1:-1] = np.cumsum(list(map(len, groups.values())))
         lo = bounds[g]
         count = np.where(g >= 0, bounds[g + 1] - lo, 0)
         begin = np.cumsum(count) - count  # each thread's first place in the output

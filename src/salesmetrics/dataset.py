@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime
+from itertools import compress
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -210,8 +211,10 @@ class Dataset:
         self.events_by_thread, self._event_order = _grouped(self.thread_events, _THREAD, _AT)
         self.sessions_by_user = _grouped(self.sessions, _USER, _START)[0]
         self.activities_by_user, self._activity_order = _grouped(self.activities, _USER, _AT)
+        with_lead = [a.lead is not None for a in self.activities]
         self.activities_by_lead = _grouped(
-            [a for a in self.activities if a.lead is not None], _LEAD, _AT
+            list(compress(self.activities, with_lead)), _LEAD, _AT,
+            None if self._activity_order is None else self._activity_order.us[with_lead],
         )[0]
         leads_by_team: dict[str, list[Lead]] = defaultdict(list)
         for lead in self.leads:
@@ -387,27 +390,28 @@ _INT = frozenset((int,))
 
 
 class SectionOrder:
-    """A section's records in the order of its per-key index, as integer arrays (private).
+    """A section's instants and the order of its per-key index, as integer arrays (private).
 
     What :func:`_grouped` computes once and the thread walk reads instead of
     the records' attributes: ``us``, each record's instant in epoch
-    microseconds (section order); ``order``, the section positions in index
-    order (key by key, each key's records by instant, then ``index``, then
-    position); ``keys`` and ``bounds``, each key (first met first) and where
-    its records start and end in ``order``.
+    microseconds (section order, int64); ``order``, the section positions in
+    index order (int32 while they fit): key by key (the index's keys in their
+    order), each key's records by instant, then ``index``, then position.
+    Twelve bytes a record.
     """
 
-    __slots__ = ("bounds", "keys", "order", "us")
+    __slots__ = ("order", "us")
 
-    def __init__(self, us: Any, order: Any, keys: dict[str, int], bounds: list[int]) -> None:
-        self.us, self.order, self.keys, self.bounds = us, order, keys, bounds
+    def __init__(self, us: Any, order: Any) -> None:
+        self.us, self.order = us, order
 
 
 def _grouped(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
-             instant: Callable[[_K], datetime]
+             instant: Callable[[_K], datetime], us: Any = None
              ) -> tuple[dict[str, tuple[_K, ...]], SectionOrder | None]:
     """The records grouped by ``key``, each group sorted by instant, then ``index``, then
     input position; and that order as arrays (None: the records' own comparison decides).
+    ``us``: the instants in epoch µs, when they are known already.
 
     The instants are compared as epoch microseconds: the instants' own order
     (two datetimes sharing a ``ZoneInfo`` compare by wall clock, which in a
@@ -423,8 +427,8 @@ def _grouped(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
     ...       Message(thread="a", at=at + timedelta(1), direction=Direction.IN, index=2),
     ...       Message(thread="a", at=at, direction=Direction.IN, index=3)]
     >>> groups, order = _grouped(ms, _THREAD, _AT)
-    >>> [[m.index for m in g] for g in groups.values()], order.order.tolist(), order.bounds
-    ([[1], [3, 2]], [0, 2, 1], [0, 1, 3])
+    >>> [[m.index for m in g] for g in groups.values()], order.order.tolist()
+    ([[1], [3, 2]], [0, 2, 1])
     """
     import numpy as np
 
@@ -438,7 +442,8 @@ def _grouped(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
     keys = list(map(key, records))
     codes: dict[str, int] = {k: i for i, k in enumerate(dict.fromkeys(keys))}
     code: Any = np.fromiter(map(codes.__getitem__, keys), np.int64, len(keys))
-    us = np.array(epochs_us(map(instant, records)), dtype=np.int64)
+    if us is None:
+        us = np.array(epochs_us(map(instant, records)), dtype=np.int64)
     if len(idx) > 1 and (idx[1:] < idx[:-1]).any():
         order = np.lexsort((idx, us, code))
     else:  # (indexes in input order: the stable sort keeps them)
@@ -447,7 +452,9 @@ def _grouped(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
     ordered = list(map(records.__getitem__, order.tolist()))
     groups = {k: tuple(ordered[lo:hi])
               for k, lo, hi in zip(codes, bounds[:-1], bounds[1:], strict=True)}
-    return groups, SectionOrder(us, order, codes, bounds)
+    if len(records) < 2**31:
+        order = order.astype(np.int32)
+    return groups, SectionOrder(us, order)
 
 
 def _group_sorted(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
