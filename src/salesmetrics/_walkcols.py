@@ -145,8 +145,8 @@ def _q(values: Any) -> array[int]:
     return out
 
 
-def _section(records: tuple[Any, ...], groups: Mapping[str, tuple[Any, ...]],
-             order: SectionOrder | None, tids: list[str]
+def _section(groups: Mapping[str, tuple[Any, ...]], order: SectionOrder | None,
+             tids: list[str]
              ) -> tuple[list[Any], Any, Any, Any] | None:
     """A section's records thread by thread (``tids``' order), each thread's in the
     dataset's order: the records, their thread numbers, instants (epoch µs) and indexes.
@@ -156,6 +156,8 @@ def _section(records: tuple[Any, ...], groups: Mapping[str, tuple[Any, ...]],
     Else from the records themselves (None: an instant or index beyond 64 bits).
     """
     n_t = len(tids)
+    per = [groups.get(t, ()) for t in tids]
+    items: list[Any] = list(chain.from_iterable(per))
     if order is not None:
         at = {k: i for i, k in enumerate(groups)}  # (the order's keys, in their order)
         g = np.array([at.get(t, -1) for t in tids], dtype=np.int64)
@@ -166,10 +168,7 @@ def _section(records: tuple[Any, ...], groups: Mapping[str, tuple[Any, ...]],
         begin = np.cumsum(count) - count  # each thread's first place in the output
         total = int(count.sum())
         pos = order.order[np.arange(total) - np.repeat(begin - lo, count)]
-        return (list(map(records.__getitem__, pos.tolist())),
-                np.repeat(np.arange(n_t), count), order.us[pos], None)
-    per = [groups.get(t, ()) for t in tids]
-    items: list[Any] = list(chain.from_iterable(per))
+        return items, np.repeat(np.arange(n_t), count), order.us[pos], None
     try:
         us = np.array(epochs_us(map(_at, items)), dtype=np.int64)
         idx = np.fromiter(map(_index, items), np.int64, len(items))
@@ -195,9 +194,8 @@ def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,
     n_t = len(threads)
     arange_t = np.arange(n_t)
     tids = [t.id for t in threads]
-    got_m = _section(dataset.messages, dataset.messages_by_thread, dataset._message_order, tids)
-    got_e = _section(dataset.thread_events, dataset.events_by_thread, dataset._event_order,
-                     tids)
+    got_m = _section(dataset.messages_by_thread, dataset._message_order, tids)
+    got_e = _section(dataset.events_by_thread, dataset._event_order, tids)
     if got_m is None or got_e is None:
         return None
     msgs, m_thr, m_us, m_idx = got_m

@@ -449,7 +449,10 @@ def _grouped(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
     else:  # (indexes in input order: the stable sort keeps them)
         order = np.lexsort((us, code))
     bounds: list[int] = [0, *np.cumsum(np.bincount(code, minlength=len(codes))).tolist()]
-    ordered = list(map(records.__getitem__, order.tolist()))
+    every = np.empty(len(records), dtype=object)  # (gathered in C: no int per position)
+    every[:] = records  # (each record as it is, a sequence-like subclass too: a test)
+    ordered = every[order].tolist()
+    del every
     groups = {k: tuple(ordered[lo:hi])
               for k, lo, hi in zip(codes, bounds[:-1], bounds[1:], strict=True)}
     if len(records) < 2**31:

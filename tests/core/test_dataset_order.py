@@ -84,3 +84,22 @@ def test_activities_by_lead_reuse_the_activities_instants(drawn: list[Any]) -> N
     expected = _group_sorted([a for a in acts if a.lead is not None], lambda a: a.lead, _AT)
     assert {k: [id(a) for a in v] for k, v in ds.activities_by_lead.items()} == \
         {k: [id(a) for a in v] for k, v in expected.items()}
+
+
+class _Sequence(Message):
+    """A record subclass that is also a sequence (numpy must keep it whole)."""
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, i: int) -> int:
+        if i >= 2:
+            raise IndexError(i)
+        return i
+
+
+def test_records_numpy_takes_for_sequences_are_grouped_too() -> None:
+    ms = [_Sequence(thread="t", at=T0 + timedelta(minutes=k), direction=Direction.IN,
+                    index=i) for i, k in enumerate((3, 1, 2))]
+    groups, _ = _grouped(ms, _THREAD, _AT)
+    assert [m.index for m in groups["t"]] == [1, 2, 0]
