@@ -439,9 +439,11 @@ def _grouped(records: tuple[_K, ...] | list[_K], key: Callable[[_K], str],
         idx = np.array(indexes, dtype=np.int64)
     except OverflowError:
         return _group_sorted(records, key, instant), None
+    del indexes  # (each list of a slot per record goes once read: the load's peak)
     keys = list(map(key, records))
     codes: dict[str, int] = {k: i for i, k in enumerate(dict.fromkeys(keys))}
     code: Any = np.fromiter(map(codes.__getitem__, keys), np.int64, len(keys))
+    del keys
     if us is None:
         us = np.array(epochs_us(map(instant, records)), dtype=np.int64)
     if len(idx) > 1 and (idx[1:] < idx[:-1]).any():
