@@ -158,23 +158,21 @@ def _section(groups: Mapping[str, tuple[Any, ...]], order: SectionOrder | None,
     n_t = len(tids)
     per = [groups.get(t, ()) for t in tids]
     items: list[Any] = list(chain.from_iterable(per))
+    count = np.fromiter(map(len, per), np.int64, n_t)
+    thread_of = np.repeat(np.arange(n_t), count)
     if order is not None:
-        at = {k: i for i, k in enumerate(groups)}  # (the order's keys, in their order)
-        g = np.array([at.get(t, -1) for t in tids], dtype=np.int64)
-        bounds = np.zeros(len(at) + 2, np.int64)  # (-1: an empty thread, reading 0)
-        bounds[1:-1] = np.cumsum(list(map(len, groups.values())))
-        lo = bounds[g]
-        count = np.where(g >= 0, bounds[g + 1] - lo, 0)
+        sizes = np.fromiter(map(len, groups.values()), np.int64, len(groups))
+        first = dict(zip(groups, (np.cumsum(sizes) - sizes).tolist(), strict=True))
+        lo = np.array([first.get(t, 0) for t in tids], dtype=np.int64)  # (in the order)
         begin = np.cumsum(count) - count  # each thread's first place in the output
-        total = int(count.sum())
-        pos = order.order[np.arange(total) - np.repeat(begin - lo, count)]
-        return items, np.repeat(np.arange(n_t), count), order.us[pos], None
+        pos = order.order[np.arange(len(items)) - np.repeat(begin - lo, count)]
+        return items, thread_of, order.us[pos], None
     try:
         us = np.array(epochs_us(map(_at, items)), dtype=np.int64)
         idx = np.fromiter(map(_index, items), np.int64, len(items))
     except OverflowError:
         return None
-    return items, np.repeat(np.arange(n_t), list(map(len, per))), us, idx
+    return items, thread_of, us, idx
 
 
 def walk_columns(dataset: Dataset, as_of: datetime | None, as_of_us: int | None,

@@ -441,6 +441,7 @@ class _RepIndex:
         columns: list[str] = []
         items: list[Message | Activity] = []
         calls: dict[int, float] = {}  # the recorded durations of calls made, by fact
+        instants: list[int] = []  # each fact's instant (epoch µs)
         every = filters._keeps_all
         if filters._messages_count:
             out, inbound, person = Direction.OUT, Direction.IN, Sender.USER
@@ -463,7 +464,7 @@ class _RepIndex:
                         users.append(opener)
                         columns.append("new_conversations")
                         items.append(first)
-            instants = epochs_us(map(_AT_OF, items))
+            instants += epochs_us(map(_AT_OF, items))
             # the SMS in input order; those after as_of, which the walk does not see, are
             # indexed but never in a window
             msgs = dataset.messages
@@ -492,8 +493,6 @@ class _RepIndex:
                     columns.append(column)
                     items.append(m)
                     instants.append(at_us)
-        else:
-            instants = []
         acts_us = dataset._instants_us("activities").tolist()
         for a, at_us in zip(dataset.activities, acts_us, strict=True):
             kind_column = _KIND_COLUMN.get(a.kind)
